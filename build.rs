@@ -1,0 +1,14 @@
+//! Compiles the Slint UI with the translations bundled (instant language switch,
+//! no files at run time) and with debug info, which the UI tests need to find
+//! elements by their accessible label.
+
+fn main() {
+    let config = slint_build::CompilerConfiguration::new()
+        .with_bundled_translations("ui/translations")
+        .with_default_translation_context(slint_build::DefaultTranslationContext::None)
+        .with_debug_info(true);
+    if let Err(e) = slint_build::compile_with_config("ui/app.slint", config) {
+        eprintln!("cannot compile the UI: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,659 @@
+//! Kiosk configuration: the per-site TOML file, its schema and its validation.
+//!
+//! A config file is read once at start. Unknown keys, wrong types and values that
+//! make no sense for a public kiosk are all rejected with the file, line, column,
+//! key and what was expected — nothing starts on an invalid config. This module
+//! never reads secrets: the backend token lives in the credentials file named here.
+
+use serde::Deserialize;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::i18n::Language;
+
+/// The documented default configuration, embedded so that `demo` and tests can use it.
+pub const DEFAULT_TOML: &str = include_str!("../kiosk-config/default.toml");
+
+/// Which face of the kiosk this machine shows (ARCHITECTURE.md, "What runs where").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Promotion loop when idle, touch UI, card login, payments, slips.
+    Kiosk,
+    /// Promotion loop only: no touch, no reader, no printer.
+    Signage,
+    /// Staff desk: no promotion loop, staff functions.
+    Counter,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Kiosk => "kiosk",
+            Mode::Signage => "signage",
+            Mode::Counter => "counter",
+        }
+    }
+}
+
+/// The whole configuration of one kiosk.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KioskConfig {
+    pub kiosk: KioskSection,
+    #[serde(default)]
+    pub screen: ScreenSection,
+    #[serde(default)]
+    pub languages: LanguagesSection,
+    #[serde(default)]
+    pub idle: IdleSection,
+    pub backend: BackendSection,
+    #[serde(default)]
+    pub card_reader: CardReaderSection,
+    #[serde(default)]
+    pub printer: PrinterSection,
+    #[serde(default)]
+    pub promo: PromoSection,
+    #[serde(default)]
+    pub storage: StorageSection,
+    #[serde(default)]
+    pub logging: LoggingSection,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KioskSection {
+    /// Stable id of this device, e.g. `lt-radnice-01` (lower-case letters, digits, `-`).
+    pub id: String,
+    /// Human name of the site, shown to staff.
+    pub site: String,
+    pub mode: Mode,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScreenSection {
+    pub width: u32,
+    pub height: u32,
+    /// Clockwise rotation of the panel in degrees: 0, 90, 180 or 270.
+    pub rotation: u32,
+    pub fullscreen: bool,
+}
+
+impl Default for ScreenSection {
+    fn default() -> Self {
+        ScreenSection {
+            width: 1920,
+            height: 1080,
+            rotation: 0,
+            fullscreen: true,
+        }
+    }
+}
+
+impl ScreenSection {
+    /// The logical size the UI is laid out for, after rotation.
+    pub fn logical_size(&self) -> (u32, u32) {
+        if self.rotation == 90 || self.rotation == 270 {
+            (self.height, self.width)
+        } else {
+            (self.width, self.height)
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguagesSection {
+    pub default: Language,
+    pub available: Vec<Language>,
+}
+
+impl Default for LanguagesSection {
+    fn default() -> Self {
+        LanguagesSection {
+            default: Language::Cs,
+            available: Language::ALL.to_vec(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdleSection {
+    /// Anonymous screens return to the promotion loop after this many seconds.
+    pub anonymous_seconds: u64,
+    /// A logged-in session is warned after this many idle seconds.
+    pub session_seconds: u64,
+    /// How long the "Pokračovat" warning counts down before the session ends.
+    pub warning_seconds: u64,
+    /// How long the "Byli jste odhlášeni" screen stays before the loop.
+    pub logged_out_seconds: u64,
+}
+
+impl Default for IdleSection {
+    fn default() -> Self {
+        IdleSection {
+            anonymous_seconds: 90,
+            session_seconds: 120,
+            warning_seconds: 30,
+            logged_out_seconds: 8,
+        }
+    }
+}
+
+impl IdleSection {
+    pub fn anonymous(&self) -> Duration {
+        Duration::from_secs(self.anonymous_seconds)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackendSection {
+    /// Base URL of the kiosk API, ending in `/kiosk/v1/`.
+    pub url: String,
+    /// File holding the kiosk's bearer token (never in this TOML).
+    pub credentials_file: PathBuf,
+    /// Optional pinned CA certificate (PEM) replacing the system roots.
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
+    #[serde(default = "default_timeout")]
+    pub timeout_seconds: u64,
+}
+
+fn default_timeout() -> u64 {
+    10
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CardReaderSection {
+    pub enabled: bool,
+    /// Case-insensitive substring of the PC/SC reader name; empty takes the first reader.
+    pub name_pattern: String,
+    /// PKCS#11 module that signs with the eObčanka.
+    pub pkcs11_module: PathBuf,
+}
+
+impl Default for CardReaderSection {
+    fn default() -> Self {
+        CardReaderSection {
+            enabled: true,
+            name_pattern: String::new(),
+            pkcs11_module: PathBuf::from("/usr/lib/x86_64-linux-gnu/libeopproxyp11.so"),
+        }
+    }
+}
+
+/// Printer profiles the receipt module knows (RECEIPTS.md).
+pub const PRINTER_PROFILES: &[&str] = &[
+    "epson-tm-t20",
+    "epson-tm-t88",
+    "xprinter-80",
+    "xprinter-58",
+    "rongta-rp326",
+    "bixolon-srp-s300",
+    "generic-cp852",
+];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrinterSection {
+    pub enabled: bool,
+    /// `file:/dev/usb/lp0`, `tcp://host:9100`, `serial:/dev/ttyUSB0?baud=19200`, `preview:DIR`.
+    pub uri: String,
+    pub profile: String,
+}
+
+impl Default for PrinterSection {
+    fn default() -> Self {
+        PrinterSection {
+            enabled: true,
+            uri: "file:/dev/usb/lp0".into(),
+            profile: "epson-tm-t20".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PromoSection {
+    /// Duration of a slide that does not name its own.
+    pub default_slide_seconds: u64,
+    /// Cross-fade between slides. Short on purpose: a full-screen fade costs CPU.
+    pub transition_ms: u64,
+    /// Local playlist used until the backend's playlist has been synced; empty = bundled demo.
+    #[serde(default)]
+    pub playlist: Option<PathBuf>,
+}
+
+impl Default for PromoSection {
+    fn default() -> Self {
+        PromoSection {
+            default_slide_seconds: 8,
+            transition_ms: 160,
+            playlist: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageSection {
+    pub data_dir: PathBuf,
+}
+
+impl Default for StorageSection {
+    fn default() -> Self {
+        StorageSection {
+            data_dir: PathBuf::from("/var/lib/portal-kiosk"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Journald-style when started by systemd (`JOURNAL_STREAM` set), terminal otherwise.
+    Auto,
+    Terminal,
+    Journald,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoggingSection {
+    /// A `tracing` filter: `info`, `debug`, `portal_kiosk=debug,info`, …
+    pub level: String,
+    pub format: LogFormat,
+}
+
+impl Default for LoggingSection {
+    fn default() -> Self {
+        LoggingSection {
+            level: "info".into(),
+            format: LogFormat::Auto,
+        }
+    }
+}
+
+/// One thing wrong with a config file, located as precisely as the file allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: PathBuf,
+    /// 1-based line and column, when the problem has a place in the file.
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// Dotted key path, e.g. `screen.rotation`.
+    pub key: Option<String>,
+    /// What is wrong and what was expected, in one sentence.
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let (Some(line), Some(column)) = (self.line, self.column) {
+            write!(f, ":{line}:{column}")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, ": key `{key}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// All problems found in one file (validation reports every one, not just the first).
+#[derive(Debug, Clone)]
+pub struct ConfigErrors(pub Vec<ConfigError>);
+
+impl fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigErrors {}
+
+impl KioskConfig {
+    /// Reads and validates a config file.
+    pub fn load(path: &Path) -> Result<KioskConfig, ConfigErrors> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ConfigErrors(vec![ConfigError {
+                file: path.to_path_buf(),
+                line: None,
+                column: None,
+                key: None,
+                message: format!("cannot read the file: {e}"),
+            }])
+        })?;
+        KioskConfig::parse(&text, path)
+    }
+
+    /// The embedded default configuration (used by `demo`).
+    pub fn embedded_default() -> KioskConfig {
+        // The embedded file is validated by a unit test, so this cannot fail at run time
+        // unless the binary itself is broken.
+        match KioskConfig::parse(DEFAULT_TOML, Path::new("kiosk-config/default.toml")) {
+            Ok(c) => c,
+            Err(e) => unreachable!("embedded default config is invalid: {e}"),
+        }
+    }
+
+    /// Parses and validates config text; `file` is only used in error messages.
+    pub fn parse(text: &str, file: &Path) -> Result<KioskConfig, ConfigErrors> {
+        let locate = |span: Option<Range<usize>>| match span {
+            Some(s) => {
+                let (l, c) = line_column(text, s.start);
+                (Some(l), Some(c))
+            }
+            None => (None, None),
+        };
+        let deserializer = match toml::de::Deserializer::parse(text) {
+            Ok(d) => d,
+            Err(e) => {
+                let (line, column) = locate(e.span());
+                return Err(ConfigErrors(vec![ConfigError {
+                    file: file.to_path_buf(),
+                    line,
+                    column,
+                    key: None,
+                    message: format!("not valid TOML: {}", e.message().trim()),
+                }]));
+            }
+        };
+        let config: KioskConfig = match serde_path_to_error::deserialize(deserializer) {
+            Ok(c) => c,
+            Err(e) => {
+                let path = e.path().to_string();
+                let inner = e.into_inner();
+                let (line, column) = locate(inner.span());
+                let key = if path == "." || path.is_empty() {
+                    None
+                } else {
+                    Some(path)
+                };
+                return Err(ConfigErrors(vec![ConfigError {
+                    file: file.to_path_buf(),
+                    line,
+                    column,
+                    key,
+                    message: inner.message().trim().to_string(),
+                }]));
+            }
+        };
+        let problems = config.validate();
+        if problems.is_empty() {
+            return Ok(config);
+        }
+        let spans = toml::de::DeTable::parse(text).ok();
+        let errors = problems
+            .into_iter()
+            .map(|(key, message)| {
+                let span = spans.as_ref().and_then(|t| key_span(t.get_ref(), &key));
+                let (line, column) = locate(span);
+                ConfigError {
+                    file: file.to_path_buf(),
+                    line,
+                    column,
+                    key: Some(key),
+                    message,
+                }
+            })
+            .collect();
+        Err(ConfigErrors(errors))
+    }
+
+    /// Checks the values that types alone cannot: returns (key path, message) pairs.
+    fn validate(&self) -> Vec<(String, String)> {
+        let mut p = Vec::new();
+        let mut bad = |key: &str, msg: String| p.push((key.to_string(), msg));
+
+        let id = &self.kiosk.id;
+        if id.is_empty()
+            || id.len() > 40
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            bad(
+                "kiosk.id",
+                format!(
+                    "`{id}` is not a valid kiosk id; expected 1–40 lower-case letters, digits or `-`"
+                ),
+            );
+        }
+        if self.kiosk.site.trim().is_empty() {
+            bad(
+                "kiosk.site",
+                "the site name is empty; expected e.g. \"Nádraží\"".into(),
+            );
+        }
+
+        let s = &self.screen;
+        if !(320..=7680).contains(&s.width) {
+            bad(
+                "screen.width",
+                format!("{} px is out of range; expected 320 to 7680", s.width),
+            );
+        }
+        if !(320..=7680).contains(&s.height) {
+            bad(
+                "screen.height",
+                format!("{} px is out of range; expected 320 to 7680", s.height),
+            );
+        }
+        if ![0, 90, 180, 270].contains(&s.rotation) {
+            bad(
+                "screen.rotation",
+                format!(
+                    "{} is not a rotation; expected 0, 90, 180 or 270",
+                    s.rotation
+                ),
+            );
+        }
+
+        let l = &self.languages;
+        if l.available.is_empty() {
+            bad(
+                "languages.available",
+                "no language is available; expected at least \"cs\"".into(),
+            );
+        } else if !l.available.contains(&l.default) {
+            bad(
+                "languages.default",
+                format!("`{}` is not in languages.available", l.default.code()),
+            );
+        }
+        for (i, lang) in l.available.iter().enumerate() {
+            if l.available[..i].contains(lang) {
+                bad(
+                    "languages.available",
+                    format!("`{}` is listed twice", lang.code()),
+                );
+            }
+        }
+
+        let idle = &self.idle;
+        if !(30..=3600).contains(&idle.anonymous_seconds) {
+            bad(
+                "idle.anonymous_seconds",
+                format!(
+                    "{} s is out of range; expected 30 to 3600 (UX.md suggests 90)",
+                    idle.anonymous_seconds
+                ),
+            );
+        }
+        if !(30..=3600).contains(&idle.session_seconds) {
+            bad(
+                "idle.session_seconds",
+                format!(
+                    "{} s is out of range; expected 30 to 3600",
+                    idle.session_seconds
+                ),
+            );
+        }
+        if !(20..=300).contains(&idle.warning_seconds) {
+            bad(
+                "idle.warning_seconds",
+                format!(
+                    "{} s is out of range; expected 20 to 300 (the warning must give at least 20 s)",
+                    idle.warning_seconds
+                ),
+            );
+        }
+        if !(3..=60).contains(&idle.logged_out_seconds) {
+            bad(
+                "idle.logged_out_seconds",
+                format!(
+                    "{} s is out of range; expected 3 to 60",
+                    idle.logged_out_seconds
+                ),
+            );
+        }
+
+        let url = &self.backend.url;
+        let loopback = url.starts_with("http://127.0.0.1")
+            || url.starts_with("http://localhost")
+            || url.starts_with("http://[::1]");
+        if !(url.starts_with("https://") || loopback) {
+            bad(
+                "backend.url",
+                format!(
+                    "`{url}` is not allowed; expected an https:// URL (plain http only to loopback)"
+                ),
+            );
+        } else if !url.ends_with("/kiosk/v1/") {
+            bad("backend.url", format!("`{url}` must end with `/kiosk/v1/`"));
+        }
+        if !(1..=120).contains(&self.backend.timeout_seconds) {
+            bad(
+                "backend.timeout_seconds",
+                format!(
+                    "{} s is out of range; expected 1 to 120",
+                    self.backend.timeout_seconds
+                ),
+            );
+        }
+
+        let pr = &self.printer;
+        if !PRINTER_PROFILES.contains(&pr.profile.as_str()) {
+            bad(
+                "printer.profile",
+                format!(
+                    "unknown printer profile `{}`; expected one of {}",
+                    pr.profile,
+                    PRINTER_PROFILES.join(", ")
+                ),
+            );
+        }
+        let uri_ok = ["file:", "tcp://", "serial:", "preview:"]
+            .iter()
+            .any(|scheme| pr.uri.starts_with(scheme) && pr.uri.len() > scheme.len());
+        if !uri_ok {
+            bad(
+                "printer.uri",
+                format!(
+                    "`{}` is not a printer URI; expected file:/dev/usb/lp0, tcp://host:9100, serial:/dev/ttyUSB0?baud=19200 or preview:DIR",
+                    pr.uri
+                ),
+            );
+        }
+
+        let promo = &self.promo;
+        if !(2..=600).contains(&promo.default_slide_seconds) {
+            bad(
+                "promo.default_slide_seconds",
+                format!(
+                    "{} s is out of range; expected 2 to 600",
+                    promo.default_slide_seconds
+                ),
+            );
+        }
+        if promo.transition_ms > 2000 {
+            bad(
+                "promo.transition_ms",
+                format!(
+                    "{} ms is out of range; expected 0 to 2000",
+                    promo.transition_ms
+                ),
+            );
+        }
+
+        if self.storage.data_dir.as_os_str().is_empty() {
+            bad(
+                "storage.data_dir",
+                "the data directory is empty; expected a path".into(),
+            );
+        }
+
+        if tracing_subscriber::EnvFilter::try_new(&self.logging.level).is_err() {
+            bad(
+                "logging.level",
+                format!(
+                    "`{}` is not a log filter; expected e.g. \"info\" or \"portal_kiosk=debug,info\"",
+                    self.logging.level
+                ),
+            );
+        }
+        p
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..text.floor_char_boundary(offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+/// Span of a dotted key in a parsed document: the value if present, else its table.
+fn key_span(table: &toml::de::DeTable<'_>, key: &str) -> Option<Range<usize>> {
+    let mut current = table;
+    let mut found = None;
+    let mut parts = key.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let (k, v) = current.iter().find(|(k, _)| k.get_ref().as_ref() == part)?;
+        found = Some(if parts.peek().is_none() {
+            v.span()
+        } else {
+            k.span()
+        });
+        match v.get_ref() {
+            toml::de::DeValue::Table(t) => current = t,
+            _ => break,
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_default_is_valid() {
+        let c = KioskConfig::parse(DEFAULT_TOML, Path::new("default.toml")).expect("valid");
+        assert_eq!(c.kiosk.mode, Mode::Kiosk);
+        assert_eq!(c.idle.anonymous_seconds, 90);
+    }
+
+    #[test]
+    fn line_column_counts_characters_not_bytes() {
+        assert_eq!(line_column("a = \"ž\"\nb = 1", 9), (2, 2));
+    }
+}

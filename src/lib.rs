@@ -1,0 +1,11 @@
+//! portal-kiosk: the self-service kiosk of the Litoměřice citizen portal
+//! ("Portál občana"). The modules follow the layers of ARCHITECTURE.md: the pure
+//! flow core (`kiosk`), its adapters (`promo`, `ui`, …) and the configuration.
+
+pub mod config;
+pub mod i18n;
+pub mod kiosk;
+pub mod logging;
+pub mod ops;
+pub mod promo;
+pub mod ui;

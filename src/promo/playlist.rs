@@ -1,0 +1,243 @@
+//! Playlist model and its TOML form (used for the bundled demo and for a local
+//! playlist file; the synced playlist from the backend maps onto the same types).
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The demo playlist bundled into the binary, with its images.
+const DEMO_PLAYLIST: &str = include_str!("../../assets/promo/playlist.toml");
+const DEMO_IMAGES: &[(&str, &[u8])] = &[
+    (
+        "litomerice-portal.jpg",
+        include_bytes!("../../assets/promo/litomerice-portal.jpg"),
+    ),
+    (
+        "platba-qr.png",
+        include_bytes!("../../assets/promo/platba-qr.png"),
+    ),
+    (
+        "eobcanka.png",
+        include_bytes!("../../assets/promo/eobcanka.png"),
+    ),
+];
+
+/// Where an image slide's pixels come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SlideImage {
+    /// Bundled into the binary (demo slides).
+    Bundled(&'static [u8]),
+    /// A file on disk (local playlist, synced assets).
+    File(PathBuf),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SlideKind {
+    /// A full-screen picture, scaled to cover the screen.
+    Image(SlideImage),
+    /// Title and body set in the kiosk's own typography, with an optional QR code.
+    Text {
+        title: String,
+        body: String,
+        qr_url: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlaylistSlide {
+    pub kind: SlideKind,
+    pub duration: Duration,
+}
+
+/// An ordered list of slides. Cheap to clone and to send to the preparer thread.
+#[derive(Debug, Clone, Default)]
+pub struct Playlist {
+    pub slides: Arc<Vec<PlaylistSlide>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlaylistError {
+    #[error("cannot read playlist {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("playlist {path} is not valid: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlaylistFile {
+    #[serde(rename = "slide", default)]
+    slides: Vec<SlideFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, tag = "kind", rename_all = "lowercase")]
+enum SlideFile {
+    Image {
+        image: String,
+        seconds: Option<u64>,
+    },
+    Text {
+        title: String,
+        #[serde(default)]
+        body: String,
+        qr_url: Option<String>,
+        seconds: Option<u64>,
+    },
+}
+
+impl Playlist {
+    /// The bundled demo playlist (always valid: a unit test checks it).
+    pub fn demo(default_duration: Duration) -> Playlist {
+        let bundled = |name: &str| {
+            DEMO_IMAGES
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, bytes)| SlideImage::Bundled(bytes))
+        };
+        Playlist::parse(
+            DEMO_PLAYLIST,
+            Path::new("assets/promo/playlist.toml"),
+            default_duration,
+            &bundled,
+        )
+        .unwrap_or_default()
+    }
+
+    /// Reads a playlist file; image paths are relative to the file's directory.
+    pub fn load(path: &Path, default_duration: Duration) -> Result<Playlist, PlaylistError> {
+        let text = std::fs::read_to_string(path).map_err(|source| PlaylistError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let resolve = move |name: &str| Some(SlideImage::File(dir.join(name)));
+        Playlist::parse(&text, path, default_duration, &resolve)
+    }
+
+    fn parse(
+        text: &str,
+        path: &Path,
+        default_duration: Duration,
+        resolve: &dyn Fn(&str) -> Option<SlideImage>,
+    ) -> Result<Playlist, PlaylistError> {
+        let invalid = |message: String| PlaylistError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        };
+        let file: PlaylistFile = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        let duration = |seconds: Option<u64>| -> Result<Duration, PlaylistError> {
+            match seconds {
+                None => Ok(default_duration),
+                Some(s) if (2..=600).contains(&s) => Ok(Duration::from_secs(s)),
+                Some(s) => Err(invalid(format!(
+                    "slide duration {s} s is out of range 2 to 600"
+                ))),
+            }
+        };
+        let mut slides = Vec::with_capacity(file.slides.len());
+        for slide in file.slides {
+            slides.push(match slide {
+                SlideFile::Image { image, seconds } => PlaylistSlide {
+                    kind: SlideKind::Image(
+                        resolve(&image)
+                            .ok_or_else(|| invalid(format!("unknown image `{image}`")))?,
+                    ),
+                    duration: duration(seconds)?,
+                },
+                SlideFile::Text {
+                    title,
+                    body,
+                    qr_url,
+                    seconds,
+                } => PlaylistSlide {
+                    kind: SlideKind::Text {
+                        title,
+                        body,
+                        qr_url,
+                    },
+                    duration: duration(seconds)?,
+                },
+            });
+        }
+        Ok(Playlist {
+            slides: Arc::new(slides),
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.slides.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slides.is_empty()
+    }
+
+    pub fn get(&self, index: usize) -> Option<&PlaylistSlide> {
+        self.slides.get(index)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_playlist_is_complete() {
+        let p = Playlist::demo(Duration::from_secs(8));
+        assert!(p.len() >= 5, "demo has {} slides", p.len());
+        let images = p
+            .slides
+            .iter()
+            .filter(|s| matches!(s.kind, SlideKind::Image(_)))
+            .count();
+        assert_eq!(
+            images,
+            DEMO_IMAGES.len(),
+            "every bundled image is used once"
+        );
+    }
+
+    #[test]
+    fn local_playlist_resolves_images_next_to_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("playlist.toml");
+        std::fs::write(
+            &path,
+            "[[slide]]\nkind = \"image\"\nimage = \"a.png\"\nseconds = 5\n\n[[slide]]\nkind = \"text\"\ntitle = \"Ahoj\"\n",
+        )
+        .unwrap();
+        let p = Playlist::load(&path, Duration::from_secs(8)).unwrap();
+        assert_eq!(p.len(), 2);
+        assert_eq!(
+            p.slides[0].kind,
+            SlideKind::Image(SlideImage::File(dir.path().join("a.png")))
+        );
+        assert_eq!(p.slides[0].duration, Duration::from_secs(5));
+        assert_eq!(p.slides[1].duration, Duration::from_secs(8));
+    }
+
+    #[test]
+    fn bad_playlists_are_rejected_with_a_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.toml");
+        for (text, needle) in [
+            ("[[slide]]\nkind = \"video\"\n", "video"),
+            (
+                "[[slide]]\nkind = \"text\"\ntitle = \"x\"\nseconds = 1\n",
+                "out of range",
+            ),
+            ("[[slide]]\nkind = \"text\"\n", "title"),
+        ] {
+            std::fs::write(&path, text).unwrap();
+            let err = Playlist::load(&path, Duration::from_secs(8))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(needle), "{err:?} should mention {needle:?}");
+        }
+    }
+}

@@ -1,0 +1,342 @@
+//! Turning a playlist slide into pixels the UI can show without further work:
+//! images decoded, scaled to cover the screen and cropped; QR codes drawn.
+//!
+//! This runs on the `promo-preparer` thread. It must never run on the UI thread
+//! (a 1080p JPEG takes tens of milliseconds to decode) and never panic on content.
+
+use std::sync::mpsc;
+use std::thread;
+
+use image::{ImageReader, Limits, RgbImage, imageops};
+use slint::{Rgb8Pixel, SharedPixelBuffer};
+
+use super::{PlaylistSlide, SlideImage, SlideKind};
+
+/// A slide ready for the screen.
+#[derive(Clone)]
+pub enum PreparedSlide {
+    /// Exactly the screen size; opaque RGB (25 % less memory than RGBA).
+    Image(SharedPixelBuffer<Rgb8Pixel>),
+    Text {
+        title: String,
+        body: String,
+        qr: Option<SharedPixelBuffer<Rgb8Pixel>>,
+        /// The QR code's address in short form, printed under it for people without a phone.
+        qr_caption: String,
+    },
+}
+
+impl std::fmt::Debug for PreparedSlide {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PreparedSlide::Image(b) => write!(f, "Image({}x{})", b.width(), b.height()),
+            PreparedSlide::Text { title, qr, .. } => {
+                write!(f, "Text({title:?}, qr: {})", qr.is_some())
+            }
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SlideError {
+    #[error("cannot read slide image {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot decode slide image: {0}")]
+    Decode(#[from] image::ImageError),
+    #[error("cannot make a QR code of the slide's URL: {0}")]
+    Qr(#[from] qrcode::types::QrError),
+}
+
+/// Largest image the kiosk agrees to decode (a 40-megapixel photo would take
+/// hundreds of MB and seconds; such content is a mistake, not a slide).
+const MAX_SOURCE_PIXELS: u32 = 8192;
+const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Prepares one slide for a screen of `width` × `height` logical pixels.
+pub fn prepare_slide(
+    slide: &PlaylistSlide,
+    width: u32,
+    height: u32,
+) -> Result<PreparedSlide, SlideError> {
+    match &slide.kind {
+        SlideKind::Image(source) => {
+            let img = decode(source)?;
+            Ok(PreparedSlide::Image(cover(&img, width, height)))
+        }
+        SlideKind::Text {
+            title,
+            body,
+            qr_url,
+        } => {
+            let qr = match qr_url {
+                Some(url) => Some(qr_code_image(url, (height / 3).max(200))?),
+                None => None,
+            };
+            let qr_caption = qr_url.as_deref().map(short_url).unwrap_or_default();
+            Ok(PreparedSlide::Text {
+                title: tie_short_words(title),
+                body: tie_short_words(body),
+                qr,
+                qr_caption,
+            })
+        }
+    }
+}
+
+/// Czech typography: a one-letter word (k, s, v, z, o, u, a, i) must not end a
+/// line, so the space after it becomes a no-break space.
+pub fn tie_short_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut previous: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        let word_start = previous.is_none_or(|p| p.is_whitespace() || p == '(');
+        let one_letter = matches!(
+            c.to_lowercase().next(),
+            Some('k' | 's' | 'v' | 'z' | 'o' | 'u' | 'a' | 'i')
+        );
+        if word_start && one_letter && chars.peek() == Some(&' ') {
+            chars.next();
+            out.push('\u{a0}');
+        }
+        previous = Some(c);
+    }
+    out
+}
+
+/// `https://obcan.litomerice.cz/` → `obcan.litomerice.cz`.
+fn short_url(url: &str) -> String {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or(url);
+    rest.trim_end_matches('/').to_string()
+}
+
+fn decode(source: &SlideImage) -> Result<RgbImage, SlideError> {
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SOURCE_PIXELS);
+    limits.max_image_height = Some(MAX_SOURCE_PIXELS);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    let image = match source {
+        SlideImage::Bundled(bytes) => {
+            let mut reader = ImageReader::new(std::io::Cursor::new(*bytes))
+                .with_guessed_format()
+                .map_err(|e| SlideError::Read {
+                    path: "(bundled)".into(),
+                    source: e,
+                })?;
+            reader.limits(limits);
+            reader.decode()?
+        }
+        SlideImage::File(path) => {
+            let mut reader = ImageReader::open(path)
+                .and_then(|r| r.with_guessed_format())
+                .map_err(|e| SlideError::Read {
+                    path: path.display().to_string(),
+                    source: e,
+                })?;
+            reader.limits(limits);
+            reader.decode()?
+        }
+    };
+    Ok(image.to_rgb8())
+}
+
+/// Scales `img` to cover `width` × `height` (keeping its aspect) and crops the middle.
+fn cover(img: &RgbImage, width: u32, height: u32) -> SharedPixelBuffer<Rgb8Pixel> {
+    let (w, h) = (img.width().max(1), img.height().max(1));
+    let scale = f64::max(width as f64 / w as f64, height as f64 / h as f64);
+    let sw = ((w as f64 * scale).ceil() as u32).max(width);
+    let sh = ((h as f64 * scale).ceil() as u32).max(height);
+    let scaled = if (sw, sh) == (w, h) {
+        img.clone()
+    } else {
+        imageops::resize(img, sw, sh, imageops::FilterType::Triangle)
+    };
+    let x0 = (sw - width) / 2;
+    let y0 = (sh - height) / 2;
+    let cropped = imageops::crop_imm(&scaled, x0, y0, width, height).to_image();
+    SharedPixelBuffer::clone_from_slice(cropped.as_raw(), width, height)
+}
+
+/// Draws a QR code (EC level M, 4-module quiet zone) at roughly `target` pixels,
+/// with whole pixels per module so that it scans well from a phone.
+pub fn qr_code_image(text: &str, target: u32) -> Result<SharedPixelBuffer<Rgb8Pixel>, SlideError> {
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)?;
+    let modules = code.width() as u32;
+    let quiet = 4;
+    let total = modules + 2 * quiet;
+    let scale = (target / total).max(2);
+    let side = total * scale;
+    let colors = code.to_colors();
+    let mut buffer = SharedPixelBuffer::<Rgb8Pixel>::new(side, side);
+    let pixels = buffer.make_mut_slice();
+    for y in 0..side {
+        for x in 0..side {
+            let (mx, my) = (x / scale, y / scale);
+            let dark = mx >= quiet
+                && my >= quiet
+                && mx < quiet + modules
+                && my < quiet + modules
+                && colors[((my - quiet) * modules + (mx - quiet)) as usize] == qrcode::Color::Dark;
+            let v = if dark { 0 } else { 255 };
+            pixels[(y * side + x) as usize] = Rgb8Pixel { r: v, g: v, b: v };
+        }
+    }
+    Ok(buffer)
+}
+
+type Job = (u64, usize, PlaylistSlide, u32, u32);
+
+/// A background thread that prepares slides on request and hands each result,
+/// with the caller's tag, to a callback (the UI sends it on to its event loop).
+pub struct SlidePreparer {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl SlidePreparer {
+    pub fn spawn<F>(on_ready: F) -> std::io::Result<SlidePreparer>
+    where
+        F: Fn(u64, usize, Result<PreparedSlide, SlideError>) + Send + 'static,
+    {
+        let (jobs, rx) = mpsc::channel::<Job>();
+        thread::Builder::new()
+            .name("promo-preparer".into())
+            .spawn(move || {
+                for (tag, index, slide, width, height) in rx {
+                    let started = std::time::Instant::now();
+                    let result = prepare_slide(&slide, width, height);
+                    let elapsed_ms = started.elapsed().as_millis() as u64;
+                    match &result {
+                        Ok(_) => tracing::debug!(index, elapsed_ms, "promo slide prepared"),
+                        Err(e) => tracing::warn!(index, error = %e, "promo slide skipped"),
+                    }
+                    on_ready(tag, index, result);
+                }
+            })?;
+        Ok(SlidePreparer { jobs })
+    }
+
+    /// Queues a slide; returns false if the thread is gone.
+    pub fn request(
+        &self,
+        tag: u64,
+        index: usize,
+        slide: PlaylistSlide,
+        width: u32,
+        height: u32,
+    ) -> bool {
+        self.jobs.send((tag, index, slide, width, height)).is_ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn image_slide(source: SlideImage) -> PlaylistSlide {
+        PlaylistSlide {
+            kind: SlideKind::Image(source),
+            duration: Duration::from_secs(8),
+        }
+    }
+
+    #[test]
+    fn image_is_scaled_to_cover_the_screen_exactly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wide.png");
+        // 400×100, left half red, right half blue.
+        let img = RgbImage::from_fn(400, 100, |x, _| {
+            if x < 200 {
+                image::Rgb([255, 0, 0])
+            } else {
+                image::Rgb([0, 0, 255])
+            }
+        });
+        img.save(&path).unwrap();
+        let prepared = prepare_slide(&image_slide(SlideImage::File(path)), 200, 200).unwrap();
+        let PreparedSlide::Image(buf) = prepared else {
+            panic!("expected an image")
+        };
+        assert_eq!((buf.width(), buf.height()), (200, 200));
+        let px = buf.as_slice();
+        // Cover-crop keeps the middle: left edge red, right edge blue.
+        assert_eq!((px[100 * 200].r, px[100 * 200].b), (255, 0));
+        assert_eq!((px[100 * 200 + 199].r, px[100 * 200 + 199].b), (0, 255));
+    }
+
+    #[test]
+    fn a_corrupt_image_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("broken.jpg");
+        std::fs::write(&path, b"\xff\xd8\xff\xe0 this is not really a jpeg").unwrap();
+        assert!(prepare_slide(&image_slide(SlideImage::File(path)), 100, 100).is_err());
+        let missing = SlideImage::File(dir.path().join("missing.png"));
+        assert!(matches!(
+            prepare_slide(&image_slide(missing), 100, 100),
+            Err(SlideError::Read { .. })
+        ));
+        assert!(prepare_slide(&image_slide(SlideImage::Bundled(b"garbage")), 100, 100).is_err());
+    }
+
+    #[test]
+    fn one_letter_words_are_tied_to_the_next_word() {
+        assert_eq!(
+            tie_short_words("Poplatky zaplatíte z mobilu a v klidu"),
+            "Poplatky zaplatíte z\u{a0}mobilu a\u{a0}v\u{a0}klidu"
+        );
+        assert_eq!(tie_short_words("K úřadu"), "K\u{a0}úřadu");
+        // Not inside words, not at the end.
+        assert_eq!(tie_short_words("kaz a"), "kaz a");
+    }
+
+    #[test]
+    fn qr_code_has_quiet_zone_and_dark_finder() {
+        let buf = qr_code_image("https://obcan.litomerice.cz", 300).unwrap();
+        assert_eq!(buf.width(), buf.height());
+        let side = buf.width() as usize;
+        let px = buf.as_slice();
+        assert_eq!(px[0].r, 255, "quiet zone is white");
+        // The top-left finder pattern starts right after the 4-module quiet zone.
+        let scale = side
+            / (qrcode::QrCode::new("https://obcan.litomerice.cz")
+                .unwrap()
+                .width()
+                + 8);
+        let at =
+            |mx: usize, my: usize| px[(my * scale + scale / 2) * side + mx * scale + scale / 2].r;
+        assert_eq!(at(4, 4), 0, "finder corner is dark");
+        assert_eq!(at(5, 5), 255, "finder ring is light");
+        assert_eq!(at(6, 6), 0, "finder centre is dark");
+    }
+
+    #[test]
+    fn preparer_thread_answers_every_request() {
+        let (tx, rx) = mpsc::channel();
+        let preparer = SlidePreparer::spawn(move |_tag, i, r| {
+            let _ = tx.send((i, r.is_ok()));
+        })
+        .unwrap();
+        let text = PlaylistSlide {
+            kind: SlideKind::Text {
+                title: "A".into(),
+                body: "B".into(),
+                qr_url: Some("https://x.cz".into()),
+            },
+            duration: Duration::from_secs(8),
+        };
+        assert!(preparer.request(1, 3, text, 320, 240));
+        assert!(preparer.request(1, 4, image_slide(SlideImage::Bundled(b"nope")), 320, 240));
+        assert_eq!(rx.recv_timeout(Duration::from_secs(10)).unwrap(), (3, true));
+        assert_eq!(
+            rx.recv_timeout(Duration::from_secs(10)).unwrap(),
+            (4, false)
+        );
+    }
+}

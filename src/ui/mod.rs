@@ -1,0 +1,234 @@
+//! Slint glue: binds the kiosk core ([`crate::kiosk`]) to the window. User intents
+//! from the `Flow` global become [`KioskEvent`]s; the commands and view the core
+//! returns are written back into the globals. The promotion loop's slides arrive
+//! from the preparer thread through a channel drained on the UI thread.
+//!
+//! This module must never block the UI thread: no file, network or decoding work
+//! happens here, only property updates.
+
+mod promo_driver;
+pub mod screenshot;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+
+use crate::i18n::Language;
+use crate::kiosk::{Command, Kiosk, KioskEvent, KioskSettings, KioskView, Screen};
+use crate::promo::Playlist;
+
+pub use promo_driver::PromoDriver;
+
+slint::include_modules!();
+
+/// Monotonic time for the core: real time in production, Slint's mock time in tests.
+pub type Clock = Rc<dyn Fn() -> Duration>;
+
+/// A clock that starts at zero now.
+pub fn system_clock() -> Clock {
+    let start = Instant::now();
+    Rc::new(move || start.elapsed())
+}
+
+/// Facts about this kiosk shown on the About screen.
+#[derive(Debug, Clone)]
+pub struct KioskIdentity {
+    pub version: String,
+    pub kiosk_id: String,
+    pub site_name: String,
+}
+
+impl KioskIdentity {
+    pub fn new(kiosk_id: &str, site_name: &str) -> KioskIdentity {
+        KioskIdentity {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            kiosk_id: kiosk_id.to_string(),
+            site_name: site_name.to_string(),
+        }
+    }
+}
+
+/// Everything the UI needs to start.
+pub struct UiSetup {
+    pub settings: KioskSettings,
+    pub identity: KioskIdentity,
+    pub playlist: Playlist,
+    /// Logical screen size the slides are prepared for.
+    pub screen_size: (u32, u32),
+    pub fade: Duration,
+    pub clock: Clock,
+}
+
+pub fn screen_id(screen: Screen) -> ScreenId {
+    match screen {
+        Screen::Promo => ScreenId::Promo,
+        Screen::Home => ScreenId::Home,
+        Screen::Services => ScreenId::Services,
+        Screen::Contacts => ScreenId::Contacts,
+        Screen::Elections => ScreenId::Elections,
+        Screen::Login => ScreenId::Login,
+        Screen::Payment => ScreenId::Payment,
+        Screen::About => ScreenId::About,
+    }
+}
+
+fn screen_from_id(id: ScreenId) -> Screen {
+    match id {
+        ScreenId::Promo => Screen::Promo,
+        ScreenId::Home => Screen::Home,
+        ScreenId::Services => Screen::Services,
+        ScreenId::Contacts => Screen::Contacts,
+        ScreenId::Elections => Screen::Elections,
+        ScreenId::Login => Screen::Login,
+        ScreenId::Payment => Screen::Payment,
+        ScreenId::About => Screen::About,
+    }
+}
+
+/// Switches the bundled translation. Czech is the source language of every string.
+pub fn select_language(language: Language) {
+    if let Err(e) = slint::select_bundled_translation(language.code()) {
+        tracing::warn!(language = language.code(), error = %e, "cannot switch language");
+    }
+}
+
+/// Writes the core's view into the window's globals.
+pub fn apply_view(app: &AppWindow, view: &KioskView) {
+    let flow = app.global::<Flow>();
+    flow.set_screen(screen_id(view.screen));
+    flow.set_language(SharedString::from(view.language.code()));
+    flow.set_can_go_back(view.can_go_back);
+    let theme = app.global::<Theme>();
+    theme.set_large_text(view.large_text);
+    theme.set_high_contrast(view.high_contrast);
+}
+
+/// Sets the static facts: offered languages and the About screen's identity.
+pub fn apply_identity(app: &AppWindow, identity: &KioskIdentity, languages: &[Language]) {
+    let flow = app.global::<Flow>();
+    let codes: Vec<SharedString> = languages
+        .iter()
+        .map(|l| SharedString::from(l.code()))
+        .collect();
+    flow.set_languages(ModelRc::new(VecModel::from(codes)));
+    flow.set_version(identity.version.clone().into());
+    flow.set_kiosk_id(identity.kiosk_id.clone().into());
+    flow.set_site_name(identity.site_name.clone().into());
+}
+
+/// The running kiosk UI: the core, the promotion loop and the idle tick.
+/// Dropping it stops the tick; keep it alive as long as the window runs.
+pub struct KioskUi {
+    inner: Rc<RefCell<Inner>>,
+    _tick: slint::Timer,
+}
+
+struct Inner {
+    app: slint::Weak<AppWindow>,
+    core: Kiosk,
+    promo: PromoDriver,
+    clock: Clock,
+}
+
+impl KioskUi {
+    /// Binds a window to a fresh kiosk core.
+    pub fn attach(app: &AppWindow, setup: UiSetup) -> KioskUi {
+        apply_identity(app, &setup.identity, &setup.settings.languages);
+        let (core, commands) = Kiosk::new(setup.settings, (setup.clock)());
+        let promo = PromoDriver::new(app, setup.playlist, setup.screen_size, setup.fade);
+        let inner = Rc::new(RefCell::new(Inner {
+            app: app.as_weak(),
+            core,
+            promo,
+            clock: setup.clock,
+        }));
+        inner.borrow_mut().run(commands);
+
+        let flow = app.global::<Flow>();
+        let bind = |event: KioskEvent| {
+            let weak = Rc::downgrade(&inner);
+            move || {
+                if let Some(inner) = weak.upgrade() {
+                    inner.borrow_mut().dispatch(event);
+                }
+            }
+        };
+        flow.on_touch(bind(KioskEvent::Touch));
+        flow.on_back(bind(KioskEvent::Back));
+        flow.on_home(bind(KioskEvent::Home));
+        flow.on_toggle_large_text(bind(KioskEvent::ToggleLargeText));
+        flow.on_toggle_contrast(bind(KioskEvent::ToggleHighContrast));
+        let weak = Rc::downgrade(&inner);
+        flow.on_open(move |id| {
+            if let Some(inner) = weak.upgrade() {
+                inner
+                    .borrow_mut()
+                    .dispatch(KioskEvent::Open(screen_from_id(id)));
+            }
+        });
+        let weak = Rc::downgrade(&inner);
+        flow.on_choose_language(move |code| {
+            if let (Some(inner), Some(language)) = (weak.upgrade(), Language::from_code(&code)) {
+                inner
+                    .borrow_mut()
+                    .dispatch(KioskEvent::ChooseLanguage(language));
+            }
+        });
+
+        let tick = slint::Timer::default();
+        let weak = Rc::downgrade(&inner);
+        tick.start(
+            slint::TimerMode::Repeated,
+            Duration::from_secs(1),
+            move || {
+                if let Some(inner) = weak.upgrade() {
+                    inner.borrow_mut().dispatch(KioskEvent::Tick);
+                }
+            },
+        );
+        KioskUi { inner, _tick: tick }
+    }
+
+    /// The core's current view (for tests and diagnostics).
+    pub fn view(&self) -> KioskView {
+        self.inner.borrow().core.view()
+    }
+
+    /// Feeds an event as if it came from the window.
+    pub fn dispatch(&self, event: KioskEvent) {
+        self.inner.borrow_mut().dispatch(event);
+    }
+
+    /// Delivers slides the preparer has finished (drives the loop without an event loop).
+    pub fn pump_promo(&self) {
+        self.inner.borrow_mut().promo.pump();
+    }
+}
+
+impl Inner {
+    fn dispatch(&mut self, event: KioskEvent) {
+        let now = (self.clock)();
+        let commands = self.core.handle(event, now);
+        self.run(commands);
+    }
+
+    fn run(&mut self, commands: Vec<Command>) {
+        let Some(app) = self.app.upgrade() else {
+            return;
+        };
+        for command in commands {
+            tracing::debug!(?command, "kiosk command");
+            match command {
+                Command::ShowScreen(screen) => tracing::info!(screen = screen.name(), "screen"),
+                Command::StartPromo => self.promo.start(),
+                Command::StopPromo => self.promo.stop(),
+                Command::ApplyLanguage(language) => select_language(language),
+                // No personal data exists yet; the login session will be wiped here.
+                Command::ForgetUser => {}
+            }
+        }
+        apply_view(&app, &self.core.view());
+    }
+}

@@ -1,0 +1,278 @@
+//! Drives the promotion loop on screen: asks the preparer thread for slides,
+//! puts prepared slides into the hidden layer and cross-fades, runs each slide's
+//! timer, and releases pixels as soon as a slide is off screen (only the slide on
+//! screen and the next one are ever held decoded).
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use std::time::Duration;
+
+use slint::{ComponentHandle, Image, SharedString};
+use tokio::sync::mpsc;
+
+use super::{AppWindow, Promo, SlideView};
+use crate::promo::{LoopAction, LoopState, Playlist, PreparedSlide, SlideError, SlidePreparer};
+
+type Prepared = (u64, usize, Result<PreparedSlide, SlideError>);
+
+/// How long to wait before trying the playlist again when every slide failed.
+const FALLBACK_RETRY: Duration = Duration::from_secs(60);
+
+/// Handle to the loop; cheap to keep in the UI's state.
+pub struct PromoDriver {
+    state: Rc<RefCell<State>>,
+}
+
+struct State {
+    me: Weak<RefCell<State>>,
+    app: slint::Weak<AppWindow>,
+    playlist: Playlist,
+    size: (u32, u32),
+    fade: Duration,
+    loop_state: LoopState,
+    preparer: Option<SlidePreparer>,
+    results: Rc<RefCell<mpsc::UnboundedReceiver<Prepared>>>,
+    /// The next slide, prepared and waiting for its turn.
+    ready: Option<(usize, PreparedSlide)>,
+    generation: u64,
+    active: bool,
+    slide_timer: slint::Timer,
+    release_timer: slint::Timer,
+}
+
+impl PromoDriver {
+    pub fn new(
+        app: &AppWindow,
+        playlist: Playlist,
+        size: (u32, u32),
+        fade: Duration,
+    ) -> PromoDriver {
+        let (tx, rx) = mpsc::unbounded_channel::<Prepared>();
+        let preparer = match SlidePreparer::spawn(move |tag, index, result| {
+            let _ = tx.send((tag, index, result));
+        }) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot start the slide preparer; showing the fallback slide");
+                None
+            }
+        };
+        app.global::<Promo>().set_fade(fade.as_millis() as i64);
+        app.global::<Promo>().set_count(playlist.len() as i32);
+        let results = Rc::new(RefCell::new(rx));
+        let state = Rc::new_cyclic(|me| {
+            RefCell::new(State {
+                me: me.clone(),
+                app: app.as_weak(),
+                loop_state: LoopState::new(playlist.len()),
+                playlist,
+                size,
+                fade,
+                preparer,
+                results: results.clone(),
+                ready: None,
+                generation: 0,
+                active: false,
+                slide_timer: slint::Timer::default(),
+                release_timer: slint::Timer::default(),
+            })
+        });
+        // Deliver prepared slides on the UI thread as they arrive. Without an event
+        // loop (headless tests) this cannot be spawned and `pump` delivers them instead.
+        let weak = Rc::downgrade(&state);
+        let spawned = slint::spawn_local(async move {
+            loop {
+                let message = std::future::poll_fn(|cx| results.borrow_mut().poll_recv(cx)).await;
+                match (message, weak.upgrade()) {
+                    (Some(message), Some(state)) => state.borrow_mut().on_prepared(message),
+                    _ => break,
+                }
+            }
+        });
+        if let Err(e) = spawned {
+            tracing::debug!(error = %e, "no event loop; promo slides are delivered by pump()");
+        }
+        PromoDriver { state }
+    }
+
+    pub fn start(&self) {
+        self.state.borrow_mut().start();
+    }
+
+    pub fn stop(&self) {
+        self.state.borrow_mut().stop();
+    }
+
+    /// Delivers every slide prepared so far (for use without an event loop).
+    pub fn pump(&self) {
+        let mut messages = Vec::new();
+        let results = self.state.borrow().results.clone();
+        while let Ok(m) = results.borrow_mut().try_recv() {
+            messages.push(m);
+        }
+        for m in messages {
+            self.state.borrow_mut().on_prepared(m);
+        }
+    }
+}
+
+impl State {
+    fn start(&mut self) {
+        self.generation += 1;
+        self.active = true;
+        self.ready = None;
+        let action = self.loop_state.start();
+        self.perform(action);
+    }
+
+    fn stop(&mut self) {
+        self.generation += 1;
+        self.active = false;
+        self.ready = None;
+        self.slide_timer.stop();
+        self.release_timer.stop();
+        if let Some(app) = self.app.upgrade() {
+            let promo = app.global::<Promo>();
+            promo.set_slot_a(SlideView::default());
+            promo.set_slot_b(SlideView::default());
+            promo.set_show_b(false);
+        }
+    }
+
+    fn on_prepared(&mut self, (generation, index, result): Prepared) {
+        if generation != self.generation || !self.active {
+            return; // prepared for a loop that has since been left
+        }
+        let ok = result.is_ok();
+        if let Ok(slide) = result {
+            self.ready = Some((index, slide));
+        }
+        let action = self.loop_state.prepared(index, ok);
+        self.perform(action);
+    }
+
+    fn perform(&mut self, action: LoopAction) {
+        match action {
+            LoopAction::Nothing => {}
+            LoopAction::Prepare(index) => self.request(index),
+            LoopAction::Show(index) => {
+                match self.ready.take() {
+                    Some((i, slide)) if i == index => self.show(index, slide_view(&slide)),
+                    _ => tracing::warn!(index, "promo slide to show was not prepared"),
+                }
+                if let Some(next) = self.loop_state.prepare_after_show() {
+                    self.request(next);
+                }
+            }
+            LoopAction::ShowFallback => {
+                self.show(usize::MAX, fallback_view());
+                let me = self.me.clone();
+                self.slide_timer
+                    .start(slint::TimerMode::SingleShot, FALLBACK_RETRY, move || {
+                        if let Some(s) = me.upgrade() {
+                            let mut s = s.borrow_mut();
+                            if s.active {
+                                s.start();
+                            }
+                        }
+                    });
+            }
+        }
+    }
+
+    fn request(&mut self, index: usize) {
+        let Some(slide) = self.playlist.get(index).cloned() else {
+            return;
+        };
+        let sent = self
+            .preparer
+            .as_ref()
+            .is_some_and(|p| p.request(self.generation, index, slide, self.size.0, self.size.1));
+        if !sent {
+            let action = self.loop_state.prepared(index, false);
+            if action != LoopAction::Prepare(index) {
+                self.perform(action);
+            }
+        }
+    }
+
+    /// Puts a slide into the hidden layer, fades to it and starts its timer.
+    fn show(&mut self, index: usize, view: SlideView) {
+        let Some(app) = self.app.upgrade() else {
+            return;
+        };
+        let promo = app.global::<Promo>();
+        let to_b = !promo.get_show_b();
+        if to_b {
+            promo.set_slot_b(view);
+        } else {
+            promo.set_slot_a(view);
+        }
+        promo.set_show_b(to_b);
+        if index != usize::MAX {
+            promo.set_position(index as i32);
+        }
+        // Release the pixels of the slide that just faded out.
+        let weak_app = self.app.clone();
+        self.release_timer.start(
+            slint::TimerMode::SingleShot,
+            self.fade + Duration::from_millis(100),
+            move || {
+                if let Some(app) = weak_app.upgrade() {
+                    let promo = app.global::<Promo>();
+                    if promo.get_show_b() {
+                        promo.set_slot_a(SlideView::default());
+                    } else {
+                        promo.set_slot_b(SlideView::default());
+                    }
+                }
+            },
+        );
+        if let Some(slide) = self.playlist.get(index) {
+            let me = self.me.clone();
+            self.slide_timer
+                .start(slint::TimerMode::SingleShot, slide.duration, move || {
+                    if let Some(s) = me.upgrade() {
+                        let mut s = s.borrow_mut();
+                        let action = s.loop_state.slide_time_up();
+                        s.perform(action);
+                    }
+                });
+        }
+    }
+}
+
+/// What a prepared slide looks like to the UI.
+pub fn slide_view(slide: &PreparedSlide) -> SlideView {
+    match slide {
+        PreparedSlide::Image(pixels) => SlideView {
+            is_image: true,
+            image: Image::from_rgb8(pixels.clone()),
+            ..SlideView::default()
+        },
+        PreparedSlide::Text {
+            title,
+            body,
+            qr,
+            qr_caption,
+        } => SlideView {
+            is_image: false,
+            title: title.into(),
+            body: body.into(),
+            has_qr: qr.is_some(),
+            qr: qr.clone().map(Image::from_rgb8).unwrap_or_default(),
+            qr_caption: SharedString::from(qr_caption.as_str()),
+            ..SlideView::default()
+        },
+    }
+}
+
+/// Shown when no slide of the playlist can be shown: calm, true, and useful.
+fn fallback_view() -> SlideView {
+    SlideView {
+        is_image: false,
+        title: "Portál občana Litoměřice".into(),
+        body: "Úřad v kapse – obcan.litomerice.cz".into(),
+        ..SlideView::default()
+    }
+}

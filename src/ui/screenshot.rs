@@ -1,0 +1,184 @@
+//! Headless screenshots of every screen: Slint's testing backend with the software
+//! renderer, no display needed. Used by `portal-kiosk screenshot`, by the README's
+//! pictures and by tests that look at rendered pixels (blank screens, contrast).
+
+use std::path::{Path, PathBuf};
+
+use slint::{ComponentHandle, Rgba8Pixel, SharedPixelBuffer};
+
+use super::{
+    AppWindow, KioskIdentity, Promo, apply_identity, apply_view, promo_driver::slide_view,
+    select_language,
+};
+use crate::i18n::Language;
+use crate::kiosk::{KioskView, Screen};
+use crate::promo::{Playlist, PlaylistSlide, SlideKind, prepare_slide};
+
+/// Which of the two themes to render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThemeChoice {
+    Standard,
+    Contrast,
+}
+
+#[derive(Debug, Clone)]
+pub struct ScreenshotOptions {
+    pub language: Language,
+    pub theme: ThemeChoice,
+    pub large_text: bool,
+    pub width: u32,
+    pub height: u32,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScreenshotError {
+    #[error("cannot start the headless renderer: {0}")]
+    Platform(String),
+    #[error("cannot render screen {screen}: {message}")]
+    Render { screen: String, message: String },
+    #[error("cannot write {path}: {message}")]
+    Write { path: PathBuf, message: String },
+}
+
+/// Installs the headless platform for this thread. Call once, before any window exists.
+pub fn init_headless() -> Result<(), ScreenshotError> {
+    use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
+    slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
+        mock_time: true,
+        threading: false,
+        renderer_name: Some("software".into()),
+    })))
+    .map_err(|e| ScreenshotError::Platform(e.to_string()))
+}
+
+/// A rendered screen: its file stem and pixels.
+pub struct Shot {
+    pub name: String,
+    pub pixels: SharedPixelBuffer<Rgba8Pixel>,
+}
+
+/// Renders every screen with demo content. The headless platform must be installed.
+pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotError> {
+    let app = AppWindow::new().map_err(|e| ScreenshotError::Platform(e.to_string()))?;
+    app.window()
+        .set_size(slint::PhysicalSize::new(options.width, options.height));
+    apply_identity(
+        &app,
+        &KioskIdentity::new("lt-demo-01", "Ukázkový kiosek"),
+        &Language::ALL,
+    );
+    select_language(options.language);
+    let playlist = Playlist::demo(std::time::Duration::from_secs(8));
+    app.show()
+        .map_err(|e| ScreenshotError::Platform(e.to_string()))?;
+
+    let mut shots = Vec::new();
+    let mut snap = |name: String| -> Result<(), ScreenshotError> {
+        // Let layouts, conditional elements and animations settle.
+        i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(1000));
+        let pixels = app
+            .window()
+            .take_snapshot()
+            .map_err(|e| ScreenshotError::Render {
+                screen: name.clone(),
+                message: e.to_string(),
+            })?;
+        shots.push(Shot { name, pixels });
+        Ok(())
+    };
+    for screen in Screen::ALL {
+        apply_view(
+            &app,
+            &KioskView {
+                screen,
+                language: options.language,
+                large_text: options.large_text,
+                high_contrast: options.theme == ThemeChoice::Contrast,
+                can_go_back: false,
+            },
+        );
+        if screen == Screen::Promo {
+            // The first image slide and the first text slide with a QR code.
+            let first_image = playlist
+                .slides
+                .iter()
+                .find(|s| matches!(s.kind, SlideKind::Image(_)));
+            let first_text = playlist.slides.iter().find(|s| {
+                matches!(
+                    &s.kind,
+                    SlideKind::Text {
+                        qr_url: Some(_),
+                        ..
+                    }
+                )
+            });
+            for (suffix, slide) in [("", first_image), ("-text", first_text)] {
+                let Some(slide) = slide else { continue };
+                show_slide(&app, slide, options)?;
+                snap(format!("{}{suffix}", screen.name()))?;
+            }
+            app.global::<Promo>().set_slot_a(Default::default());
+        } else {
+            snap(screen.name().to_string())?;
+        }
+    }
+    let _ = app.hide();
+    Ok(shots)
+}
+
+fn show_slide(
+    app: &AppWindow,
+    slide: &PlaylistSlide,
+    options: &ScreenshotOptions,
+) -> Result<(), ScreenshotError> {
+    let prepared = prepare_slide(slide, options.width, options.height).map_err(|e| {
+        ScreenshotError::Render {
+            screen: "promo".into(),
+            message: e.to_string(),
+        }
+    })?;
+    let promo = app.global::<Promo>();
+    promo.set_count(4);
+    promo.set_position(0);
+    promo.set_show_b(false);
+    promo.set_slot_a(slide_view(&prepared));
+    Ok(())
+}
+
+/// Writes shots as `DIR/<screen>.png`; returns the paths written.
+pub fn write_pngs(shots: &[Shot], dir: &Path) -> Result<Vec<PathBuf>, ScreenshotError> {
+    std::fs::create_dir_all(dir).map_err(|e| ScreenshotError::Write {
+        path: dir.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let mut written = Vec::new();
+    for shot in shots {
+        let path = dir.join(format!("{}.png", shot.name));
+        let (w, h) = (shot.pixels.width(), shot.pixels.height());
+        let img =
+            image::RgbaImage::from_raw(w, h, shot.pixels.as_bytes().to_vec()).ok_or_else(|| {
+                ScreenshotError::Write {
+                    path: path.clone(),
+                    message: "pixel buffer has the wrong size".into(),
+                }
+            })?;
+        img.save(&path).map_err(|e| ScreenshotError::Write {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// How many distinct colours a shot has (a blank screen has one or two).
+pub fn distinct_colours(pixels: &SharedPixelBuffer<Rgba8Pixel>) -> usize {
+    let mut seen = std::collections::HashSet::new();
+    for p in pixels.as_slice().iter().step_by(7) {
+        seen.insert((p.r, p.g, p.b));
+        if seen.len() > 1000 {
+            break;
+        }
+    }
+    seen.len()
+}
