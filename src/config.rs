@@ -73,7 +73,7 @@ pub struct KioskSection {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct ScreenSection {
     pub width: u32,
     pub height: u32,
@@ -105,7 +105,7 @@ impl ScreenSection {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct LanguagesSection {
     pub default: Language,
     pub available: Vec<Language>,
@@ -121,7 +121,7 @@ impl Default for LanguagesSection {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct IdleSection {
     /// Anonymous screens return to the promotion loop after this many seconds.
     pub anonymous_seconds: u64,
@@ -169,7 +169,7 @@ fn default_timeout() -> u64 {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct CardReaderSection {
     pub enabled: bool,
     /// Case-insensitive substring of the PC/SC reader name; empty takes the first reader.
@@ -200,7 +200,7 @@ pub const PRINTER_PROFILES: &[&str] = &[
 ];
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct PrinterSection {
     pub enabled: bool,
     /// `file:/dev/usb/lp0`, `tcp://host:9100`, `serial:/dev/ttyUSB0?baud=19200`, `preview:DIR`.
@@ -219,7 +219,7 @@ impl Default for PrinterSection {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct PromoSection {
     /// Duration of a slide that does not name its own.
     pub default_slide_seconds: u64,
@@ -241,7 +241,7 @@ impl Default for PromoSection {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct StorageSection {
     pub data_dir: PathBuf,
 }
@@ -264,7 +264,7 @@ pub enum LogFormat {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct LoggingSection {
     /// A `tracing` filter: `info`, `debug`, `portal_kiosk=debug,info`, …
     pub level: String,

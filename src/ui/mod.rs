@@ -87,9 +87,15 @@ fn screen_from_id(id: ScreenId) -> Screen {
     }
 }
 
-/// Switches the bundled translation. Czech is the source language of every string.
+/// Switches the bundled translation. Czech is the source language of every string,
+/// so it is selected as Slint's default (empty) language, not as a bundle.
 pub fn select_language(language: Language) {
-    if let Err(e) = slint::select_bundled_translation(language.code()) {
+    let bundle = if language == Language::Cs {
+        ""
+    } else {
+        language.code()
+    };
+    if let Err(e) = slint::select_bundled_translation(bundle) {
         tracing::warn!(language = language.code(), error = %e, "cannot switch language");
     }
 }

@@ -1,0 +1,298 @@
+//! Config files: every shipped file validates, and each kind of mistake is
+//! reported with its file, line, column, key and what was expected.
+
+use std::path::{Path, PathBuf};
+
+use portal_kiosk::config::{KioskConfig, Mode};
+
+fn shipped_configs() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_shipped_config_is_valid() {
+    let files = shipped_configs();
+    let names: Vec<_> = files
+        .iter()
+        .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for expected in [
+        "default.toml",
+        "radnice-podloubi.toml",
+        "nadrazi.toml",
+        "nemocnice.toml",
+        "prepazka.toml",
+    ] {
+        assert!(
+            names.contains(&expected.to_string()),
+            "{expected} is missing from kiosk-config/"
+        );
+    }
+    for file in &files {
+        if let Err(e) = KioskConfig::load(file) {
+            panic!("{} is invalid:\n{e}", file.display());
+        }
+    }
+}
+
+#[test]
+fn sites_have_their_modes_and_distinct_ids() {
+    let load = |name: &str| {
+        KioskConfig::load(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("kiosk-config")
+                .join(name),
+        )
+        .unwrap()
+    };
+    assert_eq!(load("prepazka.toml").kiosk.mode, Mode::Counter);
+    assert_eq!(load("nadrazi.toml").kiosk.mode, Mode::Kiosk);
+    let portrait = load("radnice-podloubi.toml");
+    assert_eq!(portrait.screen.logical_size(), (1080, 1920));
+    let mut ids: Vec<String> = shipped_configs()
+        .iter()
+        .map(|f| KioskConfig::load(f).unwrap().kiosk.id)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(
+        ids.len(),
+        shipped_configs().len(),
+        "kiosk ids must be unique"
+    );
+}
+
+const MINIMAL: &str = "[kiosk]\nid = \"lt-test-01\"\nsite = \"Test\"\nmode = \"kiosk\"\n\n[backend]\nurl = \"https://obcan.litomerice.cz/kiosk/v1/\"\ncredentials_file = \"/etc/portal-kiosk/credentials.toml\"\n";
+
+#[test]
+fn minimal_config_takes_documented_defaults() {
+    let c = KioskConfig::parse(MINIMAL, Path::new("minimal.toml")).unwrap();
+    assert_eq!(c.idle.anonymous_seconds, 90);
+    assert_eq!(c.idle.warning_seconds, 30);
+    assert_eq!(c.screen.logical_size(), (1920, 1080));
+    assert_eq!(c.promo.transition_ms, 160);
+    assert_eq!(c.languages.available.len(), 4);
+}
+
+/// (what is wrong, file text, line, column, key, words the message must contain)
+fn broken_cases() -> Vec<(
+    &'static str,
+    String,
+    usize,
+    usize,
+    Option<&'static str>,
+    &'static str,
+)> {
+    vec![
+        (
+            "unknown key",
+            MINIMAL.replace("mode = \"kiosk\"", "mode = \"kiosk\"\ncolour = \"blue\""),
+            5,
+            1,
+            Some("kiosk.colour"),
+            "unknown field `colour`",
+        ),
+        (
+            "wrong type",
+            format!(
+                "{MINIMAL}\n[screen]\nwidth = \"wide\"\nheight = 1080\nrotation = 0\nfullscreen = true\n"
+            ),
+            11,
+            9,
+            Some("screen.width"),
+            "invalid type",
+        ),
+        (
+            "unknown mode",
+            MINIMAL.replace("mode = \"kiosk\"", "mode = \"tablet\""),
+            4,
+            8,
+            Some("kiosk.mode"),
+            "unknown variant `tablet`",
+        ),
+        (
+            "missing section",
+            "[kiosk]\nid = \"lt-x\"\nsite = \"X\"\nmode = \"kiosk\"\n".to_string(),
+            1,
+            1,
+            None,
+            "missing field `backend`",
+        ),
+        (
+            "not TOML",
+            MINIMAL.replace("site = \"Test\"", "site = \"Test"),
+            3,
+            13,
+            None,
+            "not valid TOML",
+        ),
+        (
+            "idle too short",
+            format!(
+                "{MINIMAL}\n[idle]\nanonymous_seconds = 5\nsession_seconds = 120\nwarning_seconds = 30\nlogged_out_seconds = 8\n"
+            ),
+            11,
+            21,
+            Some("idle.anonymous_seconds"),
+            "expected 30 to 3600",
+        ),
+        (
+            "warning shorter than WCAG allows",
+            format!(
+                "{MINIMAL}\n[idle]\nanonymous_seconds = 90\nsession_seconds = 120\nwarning_seconds = 10\nlogged_out_seconds = 8\n"
+            ),
+            13,
+            19,
+            Some("idle.warning_seconds"),
+            "at least 20 s",
+        ),
+        (
+            "plain http to a remote backend",
+            MINIMAL.replace(
+                "https://obcan.litomerice.cz/kiosk/v1/",
+                "http://obcan.litomerice.cz/kiosk/v1/",
+            ),
+            7,
+            7,
+            Some("backend.url"),
+            "expected an https:// URL",
+        ),
+        (
+            "bad rotation",
+            format!(
+                "{MINIMAL}\n[screen]\nwidth = 1920\nheight = 1080\nrotation = 45\nfullscreen = true\n"
+            ),
+            13,
+            12,
+            Some("screen.rotation"),
+            "expected 0, 90, 180 or 270",
+        ),
+        (
+            "default language not offered",
+            format!("{MINIMAL}\n[languages]\ndefault = \"de\"\navailable = [\"cs\", \"en\"]\n"),
+            11,
+            11,
+            Some("languages.default"),
+            "not in languages.available",
+        ),
+        (
+            "unknown printer profile",
+            format!(
+                "{MINIMAL}\n[printer]\nenabled = true\nuri = \"file:/dev/usb/lp0\"\nprofile = \"laser\"\n"
+            ),
+            13,
+            11,
+            Some("printer.profile"),
+            "unknown printer profile `laser`",
+        ),
+        (
+            "bad kiosk id",
+            MINIMAL.replace("lt-test-01", "Kiosk Nádraží"),
+            2,
+            6,
+            Some("kiosk.id"),
+            "not a valid kiosk id",
+        ),
+    ]
+}
+
+#[test]
+fn each_broken_file_gives_its_precise_error() {
+    for (what, text, line, column, key, words) in broken_cases() {
+        let errors = match KioskConfig::parse(&text, Path::new("site.toml")) {
+            Ok(_) => panic!("{what}: accepted a broken config"),
+            Err(e) => e.0,
+        };
+        let e = &errors[0];
+        assert_eq!(e.file, PathBuf::from("site.toml"), "{what}");
+        assert_eq!(
+            (e.line, e.column),
+            (Some(line), Some(column)),
+            "{what}: {e}"
+        );
+        assert_eq!(e.key.as_deref(), key, "{what}: {e}");
+        assert!(
+            e.message.contains(words),
+            "{what}: {:?} should contain {words:?}",
+            e.message
+        );
+        let shown = e.to_string();
+        assert!(
+            shown.starts_with(&format!("site.toml:{line}:{column}")),
+            "{what}: {shown}"
+        );
+    }
+}
+
+#[test]
+fn all_semantic_errors_are_reported_at_once() {
+    let text = format!(
+        "{}\n[idle]\nanonymous_seconds = 5\nsession_seconds = 5\nwarning_seconds = 30\nlogged_out_seconds = 8\n",
+        MINIMAL.replace("lt-test-01", "BAD ID")
+    );
+    let errors = KioskConfig::parse(&text, Path::new("x.toml"))
+        .unwrap_err()
+        .0;
+    let keys: Vec<_> = errors.iter().filter_map(|e| e.key.clone()).collect();
+    assert_eq!(
+        keys,
+        vec!["kiosk.id", "idle.anonymous_seconds", "idle.session_seconds"]
+    );
+}
+
+#[test]
+fn check_config_command_reports_ok_and_errors() {
+    let exe = env!("CARGO_BIN_EXE_portal-kiosk");
+    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config/nadrazi.toml");
+    let out = std::process::Command::new(exe)
+        .arg("check-config")
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("ok {}", good.display())
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        MINIMAL.replace("mode = \"kiosk\"", "mode = \"tablet\""),
+    )
+    .unwrap();
+    let out = std::process::Command::new(exe)
+        .arg("check-config")
+        .arg(&good)
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!("error {}:4:8: key `kiosk.mode`", bad.display())),
+        "{stdout}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.trim(),
+        "portal-kiosk: 1 of 2 config files are invalid"
+    );
+
+    let missing = dir.path().join("missing.toml");
+    let out = std::process::Command::new(exe)
+        .arg("check-config")
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("cannot read the file"));
+}

@@ -1,0 +1,75 @@
+//! Shared helpers for UI tests: a kiosk window on Slint's headless testing
+//! backend with mock time, and "touch the button labelled X" as a person would.
+#![allow(dead_code)]
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use i_slint_backend_testing::ElementHandle;
+use portal_kiosk::config::Mode;
+use portal_kiosk::i18n::Language;
+use portal_kiosk::kiosk::KioskSettings;
+use portal_kiosk::promo::Playlist;
+use portal_kiosk::ui::{AppWindow, Clock, KioskIdentity, KioskUi, UiSetup};
+use slint::ComponentHandle;
+use slint::platform::PointerEventButton;
+
+pub const IDLE: Duration = Duration::from_secs(90);
+
+/// A kiosk window on this test thread (each test thread has its own backend).
+pub fn kiosk(mode: Mode, playlist: Playlist) -> (AppWindow, KioskUi) {
+    i_slint_backend_testing::init_no_event_loop();
+    let app = AppWindow::new().expect("window");
+    app.window().set_size(slint::PhysicalSize::new(1920, 1080));
+    app.show().expect("show");
+    let clock: Clock =
+        Rc::new(|| Duration::from_millis(i_slint_backend_testing::get_mocked_time()));
+    let setup = UiSetup {
+        settings: KioskSettings {
+            mode,
+            idle_timeout: IDLE,
+            default_language: Language::Cs,
+            languages: Language::ALL.to_vec(),
+        },
+        identity: KioskIdentity::new("lt-test-01", "Testovací kiosek"),
+        playlist,
+        screen_size: (1920, 1080),
+        fade: Duration::from_millis(160),
+        clock,
+    };
+    let ui = KioskUi::attach(&app, setup);
+    settle();
+    (app, ui)
+}
+
+/// Lets layouts, conditional elements and animations settle (250 ms of mock time).
+pub fn settle() {
+    i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(250));
+}
+
+/// Buttons (accessible role button) with this label that are on screen now.
+pub fn buttons(app: &AppWindow, label: &str) -> Vec<ElementHandle> {
+    ElementHandle::find_by_accessible_label(app, label)
+        .filter(|e| e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::Button))
+        .collect()
+}
+
+/// Whether any element (text or button) with this label is on screen.
+pub fn shows(app: &AppWindow, label: &str) -> bool {
+    ElementHandle::find_by_accessible_label(app, label)
+        .next()
+        .is_some()
+}
+
+/// Touches the one button labelled `label`, at its centre, like a finger would.
+pub fn touch(app: &AppWindow, label: &str) {
+    let found = buttons(app, label);
+    assert_eq!(
+        found.len(),
+        1,
+        "expected exactly one button labelled {label:?}, found {}",
+        found.len()
+    );
+    found[0].mock_single_click(PointerEventButton::Left);
+    settle();
+}

@@ -1,0 +1,242 @@
+//! The kiosk walked through as a person would: touching buttons found by their
+//! accessible labels on Slint's headless testing backend, with mock time.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use portal_kiosk::config::Mode;
+use portal_kiosk::promo::Playlist;
+use portal_kiosk::ui::{Flow, Promo, ScreenId};
+use slint::ComponentHandle;
+use support::{IDLE, buttons, kiosk, settle, shows, touch};
+
+fn screen(app: &portal_kiosk::ui::AppWindow) -> ScreenId {
+    app.global::<Flow>().get_screen()
+}
+
+fn demo() -> Playlist {
+    Playlist::demo(Duration::from_secs(8))
+}
+
+#[test]
+fn touching_the_loop_opens_home_with_every_tile() {
+    let (app, _ui) = kiosk(Mode::Kiosk, demo());
+    assert_eq!(screen(&app), ScreenId::Promo);
+    assert!(
+        buttons(&app, "Zpět").is_empty(),
+        "the loop has no navigation bars"
+    );
+    touch(&app, "Dotkněte se obrazovky");
+    assert_eq!(screen(&app), ScreenId::Home);
+    assert!(shows(&app, "Dobrý den. Co potřebujete vyřídit?"));
+    for tile in [
+        "Přihlásit se občankou",
+        "Zaplatit poplatek",
+        "Služby úřadu",
+        "Kontakty",
+        "Volby",
+        "O kiosku",
+    ] {
+        assert_eq!(buttons(&app, tile).len(), 1, "home has the {tile:?} tile");
+    }
+}
+
+#[test]
+fn each_tile_opens_its_screen_and_zpet_and_domu_lead_back() {
+    let (app, _ui) = kiosk(Mode::Kiosk, demo());
+    touch(&app, "Dotkněte se obrazovky");
+    let tiles = [
+        ("Přihlásit se občankou", ScreenId::Login),
+        ("Zaplatit poplatek", ScreenId::Payment),
+        ("Služby úřadu", ScreenId::Services),
+        ("Kontakty", ScreenId::Contacts),
+        ("Volby", ScreenId::Elections),
+        ("O kiosku", ScreenId::About),
+    ];
+    for (i, (tile, target)) in tiles.into_iter().enumerate() {
+        touch(&app, tile);
+        assert_eq!(screen(&app), target, "{tile} opens its screen");
+        if target != ScreenId::About {
+            assert!(
+                shows(&app, "Tuto část kiosku připravujeme."),
+                "{tile} says honestly it is coming"
+            );
+        } else {
+            assert!(shows(&app, "podporaportal@litomerice.cz"));
+        }
+        // Alternate the two ways home.
+        touch(&app, if i % 2 == 0 { "Zpět" } else { "Domů" });
+        assert_eq!(screen(&app), ScreenId::Home, "back home from {tile}");
+    }
+}
+
+#[test]
+fn the_coming_soon_page_has_a_big_way_home() {
+    let (app, _ui) = kiosk(Mode::Kiosk, demo());
+    touch(&app, "Dotkněte se obrazovky");
+    touch(&app, "Volby");
+    touch(&app, "Zpět na úvod");
+    assert_eq!(screen(&app), ScreenId::Home);
+}
+
+#[test]
+fn idle_returns_to_the_loop_after_the_timeout_not_before() {
+    let (app, _ui) = kiosk(Mode::Kiosk, demo());
+    touch(&app, "Dotkněte se obrazovky");
+    touch(&app, "Kontakty");
+    i_slint_backend_testing::mock_elapsed_time(IDLE - Duration::from_secs(5));
+    assert_eq!(screen(&app), ScreenId::Contacts);
+    // A touch on empty space restarts the timer.
+    touch(&app, "Zpět");
+    i_slint_backend_testing::mock_elapsed_time(IDLE - Duration::from_secs(5));
+    assert_eq!(screen(&app), ScreenId::Home);
+    i_slint_backend_testing::mock_elapsed_time(Duration::from_secs(6));
+    settle();
+    assert_eq!(screen(&app), ScreenId::Promo);
+    assert!(buttons(&app, "Domů").is_empty());
+}
+
+#[test]
+fn language_switch_is_instant_and_resets_on_the_loop() {
+    let (app, _ui) = kiosk(Mode::Kiosk, demo());
+    touch(&app, "Dotkněte se obrazovky");
+    touch(&app, "English");
+    assert_eq!(app.global::<Flow>().get_language(), "en");
+    assert_eq!(
+        buttons(&app, "Back").len(),
+        1,
+        "the bar speaks English at once"
+    );
+    assert!(buttons(&app, "Zpět").is_empty());
+    touch(&app, "Українська");
+    assert_eq!(buttons(&app, "Назад").len(), 1);
+    touch(&app, "Deutsch");
+    assert_eq!(buttons(&app, "Zurück").len(), 1);
+    touch(&app, &larger_text_in_german(&app));
+    assert!(app.global::<portal_kiosk::ui::Theme>().get_large_text());
+
+    i_slint_backend_testing::mock_elapsed_time(IDLE + Duration::from_secs(1));
+    settle();
+    assert_eq!(screen(&app), ScreenId::Promo);
+    assert_eq!(app.global::<Flow>().get_language(), "cs");
+    assert!(
+        !app.global::<portal_kiosk::ui::Theme>().get_large_text(),
+        "larger text is reset too"
+    );
+    touch(&app, "Dotkněte se obrazovky");
+    assert_eq!(
+        buttons(&app, "Zpět").len(),
+        1,
+        "Czech again for the next person"
+    );
+}
+
+/// The label of the larger-text switch as shown now (German while this test runs).
+fn larger_text_in_german(app: &portal_kiosk::ui::AppWindow) -> String {
+    let candidates = [
+        "Größere Schrift",
+        "Größerer Text",
+        "Große Schrift",
+        "Schrift vergrößern",
+    ];
+    candidates
+        .iter()
+        .find(|c| !buttons(app, c).is_empty())
+        .map(|c| c.to_string())
+        .unwrap_or_else(|| panic!("no German larger-text button among {candidates:?}"))
+}
+
+#[test]
+fn high_contrast_switch_changes_the_theme() {
+    let (app, _ui) = kiosk(Mode::Kiosk, demo());
+    touch(&app, "Dotkněte se obrazovky");
+    let theme = app.global::<portal_kiosk::ui::Theme>();
+    let before = theme.get_background();
+    touch(&app, "Vysoký kontrast");
+    assert!(theme.get_high_contrast());
+    assert_ne!(theme.get_background(), before);
+    touch(&app, "Vysoký kontrast");
+    assert!(!theme.get_high_contrast());
+}
+
+#[test]
+fn signage_ignores_touches() {
+    let (app, _ui) = kiosk(Mode::Signage, demo());
+    touch(&app, "Dotkněte se obrazovky");
+    assert_eq!(screen(&app), ScreenId::Promo);
+}
+
+#[test]
+fn counter_starts_on_home_and_rests_there() {
+    let (app, _ui) = kiosk(Mode::Counter, demo());
+    assert_eq!(screen(&app), ScreenId::Home);
+    touch(&app, "Kontakty");
+    i_slint_backend_testing::mock_elapsed_time(IDLE + Duration::from_secs(1));
+    settle();
+    assert_eq!(screen(&app), ScreenId::Home);
+}
+
+/// Waits (in real time) for the preparer thread and delivers its slides.
+fn pump_until(ui: &portal_kiosk::ui::KioskUi, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !done() {
+        assert!(Instant::now() < deadline, "the promo slide never arrived");
+        std::thread::sleep(Duration::from_millis(20));
+        ui.pump_promo();
+    }
+}
+
+#[test]
+fn the_loop_shows_prepared_slides_in_order_and_frees_them_when_left() {
+    let (app, ui) = kiosk(Mode::Kiosk, demo());
+    let promo = app.global::<Promo>();
+    pump_until(&ui, || promo.get_show_b());
+    let first = promo.get_slot_b();
+    assert!(first.is_image, "the demo loop opens with its picture");
+    assert_eq!(
+        first.image.size().width,
+        1920,
+        "the slide was scaled to the screen off the UI thread"
+    );
+    assert_eq!(promo.get_position(), 0);
+
+    // Slide 1 is prepared while slide 0 stands; when its time is up, it fades in.
+    std::thread::sleep(Duration::from_millis(300));
+    ui.pump_promo();
+    i_slint_backend_testing::mock_elapsed_time(Duration::from_secs(10));
+    pump_until(&ui, || promo.get_position() == 1);
+    assert!(!promo.get_show_b(), "the second slide went into layer A");
+    let second = promo.get_slot_a();
+    assert!(
+        !second.is_image && second.has_qr,
+        "the second demo slide is text with a QR code"
+    );
+    i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(500));
+    assert_eq!(
+        promo.get_slot_b().image.size().width,
+        0,
+        "the faded-out picture was released"
+    );
+
+    touch(&app, "Dotkněte se obrazovky");
+    assert_eq!(
+        promo.get_slot_a().title,
+        "",
+        "leaving the loop releases its slides"
+    );
+    assert_eq!(promo.get_slot_b().image.size().width, 0);
+}
+
+#[test]
+fn a_playlist_of_broken_images_falls_back_instead_of_going_dark() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("broken.jpg"), b"not a picture").unwrap();
+    let path = dir.path().join("playlist.toml");
+    std::fs::write(&path, "[[slide]]\nkind = \"image\"\nimage = \"broken.jpg\"\n\n[[slide]]\nkind = \"image\"\nimage = \"missing.png\"\n").unwrap();
+    let playlist = Playlist::load(&path, Duration::from_secs(8)).unwrap();
+    let (app, ui) = kiosk(Mode::Kiosk, playlist);
+    let promo = app.global::<Promo>();
+    pump_until(&ui, || promo.get_show_b());
+    assert_eq!(promo.get_slot_b().title, "Portál občana Litoměřice");
+}

@@ -1,0 +1,200 @@
+//! UX.md's numbers checked against what is rendered: text contrast of every
+//! token pair in both themes, type sizes, and the size and spacing of every
+//! button on every screen as laid out at 1920×1080 (and in portrait).
+
+mod support;
+
+use i_slint_backend_testing::{AccessibleRole, ElementRoot};
+use portal_kiosk::config::Mode;
+use portal_kiosk::kiosk::{KioskEvent, Screen};
+use portal_kiosk::promo::Playlist;
+use portal_kiosk::ui::{AppWindow, Theme};
+use slint::{Color, ComponentHandle};
+use std::time::Duration;
+
+fn luminance(c: Color) -> f64 {
+    let channel = |v: u8| {
+        let s = v as f64 / 255.0;
+        if s <= 0.03928 {
+            s / 12.92
+        } else {
+            ((s + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(c.red()) + 0.7152 * channel(c.green()) + 0.0722 * channel(c.blue())
+}
+
+fn contrast(a: Color, b: Color) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+#[test]
+fn every_text_colour_pair_meets_aaa_in_both_themes() {
+    let (app, _ui) = support::kiosk(Mode::Kiosk, Playlist::default());
+    let t = app.global::<Theme>();
+    for high_contrast in [false, true] {
+        t.set_high_contrast(high_contrast);
+        let pairs = [
+            ("text on background", t.get_text(), t.get_background()),
+            ("text on surface", t.get_text(), t.get_surface()),
+            (
+                "text on pressed surface",
+                t.get_text(),
+                t.get_surface_pressed(),
+            ),
+            ("muted text on surface", t.get_text_muted(), t.get_surface()),
+            (
+                "muted text on background",
+                t.get_text_muted(),
+                t.get_background(),
+            ),
+            ("accent text on surface", t.get_accent(), t.get_surface()),
+            ("text on accent", t.get_on_accent(), t.get_accent()),
+            (
+                "text on pressed accent",
+                t.get_on_accent(),
+                t.get_accent_pressed(),
+            ),
+            ("bar text on bar", t.get_on_bar(), t.get_bar()),
+            ("bar text on bar button", t.get_on_bar(), t.get_bar_button()),
+            (
+                "bar text on pressed bar button",
+                t.get_on_bar(),
+                t.get_bar_button_pressed(),
+            ),
+            (
+                "selected bar button",
+                t.get_on_bar_button_selected(),
+                t.get_bar_button_selected(),
+            ),
+            ("slide text", t.get_slide_text(), t.get_slide_background()),
+            (
+                "slide body",
+                t.get_slide_text_soft(),
+                t.get_slide_background(),
+            ),
+        ];
+        for (what, fg, bg) in pairs {
+            let ratio = contrast(fg, bg);
+            assert!(
+                ratio >= 7.0,
+                "{what} (high contrast: {high_contrast}) is only {ratio:.2}:1"
+            );
+        }
+    }
+}
+
+#[test]
+fn type_and_target_sizes_meet_ux_minimums() {
+    let (app, _ui) = support::kiosk(Mode::Kiosk, Playlist::default());
+    let t = app.global::<Theme>();
+    for large in [false, true] {
+        t.set_large_text(large);
+        assert!(
+            t.get_font_small() >= 28.0,
+            "smallest text {} px",
+            t.get_font_small()
+        );
+        assert!(t.get_font_body() >= 28.0);
+        assert!(t.get_font_heading() >= 40.0);
+        assert!(t.get_font_title() >= 40.0);
+    }
+    t.set_large_text(true);
+    assert!(
+        t.get_font_body() >= 1.25 * 32.0,
+        "larger text is noticeably larger"
+    );
+    assert!(t.get_touch_min() >= 96.0);
+    assert!(t.get_gap() >= 16.0);
+}
+
+struct Target {
+    label: String,
+    x: f32,
+    y: f32,
+    w: f32,
+    h: f32,
+}
+
+fn targets(app: &AppWindow) -> Vec<Target> {
+    let mut found = Vec::new();
+    let root = app.root_element();
+    root.query_descendants()
+        .match_accessible_role(AccessibleRole::Button)
+        .find_all()
+        .into_iter()
+        .filter(|e| e.accessible_enabled() != Some(false) && e.computed_opacity() > 0.5)
+        .for_each(|e| {
+            let p = e.absolute_position();
+            let s = e.size();
+            found.push(Target {
+                label: e
+                    .accessible_label()
+                    .map(|l| l.to_string())
+                    .unwrap_or_default(),
+                x: p.x,
+                y: p.y,
+                w: s.width,
+                h: s.height,
+            })
+        });
+    found
+}
+
+fn check_targets(app: &AppWindow, screen: &str) {
+    let all = targets(app);
+    assert!(!all.is_empty(), "{screen}: no buttons found");
+    for t in &all {
+        assert!(
+            t.w >= 96.0 && t.h >= 96.0,
+            "{screen}: {:?} is {}×{} px",
+            t.label,
+            t.w,
+            t.h
+        );
+    }
+    for (i, a) in all.iter().enumerate() {
+        for b in &all[i + 1..] {
+            let gap_x = (b.x - (a.x + a.w)).max(a.x - (b.x + b.w));
+            let gap_y = (b.y - (a.y + a.h)).max(a.y - (b.y + b.h));
+            let gap = gap_x.max(gap_y);
+            assert!(
+                gap >= 16.0,
+                "{screen}: {:?} and {:?} are {gap} px apart",
+                a.label,
+                b.label
+            );
+        }
+    }
+}
+
+#[test]
+fn every_button_is_big_enough_and_far_enough_from_the_next() {
+    let (app, ui) = support::kiosk(Mode::Kiosk, Playlist::default());
+    ui.dispatch(KioskEvent::Touch);
+    for (w, h) in [(1920, 1080), (1080, 1920)] {
+        app.window().set_size(slint::PhysicalSize::new(w, h));
+        for large_text in [false, true] {
+            if ui.view().large_text != large_text {
+                ui.dispatch(KioskEvent::ToggleLargeText);
+            }
+            for screen in Screen::ALL
+                .into_iter()
+                .filter(|s| *s != Screen::Promo && *s != Screen::Home)
+            {
+                ui.dispatch(KioskEvent::Open(screen));
+                i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(300));
+                check_targets(
+                    &app,
+                    &format!("{} at {w}×{h}, large text {large_text}", screen.name()),
+                );
+                ui.dispatch(KioskEvent::Home);
+            }
+            i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(300));
+            check_targets(&app, &format!("home at {w}×{h}, large text {large_text}"));
+            // 5 tiles, "O kiosku", 4 languages, 2 switches (Zpět and Domů are disabled on Home).
+            assert_eq!(targets(&app).len(), 12, "home's buttons at {w}×{h}");
+        }
+    }
+}
