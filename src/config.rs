@@ -57,6 +57,8 @@ pub struct KioskConfig {
     #[serde(default)]
     pub promo: PromoSection,
     #[serde(default)]
+    pub sync: SyncSection,
+    #[serde(default)]
     pub storage: StorageSection,
     #[serde(default)]
     pub logging: LoggingSection,
@@ -236,6 +238,55 @@ impl Default for PromoSection {
             default_slide_seconds: 8,
             transition_ms: 160,
             playlist: None,
+        }
+    }
+}
+
+/// How often the kiosk talks to the backend, and when its data counts as old.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SyncSection {
+    pub promo_seconds: u64,
+    pub services_seconds: u64,
+    pub contacts_seconds: u64,
+    pub elections_seconds: u64,
+    pub events_seconds: u64,
+    pub heartbeat_seconds: u64,
+    /// Longest wait between attempts while the backend fails.
+    pub max_backoff_seconds: u64,
+    /// Data older than this shows the small staff indicator.
+    pub stale_after_minutes: u64,
+    /// Upper bound of the downloaded assets, MB.
+    pub asset_budget_mb: u64,
+}
+
+impl Default for SyncSection {
+    fn default() -> Self {
+        SyncSection {
+            promo_seconds: 300,
+            services_seconds: 3600,
+            contacts_seconds: 3600,
+            elections_seconds: 3600,
+            events_seconds: 60,
+            heartbeat_seconds: 300,
+            max_backoff_seconds: 1800,
+            stale_after_minutes: 180,
+            asset_budget_mb: 512,
+        }
+    }
+}
+
+impl SyncSection {
+    pub fn intervals(&self) -> crate::sync::SyncIntervals {
+        let s = Duration::from_secs;
+        crate::sync::SyncIntervals {
+            promo: s(self.promo_seconds),
+            services: s(self.services_seconds),
+            contacts: s(self.contacts_seconds),
+            elections: s(self.elections_seconds),
+            events: s(self.events_seconds),
+            heartbeat: s(self.heartbeat_seconds),
+            max_backoff: s(self.max_backoff_seconds),
         }
     }
 }
@@ -591,6 +642,36 @@ impl KioskConfig {
             );
         }
 
+        let sync = &self.sync;
+        for (key, value, min, max) in [
+            ("sync.promo_seconds", sync.promo_seconds, 10, 86_400),
+            ("sync.services_seconds", sync.services_seconds, 10, 86_400),
+            ("sync.contacts_seconds", sync.contacts_seconds, 10, 86_400),
+            ("sync.elections_seconds", sync.elections_seconds, 10, 86_400),
+            ("sync.events_seconds", sync.events_seconds, 5, 86_400),
+            ("sync.heartbeat_seconds", sync.heartbeat_seconds, 10, 86_400),
+            (
+                "sync.max_backoff_seconds",
+                sync.max_backoff_seconds,
+                10,
+                86_400,
+            ),
+            (
+                "sync.stale_after_minutes",
+                sync.stale_after_minutes,
+                5,
+                43_200,
+            ),
+            ("sync.asset_budget_mb", sync.asset_budget_mb, 16, 65_536),
+        ] {
+            if !(min..=max).contains(&value) {
+                bad(
+                    key,
+                    format!("{value} is out of range; expected {min} to {max}"),
+                );
+            }
+        }
+
         if self.storage.data_dir.as_os_str().is_empty() {
             bad(
                 "storage.data_dir",
@@ -654,6 +735,8 @@ mod tests {
 
     #[test]
     fn line_column_counts_characters_not_bytes() {
-        assert_eq!(line_column("a = \"ž\"\nb = 1", 9), (2, 2));
+        // The closing quote is byte 7 but character 6 of line 1: column 7.
+        assert_eq!(line_column("a = \"ž\"\nb = 1", 7), (1, 7));
+        assert_eq!(line_column("a = \"ž\"\nb = 1", 10), (2, 2));
     }
 }

@@ -3,9 +3,14 @@
 //! flow core (`kiosk`), its adapters (`promo`, `ui`, …) and the configuration.
 
 pub mod config;
+#[cfg(feature = "devtools")]
+pub mod devportal;
 pub mod i18n;
 pub mod kiosk;
 pub mod logging;
 pub mod ops;
+pub mod portal;
 pub mod promo;
+pub mod store;
+pub mod sync;
 pub mod ui;

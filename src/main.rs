@@ -11,9 +11,13 @@ use slint::ComponentHandle;
 use portal_kiosk::config::{KioskConfig, Mode};
 use portal_kiosk::i18n::Language;
 use portal_kiosk::kiosk::KioskSettings;
+use portal_kiosk::portal::PortalClient;
+use portal_kiosk::portal::types::EventKind;
 use portal_kiosk::promo::Playlist;
+use portal_kiosk::store::Store;
+use portal_kiosk::sync::{self, SyncEngine, SyncHandle, SyncSettings};
 use portal_kiosk::ui::screenshot::{self, ScreenshotOptions, ThemeChoice};
-use portal_kiosk::ui::{self, AppWindow, KioskIdentity, KioskUi, UiSetup};
+use portal_kiosk::ui::{self, AppWindow, KioskIdentity, KioskUi, UiSetup, UiUpdate};
 use portal_kiosk::{logging, ops};
 
 #[derive(Parser)]
@@ -53,6 +57,31 @@ enum CliCommand {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// One sync pass against the backend: prints what was fetched, not modified or failed.
+    Sync {
+        #[arg(long)]
+        config: PathBuf,
+        /// Run one pass and exit (the only mode so far; the kiosk syncs by itself).
+        #[arg(long)]
+        once: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the development portal (the backend side of the contract) until Ctrl-C.
+    #[cfg(feature = "devtools")]
+    DevPortal {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        #[arg(long)]
+        db: PathBuf,
+        /// Seed an empty database with the Litoměřice demo content.
+        #[arg(long, value_parser = ["demo"])]
+        seed: Option<String>,
+    },
+    /// Print the OpenAPI document of the kiosk API.
+    #[cfg(feature = "devtools")]
+    Openapi,
     /// Render every screen to DIR/<screen>.png headlessly (no display needed).
     Screenshot {
         #[arg(long)]
@@ -99,6 +128,7 @@ fn parse_size(text: &str) -> Result<(u32, u32), String> {
 }
 
 fn main() -> ExitCode {
+    ops::mark_process_start();
     let started = Instant::now();
     let cli = Cli::parse();
     let result = match cli.command {
@@ -110,6 +140,14 @@ fn main() -> ExitCode {
             exit_after,
         } => demo(mode, fullscreen, size, exit_after, started),
         CliCommand::CheckConfig { files } => check_config(&files),
+        CliCommand::Sync { config, once, json } => sync_once(config, once, json),
+        #[cfg(feature = "devtools")]
+        CliCommand::DevPortal { listen, db, seed } => dev_portal(&listen, &db, seed.is_some()),
+        #[cfg(feature = "devtools")]
+        CliCommand::Openapi => {
+            println!("{}", portal_kiosk::devportal::openapi_json());
+            Ok(())
+        }
         CliCommand::Screenshot {
             out,
             lang,
@@ -147,23 +185,24 @@ fn check_config(files: &[PathBuf]) -> Result<(), String> {
     }
 }
 
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("kiosk-rt")
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))
+}
+
 fn run(path: PathBuf, started: Instant) -> Result<(), String> {
     let config = KioskConfig::load(&path).map_err(|e| format!("invalid config: {e}"))?;
     logging::init(&config.logging.level, config.logging.format);
-    let default_duration = Duration::from_secs(config.promo.default_slide_seconds);
-    let playlist = match &config.promo.playlist {
-        Some(file) => Playlist::load(file, default_duration).unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "local playlist unusable; playing the bundled demo slides");
-            Playlist::demo(default_duration)
-        }),
-        None => Playlist::demo(default_duration),
-    };
-    let size = config.screen.logical_size();
-    start_ui(
+    let rt = runtime()?;
+    start_kiosk(
         &config,
-        playlist,
-        size,
+        &rt,
         config.screen.fullscreen,
+        config.screen.logical_size(),
         None,
         started,
     )
@@ -183,13 +222,207 @@ fn demo(
         ModeArg::Counter => Mode::Counter,
     };
     logging::init(&config.logging.level, config.logging.format);
-    let playlist = Playlist::demo(Duration::from_secs(config.promo.default_slide_seconds));
     let exit_after = match exit_after {
         Some(s) if s.is_finite() && s > 0.0 => Some(Duration::from_secs_f64(s)),
         Some(_) => return Err("--exit-after must be a positive number of seconds".into()),
         None => None,
     };
-    start_ui(&config, playlist, size, fullscreen, exit_after, started)
+    let rt = runtime()?;
+    let dir = DemoDir::new()?;
+    // The embedded development portal plays the town's backend on loopback.
+    #[cfg(feature = "devtools")]
+    let _portal = {
+        let embedded = rt
+            .block_on(portal_kiosk::devportal::start_embedded(
+                &dir.0.join("portal"),
+            ))
+            .map_err(|e| format!("cannot start the embedded development portal: {e}"))?;
+        config.backend.url = embedded.portal.kiosk_api_url();
+        config.backend.credentials_file = embedded.credentials_file.clone();
+        embedded
+    };
+    config.storage.data_dir = dir.0.join("data");
+    start_kiosk(&config, &rt, fullscreen, size, exit_after, started)
+}
+
+/// A temporary directory for a demo run, removed when the demo ends.
+struct DemoDir(PathBuf);
+
+impl DemoDir {
+    fn new() -> Result<DemoDir, String> {
+        let dir = std::env::temp_dir().join(format!("portal-kiosk-demo-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        Ok(DemoDir(dir))
+    }
+}
+
+impl Drop for DemoDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The sync engine for this config, or why the kiosk runs without one.
+fn sync_engine(config: &KioskConfig) -> Result<SyncEngine, String> {
+    let store = Store::open_in(&config.storage.data_dir).map_err(|e| e.to_string())?;
+    let client = PortalClient::from_config(&config.backend).map_err(|e| e.to_string())?;
+    let settings = SyncSettings {
+        kiosk_id: config.kiosk.id.clone(),
+        assets_dir: config.storage.data_dir.join("assets"),
+        asset_budget: config.sync.asset_budget_mb * 1024 * 1024,
+        intervals: config.sync.intervals(),
+    };
+    Ok(SyncEngine::new(client, store, settings))
+}
+
+fn sync_once(path: PathBuf, _once: bool, json: bool) -> Result<(), String> {
+    let config = KioskConfig::load(&path).map_err(|e| format!("invalid config: {e}"))?;
+    logging::init(&config.logging.level, config.logging.format);
+    let rt = runtime()?;
+    let mut engine = sync_engine(&config)?;
+    let report = rt.block_on(engine.pass());
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
+        );
+    } else {
+        println!("{report}");
+    }
+    if report.all_ok() {
+        Ok(())
+    } else {
+        Err("the sync pass had failures (see above)".into())
+    }
+}
+
+#[cfg(feature = "devtools")]
+fn dev_portal(listen: &str, db: &std::path::Path, seed: bool) -> Result<(), String> {
+    logging::init("info", portal_kiosk::config::LogFormat::Auto);
+    let rt = runtime()?;
+    rt.block_on(async {
+        let portal = portal_kiosk::devportal::start(listen, db, seed)
+            .await
+            .map_err(|e| e.to_string())?;
+        println!("development portal: {}", portal.kiosk_api_url());
+        println!("kiosk token: {}", portal_kiosk::devportal::DEMO_KIOSK_TOKEN);
+        let _ = tokio::signal::ctrl_c().await;
+        portal.stop().await;
+        Ok(())
+    })
+}
+
+fn start_kiosk(
+    config: &KioskConfig,
+    rt: &tokio::runtime::Runtime,
+    fullscreen: bool,
+    size: (u32, u32),
+    exit_after: Option<Duration>,
+    started: Instant,
+) -> Result<(), String> {
+    let default_duration = Duration::from_secs(config.promo.default_slide_seconds);
+    let fallback = match &config.promo.playlist {
+        Some(file) => Playlist::load(file, default_duration).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "local playlist unusable; playing the bundled demo slides");
+            Playlist::demo(default_duration)
+        }),
+        None => Playlist::demo(default_duration),
+    };
+    let assets_dir = config.storage.data_dir.join("assets");
+    let site_tags: Vec<String> = vec![
+        config.kiosk.id.clone(),
+        config.kiosk.mode.as_str().to_string(),
+    ];
+    let stale_after = Duration::from_secs(config.sync.stale_after_minutes * 60);
+
+    // What the store already has plays at once, even with no network.
+    let engine = match sync_engine(config) {
+        Ok(engine) => Some(engine),
+        Err(reason) => {
+            tracing::error!(%reason, "running without backend sync; showing the bundled content");
+            None
+        }
+    };
+    let first = engine.as_ref().map(sync::runner::snapshot);
+    let tags: Vec<&str> = site_tags.iter().map(String::as_str).collect();
+    let first_updates = first
+        .as_ref()
+        .map(|s| ui::updates_from_snapshot(s, &assets_dir, &tags, stale_after, &fallback))
+        .unwrap_or_default();
+    let playlist = first_updates
+        .iter()
+        .find_map(|u| match u {
+            UiUpdate::Playlist { playlist, .. } => Some(playlist.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| fallback.clone());
+
+    let kiosk_ui_and_app = start_ui(config, playlist, size, fullscreen)?;
+    let (app, kiosk_ui) = &kiosk_ui_and_app;
+    for update in first_updates
+        .into_iter()
+        .filter(|u| matches!(u, UiUpdate::DataAge { .. }))
+    {
+        kiosk_ui.updates().send(update);
+    }
+
+    let (handle, commands) = SyncHandle::new();
+    if let Some(engine) = engine {
+        let updates = kiosk_ui.updates();
+        let fallback = fallback.clone();
+        rt.spawn(sync::runner::run(engine, commands, move |snapshot| {
+            let tags: Vec<&str> = site_tags.iter().map(String::as_str).collect();
+            for update in
+                ui::updates_from_snapshot(&snapshot, &assets_dir, &tags, stale_after, &fallback)
+            {
+                updates.send(update);
+            }
+        }));
+        let plays = handle.clone();
+        kiosk_ui.on_play(move |slide| {
+            plays.enqueue(
+                EventKind::ProofOfPlay,
+                serde_json::json!({ "slideId": slide.id, "seconds": slide.duration.as_secs() }),
+            );
+        });
+    }
+
+    // Readiness and first-frame timing: the first frame is drawn once the loop runs.
+    let ready = slint::Timer::default();
+    let mode = config.kiosk.mode.as_str();
+    ready.start(slint::TimerMode::SingleShot, Duration::ZERO, move || {
+        tracing::info!(
+            mode,
+            startup_ms = started.elapsed().as_millis() as u64,
+            "kiosk window up"
+        );
+        ops::notify_ready("showing the kiosk");
+    });
+    let watchdog = slint::Timer::default();
+    if let Some(interval) = ops::watchdog_interval() {
+        watchdog.start(slint::TimerMode::Repeated, interval, ops::pet_watchdog);
+    }
+    let probe = ops::StallProbe::from_env();
+    let quit = slint::Timer::default();
+    if let Some(after) = exit_after {
+        quit.start(slint::TimerMode::SingleShot, after, || {
+            let _ = slint::quit_event_loop();
+        });
+    }
+    let result = app
+        .run()
+        .map_err(|e| format!("the kiosk window failed: {e}"));
+    ops::notify_stopping();
+    if let Some(probe) = probe {
+        tracing::info!(
+            worst_stall_ms = probe.worst().as_secs_f64() * 1000.0,
+            "UI thread stall probe, final"
+        );
+    }
+    handle.shutdown();
+    drop(kiosk_ui_and_app);
+    result
 }
 
 fn start_ui(
@@ -197,12 +430,10 @@ fn start_ui(
     playlist: Playlist,
     size: (u32, u32),
     fullscreen: bool,
-    exit_after: Option<Duration>,
-    started: Instant,
-) -> Result<(), String> {
+) -> Result<(AppWindow, KioskUi), String> {
     if config.screen.rotation != 0 && std::env::var_os("SLINT_KMS_ROTATION").is_none() {
         // Honoured by the linuxkms backend; under X11/Wayland the compositor rotates.
-        // SAFETY: single-threaded at this point; no other thread reads the environment yet.
+        // SAFETY: no other thread reads the environment while the window is created.
         unsafe { std::env::set_var("SLINT_KMS_ROTATION", config.screen.rotation.to_string()) };
     }
     let app = AppWindow::new().map_err(|e| format!("cannot open the kiosk window: {e}"))?;
@@ -227,34 +458,7 @@ fn start_ui(
         clock: ui::system_clock(),
     };
     let kiosk_ui = KioskUi::attach(&app, setup);
-
-    // Readiness and first-frame timing: the first frame is drawn once the loop runs.
-    let ready = slint::Timer::default();
-    let mode = config.kiosk.mode.as_str();
-    ready.start(slint::TimerMode::SingleShot, Duration::ZERO, move || {
-        tracing::info!(
-            mode,
-            startup_ms = started.elapsed().as_millis() as u64,
-            "kiosk window up"
-        );
-        ops::notify_ready("showing the kiosk");
-    });
-    let watchdog = slint::Timer::default();
-    if let Some(interval) = ops::watchdog_interval() {
-        watchdog.start(slint::TimerMode::Repeated, interval, ops::pet_watchdog);
-    }
-    let quit = slint::Timer::default();
-    if let Some(after) = exit_after {
-        quit.start(slint::TimerMode::SingleShot, after, || {
-            let _ = slint::quit_event_loop();
-        });
-    }
-    let result = app
-        .run()
-        .map_err(|e| format!("the kiosk window failed: {e}"));
-    ops::notify_stopping();
-    drop(kiosk_ui);
-    result
+    Ok((app, kiosk_ui))
 }
 
 fn take_screenshots(

@@ -82,14 +82,16 @@ fn minimal_config_takes_documented_defaults() {
 }
 
 /// (what is wrong, file text, line, column, key, words the message must contain)
-fn broken_cases() -> Vec<(
+type BrokenCase = (
     &'static str,
     String,
     usize,
     usize,
     Option<&'static str>,
     &'static str,
-)> {
+);
+
+fn broken_cases() -> Vec<BrokenCase> {
     vec![
         (
             "unknown key",

@@ -57,10 +57,10 @@ fn po_entries(lang: &str) -> BTreeMap<String, String> {
     let mut entries = BTreeMap::new();
     let (mut id, mut value, mut in_str) = (None::<String>, String::new(), false);
     let mut flush = |id: &mut Option<String>, value: &mut String| {
-        if let Some(k) = id.take() {
-            if !k.is_empty() {
-                entries.insert(k, std::mem::take(value));
-            }
+        if let Some(k) = id.take()
+            && !k.is_empty()
+        {
+            entries.insert(k, std::mem::take(value));
         }
         value.clear();
     };

@@ -161,9 +161,14 @@ fn high_contrast_switch_changes_the_theme() {
 }
 
 #[test]
-fn signage_ignores_touches() {
-    let (app, _ui) = kiosk(Mode::Signage, demo());
-    touch(&app, "Dotkněte se obrazovky");
+fn signage_neither_invites_nor_takes_touches() {
+    let (app, ui) = kiosk(Mode::Signage, demo());
+    assert!(
+        !shows(&app, "Dotkněte se obrazovky"),
+        "no touch hint on a display-only screen"
+    );
+    ui.dispatch(portal_kiosk::kiosk::KioskEvent::Touch);
+    settle();
     assert_eq!(screen(&app), ScreenId::Promo);
 }
 

@@ -25,3 +25,71 @@ pub fn pet_watchdog() {
 pub fn notify_stopping() {
     let _ = sd_notify::notify(&[NotifyState::Stopping]);
 }
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::sync::OnceLock;
+use std::time::Instant;
+
+static PROCESS_START: OnceLock<Instant> = OnceLock::new();
+
+/// Marks the start of the process (call first thing in `main`).
+pub fn mark_process_start() {
+    let _ = PROCESS_START.set(Instant::now());
+}
+
+/// Time since [`mark_process_start`] (zero if it was never called).
+pub fn since_process_start() -> Duration {
+    PROCESS_START.get().map(|t| t.elapsed()).unwrap_or_default()
+}
+
+/// Measures how long the UI thread was unavailable: a timer that should fire every
+/// `PROBE_INTERVAL` records how late it fires. Enabled by the benchmark only
+/// (`PORTAL_KIOSK_STALL_PROBE=1`): its wake-ups would cost CPU in production.
+pub struct StallProbe {
+    worst: Rc<Cell<Duration>>,
+    _timer: slint::Timer,
+    _report: slint::Timer,
+}
+
+const PROBE_INTERVAL: Duration = Duration::from_millis(4);
+
+impl StallProbe {
+    pub fn from_env() -> Option<StallProbe> {
+        std::env::var_os("PORTAL_KIOSK_STALL_PROBE")?;
+        let worst = Rc::new(Cell::new(Duration::ZERO));
+        let last = Cell::new(Instant::now());
+        let timer = slint::Timer::default();
+        let w = worst.clone();
+        timer.start(slint::TimerMode::Repeated, PROBE_INTERVAL, move || {
+            let now = Instant::now();
+            let late = now
+                .duration_since(last.replace(now))
+                .saturating_sub(PROBE_INTERVAL);
+            if late > w.get() {
+                w.set(late);
+            }
+        });
+        let report = slint::Timer::default();
+        let w = worst.clone();
+        report.start(
+            slint::TimerMode::Repeated,
+            Duration::from_secs(10),
+            move || {
+                tracing::info!(
+                    worst_stall_ms = w.get().as_secs_f64() * 1000.0,
+                    "UI thread stall probe"
+                );
+            },
+        );
+        Some(StallProbe {
+            worst,
+            _timer: timer,
+            _report: report,
+        })
+    }
+
+    pub fn worst(&self) -> Duration {
+        self.worst.get()
+    }
+}

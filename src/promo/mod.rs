@@ -9,7 +9,9 @@
 mod playlist;
 mod prepare;
 
-pub use playlist::{Playlist, PlaylistError, PlaylistSlide, SlideImage, SlideKind};
+pub use playlist::{
+    DemoSlide, Playlist, PlaylistError, PlaylistSlide, SlideImage, SlideKind, demo_slides,
+};
 pub use prepare::{PreparedSlide, SlideError, SlidePreparer, prepare_slide, qr_code_image};
 
 /// Which slide comes after `index` in a playlist of `len` slides.
@@ -104,12 +106,12 @@ impl LoopState {
             Some(index) => self.show(index),
             None => {
                 self.due = true;
-                if self.preparing.is_none() {
-                    if let Some(shown) = self.shown {
-                        let next = next_index(shown, self.len);
-                        self.preparing = Some(next);
-                        return LoopAction::Prepare(next);
-                    }
+                if self.preparing.is_none()
+                    && let Some(shown) = self.shown
+                {
+                    let next = next_index(shown, self.len);
+                    self.preparing = Some(next);
+                    return LoopAction::Prepare(next);
                 }
                 LoopAction::Nothing
             }

@@ -46,6 +46,8 @@ pub enum SlideKind {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlaylistSlide {
+    /// The backend's slide id (for proof of play), or `bundled-N` / `local-N`.
+    pub id: String,
     pub kind: SlideKind,
     pub duration: Duration,
 }
@@ -90,6 +92,51 @@ enum SlideFile {
     },
 }
 
+/// One slide of the bundled demo playlist, as written in its TOML (the
+/// development portal publishes the same slides through the backend contract).
+#[derive(Debug, Clone)]
+pub struct DemoSlide {
+    pub image: Option<(&'static str, &'static [u8])>,
+    pub title: String,
+    pub body: String,
+    pub qr_url: Option<String>,
+    pub seconds: Option<u64>,
+}
+
+/// The bundled demo slides with their image bytes.
+pub fn demo_slides() -> Vec<DemoSlide> {
+    let Ok(file) = toml::from_str::<PlaylistFile>(DEMO_PLAYLIST) else {
+        return Vec::new();
+    };
+    file.slides
+        .into_iter()
+        .filter_map(|s| match s {
+            SlideFile::Image { image, seconds } => DEMO_IMAGES
+                .iter()
+                .find(|(n, _)| *n == image)
+                .map(|(n, b)| DemoSlide {
+                    image: Some((*n, *b)),
+                    title: String::new(),
+                    body: String::new(),
+                    qr_url: None,
+                    seconds,
+                }),
+            SlideFile::Text {
+                title,
+                body,
+                qr_url,
+                seconds,
+            } => Some(DemoSlide {
+                image: None,
+                title,
+                body,
+                qr_url,
+                seconds,
+            }),
+        })
+        .collect()
+}
+
 impl Playlist {
     /// The bundled demo playlist (always valid: a unit test checks it).
     pub fn demo(default_duration: Duration) -> Playlist {
@@ -104,6 +151,7 @@ impl Playlist {
             Path::new("assets/promo/playlist.toml"),
             default_duration,
             &bundled,
+            "bundled",
         )
         .unwrap_or_default()
     }
@@ -116,7 +164,80 @@ impl Playlist {
         })?;
         let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
         let resolve = move |name: &str| Some(SlideImage::File(dir.join(name)));
-        Playlist::parse(&text, path, default_duration, &resolve)
+        Playlist::parse(&text, path, default_duration, &resolve, "local")
+    }
+
+    /// The synced playlist as it plays now: slides outside their schedule or not
+    /// meant for this site are left out, and so are pictures not (yet) verified
+    /// on disk. Urgent slides come first, then by priority.
+    pub fn from_portal(
+        playlist: &crate::portal::types::PromoPlaylist,
+        assets_dir: &Path,
+        now: chrono::NaiveDateTime,
+        site_tags: &[&str],
+    ) -> Playlist {
+        use crate::portal::types::SlideKind as Kind;
+        use chrono::Datelike;
+        let mut chosen: Vec<(&crate::portal::types::PromoSlide, PlaylistSlide)> = Vec::new();
+        for slide in &playlist.slides {
+            let s = &slide.schedule;
+            let today = now.date();
+            let time = now.time();
+            let on_day =
+                s.valid_from.is_none_or(|d| d <= today) && s.valid_to.is_none_or(|d| today <= d);
+            let on_weekday = s.weekdays.is_empty()
+                || s.weekdays
+                    .contains(&(today.weekday().number_from_monday() as u8));
+            let in_hours = match (s.hours_from, s.hours_to) {
+                (Some(from), Some(to)) if from <= to => from <= time && time < to,
+                (Some(from), Some(to)) => time >= from || time < to, // over midnight
+                (Some(from), None) => time >= from,
+                (None, Some(to)) => time < to,
+                (None, None) => true,
+            };
+            let here =
+                s.sites.is_empty() || s.sites.iter().any(|t| site_tags.contains(&t.as_str()));
+            if !(on_day && on_weekday && in_hours && here) {
+                continue;
+            }
+            let kind = match slide.kind {
+                Kind::Image => {
+                    let Some(asset) = &slide.asset else { continue };
+                    let path = crate::sync::asset_path(assets_dir, &asset.sha256);
+                    if !path.metadata().is_ok_and(|m| m.len() == asset.size) {
+                        continue;
+                    }
+                    SlideKind::Image(SlideImage::File(path))
+                }
+                Kind::Text | Kind::Notice => SlideKind::Text {
+                    title: slide.title.clone(),
+                    body: slide.body.clone(),
+                    qr_url: None,
+                },
+                Kind::Qr => SlideKind::Text {
+                    title: slide.title.clone(),
+                    body: slide.body.clone(),
+                    qr_url: slide.qr_url.clone(),
+                },
+            };
+            chosen.push((
+                slide,
+                PlaylistSlide {
+                    id: slide.id.clone(),
+                    kind,
+                    duration: Duration::from_secs(u64::from(slide.duration_seconds.clamp(2, 600))),
+                },
+            ));
+        }
+        chosen.sort_by_key(|(s, _)| (!s.urgent, -s.priority));
+        Playlist {
+            slides: Arc::new(chosen.into_iter().map(|(_, p)| p).collect()),
+        }
+    }
+
+    /// The slide ids in playing order (to tell whether a new playlist differs).
+    pub fn ids(&self) -> Vec<&str> {
+        self.slides.iter().map(|s| s.id.as_str()).collect()
     }
 
     fn parse(
@@ -124,6 +245,7 @@ impl Playlist {
         path: &Path,
         default_duration: Duration,
         resolve: &dyn Fn(&str) -> Option<SlideImage>,
+        id_prefix: &str,
     ) -> Result<Playlist, PlaylistError> {
         let invalid = |message: String| PlaylistError::Invalid {
             path: path.to_path_buf(),
@@ -140,9 +262,11 @@ impl Playlist {
             }
         };
         let mut slides = Vec::with_capacity(file.slides.len());
-        for slide in file.slides {
+        for (i, slide) in file.slides.into_iter().enumerate() {
+            let id = format!("{id_prefix}-{}", i + 1);
             slides.push(match slide {
                 SlideFile::Image { image, seconds } => PlaylistSlide {
+                    id,
                     kind: SlideKind::Image(
                         resolve(&image)
                             .ok_or_else(|| invalid(format!("unknown image `{image}`")))?,
@@ -155,6 +279,7 @@ impl Playlist {
                     qr_url,
                     seconds,
                 } => PlaylistSlide {
+                    id,
                     kind: SlideKind::Text {
                         title,
                         body,

@@ -102,6 +102,8 @@ pub fn tie_short_words(text: &str) -> String {
         if word_start && one_letter && chars.peek() == Some(&' ') {
             chars.next();
             out.push('\u{a0}');
+            previous = Some(' ');
+            continue;
         }
         previous = Some(c);
     }
@@ -242,6 +244,7 @@ mod tests {
 
     fn image_slide(source: SlideImage) -> PlaylistSlide {
         PlaylistSlide {
+            id: "t".into(),
             kind: SlideKind::Image(source),
             duration: Duration::from_secs(8),
         }
@@ -324,6 +327,7 @@ mod tests {
         })
         .unwrap();
         let text = PlaylistSlide {
+            id: "t".into(),
             kind: SlideKind::Text {
                 title: "A".into(),
                 body: "B".into(),

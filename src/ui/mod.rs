@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
+use crate::config::Mode;
 use crate::i18n::Language;
 use crate::kiosk::{Command, Kiosk, KioskEvent, KioskSettings, KioskView, Screen};
 use crate::promo::Playlist;
@@ -124,10 +125,67 @@ pub fn apply_identity(app: &AppWindow, identity: &KioskIdentity, languages: &[La
     flow.set_site_name(identity.site_name.clone().into());
 }
 
+/// News for the UI from other threads (the sync engine).
+#[derive(Debug)]
+pub enum UiUpdate {
+    /// The synced playlist changed (or its schedule moved on).
+    Playlist { playlist: Playlist, urgent: bool },
+    /// How old the public data is; `stale` shows the small staff indicator.
+    DataAge { stale: bool, as_of: String },
+}
+
+/// Sends [`UiUpdate`]s to the UI thread from anywhere.
+#[derive(Clone)]
+pub struct UiUpdates(tokio::sync::mpsc::UnboundedSender<UiUpdate>);
+
+impl UiUpdates {
+    pub fn send(&self, update: UiUpdate) {
+        let _ = self.0.send(update);
+    }
+}
+
+/// Turns what the sync engine has into UI updates: the playlist as it plays now
+/// (schedule, site, verified assets) and the age of the data.
+pub fn updates_from_snapshot(
+    snapshot: &crate::sync::ContentSnapshot,
+    assets_dir: &std::path::Path,
+    site_tags: &[&str],
+    stale_after: Duration,
+    fallback: &Playlist,
+) -> Vec<UiUpdate> {
+    let now = chrono::Local::now();
+    let synced =
+        Playlist::from_portal(&snapshot.playlist, assets_dir, now.naive_local(), site_tags);
+    let urgent = snapshot.playlist.slides.iter().any(|s| s.urgent) && !synced.is_empty();
+    let playlist = if synced.is_empty() {
+        fallback.clone()
+    } else {
+        synced
+    };
+    let age = snapshot
+        .synced_at
+        .map(|t| (chrono::Utc::now() - t).to_std().unwrap_or_default());
+    let stale = age.is_none_or(|a| a > stale_after);
+    let as_of = snapshot
+        .synced_at
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%-d. %-m. %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default();
+    vec![
+        UiUpdate::Playlist { playlist, urgent },
+        UiUpdate::DataAge { stale, as_of },
+    ]
+}
+
 /// The running kiosk UI: the core, the promotion loop and the idle tick.
 /// Dropping it stops the tick; keep it alive as long as the window runs.
 pub struct KioskUi {
     inner: Rc<RefCell<Inner>>,
+    updates: UiUpdates,
+    pending_updates: Rc<RefCell<tokio::sync::mpsc::UnboundedReceiver<UiUpdate>>>,
     _tick: slint::Timer,
 }
 
@@ -142,6 +200,8 @@ impl KioskUi {
     /// Binds a window to a fresh kiosk core.
     pub fn attach(app: &AppWindow, setup: UiSetup) -> KioskUi {
         apply_identity(app, &setup.identity, &setup.settings.languages);
+        app.global::<Flow>()
+            .set_interactive(setup.settings.mode != Mode::Signage);
         let (core, commands) = Kiosk::new(setup.settings, (setup.clock)());
         let promo = PromoDriver::new(app, setup.playlist, setup.screen_size, setup.fade);
         let inner = Rc::new(RefCell::new(Inner {
@@ -194,7 +254,49 @@ impl KioskUi {
                 }
             },
         );
-        KioskUi { inner, _tick: tick }
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<UiUpdate>();
+        let pending_updates = Rc::new(RefCell::new(rx));
+        let receiver = pending_updates.clone();
+        let weak = Rc::downgrade(&inner);
+        let spawned = slint::spawn_local(async move {
+            loop {
+                let update = std::future::poll_fn(|cx| receiver.borrow_mut().poll_recv(cx)).await;
+                match (update, weak.upgrade()) {
+                    (Some(update), Some(inner)) => inner.borrow_mut().apply_update(update),
+                    _ => break,
+                }
+            }
+        });
+        if spawned.is_err() {
+            tracing::debug!("no event loop; UI updates are delivered by pump_updates()");
+        }
+        KioskUi {
+            inner,
+            updates: UiUpdates(tx),
+            pending_updates,
+            _tick: tick,
+        }
+    }
+
+    /// A sender other threads use to update the UI.
+    pub fn updates(&self) -> UiUpdates {
+        self.updates.clone()
+    }
+
+    /// Delivers queued updates (for use without an event loop).
+    pub fn pump_updates(&self) {
+        let mut queued = Vec::new();
+        while let Ok(u) = self.pending_updates.borrow_mut().try_recv() {
+            queued.push(u);
+        }
+        for u in queued {
+            self.inner.borrow_mut().apply_update(u);
+        }
+    }
+
+    /// Calls `f` for every promotion slide that goes on screen (proof of play).
+    pub fn on_play(&self, f: impl Fn(&crate::promo::PlaylistSlide) + 'static) {
+        self.inner.borrow().promo.on_play(f);
     }
 
     /// The core's current view (for tests and diagnostics).
@@ -214,6 +316,22 @@ impl KioskUi {
 }
 
 impl Inner {
+    fn apply_update(&mut self, update: UiUpdate) {
+        match update {
+            UiUpdate::Playlist { playlist, urgent } => {
+                tracing::info!(slides = playlist.len(), urgent, "promo playlist updated");
+                self.promo.set_playlist(playlist, urgent);
+            }
+            UiUpdate::DataAge { stale, as_of } => {
+                if let Some(app) = self.app.upgrade() {
+                    let flow = app.global::<Flow>();
+                    flow.set_data_stale(stale);
+                    flow.set_data_as_of(as_of.into());
+                }
+            }
+        }
+    }
+
     fn dispatch(&mut self, event: KioskEvent) {
         let now = (self.clock)();
         let commands = self.core.handle(event, now);

@@ -11,9 +11,17 @@ use slint::{ComponentHandle, Image, SharedString};
 use tokio::sync::mpsc;
 
 use super::{AppWindow, Promo, SlideView};
-use crate::promo::{LoopAction, LoopState, Playlist, PreparedSlide, SlideError, SlidePreparer};
+use crate::promo::{
+    LoopAction, LoopState, Playlist, PlaylistSlide, PreparedSlide, SlideError, SlidePreparer,
+};
+
+/// Told of every slide that goes on screen.
+type PlayObserver = Box<dyn Fn(&PlaylistSlide)>;
 
 type Prepared = (u64, usize, Result<PreparedSlide, SlideError>);
+
+/// Whether the first slide of this process has been shown (for the startup log line).
+static FIRST_SLIDE_SHOWN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// How long to wait before trying the playlist again when every slide failed.
 const FALLBACK_RETRY: Duration = Duration::from_secs(60);
@@ -38,6 +46,10 @@ struct State {
     active: bool,
     slide_timer: slint::Timer,
     release_timer: slint::Timer,
+    /// A new playlist, taken over when the slide on screen has had its time.
+    pending: Option<Playlist>,
+    /// Told of every slide that goes on screen (proof of play).
+    on_play: Option<PlayObserver>,
 }
 
 impl PromoDriver {
@@ -75,6 +87,8 @@ impl PromoDriver {
                 active: false,
                 slide_timer: slint::Timer::default(),
                 release_timer: slint::Timer::default(),
+                pending: None,
+                on_play: None,
             })
         });
         // Deliver prepared slides on the UI thread as they arrive. Without an event
@@ -103,6 +117,29 @@ impl PromoDriver {
         self.state.borrow_mut().stop();
     }
 
+    /// Replaces the playlist. A loop on screen finishes its current slide first
+    /// (an urgent notice does not wait); a stopped loop plays it when it starts.
+    pub fn set_playlist(&self, playlist: Playlist, urgent: bool) {
+        let mut s = self.state.borrow_mut();
+        if s.playlist.ids() == playlist.ids() {
+            return;
+        }
+        if !s.active || s.loop_state.shown.is_none() || urgent {
+            let active = s.active;
+            s.adopt(playlist);
+            if active {
+                s.start();
+            }
+        } else {
+            s.pending = Some(playlist);
+        }
+    }
+
+    /// Calls `f` for every slide that goes on screen.
+    pub fn on_play(&self, f: impl Fn(&PlaylistSlide) + 'static) {
+        self.state.borrow_mut().on_play = Some(Box::new(f));
+    }
+
     /// Delivers every slide prepared so far (for use without an event loop).
     pub fn pump(&self) {
         let mut messages = Vec::new();
@@ -117,7 +154,19 @@ impl PromoDriver {
 }
 
 impl State {
+    fn adopt(&mut self, playlist: Playlist) {
+        self.loop_state = LoopState::new(playlist.len());
+        if let Some(app) = self.app.upgrade() {
+            app.global::<Promo>().set_count(playlist.len() as i32);
+        }
+        self.playlist = playlist;
+        self.pending = None;
+    }
+
     fn start(&mut self) {
+        if let Some(p) = self.pending.take() {
+            self.adopt(p);
+        }
         self.generation += 1;
         self.active = true;
         self.ready = None;
@@ -209,6 +258,10 @@ impl State {
             promo.set_slot_a(view);
         }
         promo.set_show_b(to_b);
+        if !FIRST_SLIDE_SHOWN.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            let startup_ms = crate::ops::since_process_start().as_secs_f64() * 1000.0;
+            tracing::info!(startup_ms, "first promo slide handed to the window");
+        }
         if index != usize::MAX {
             promo.set_position(index as i32);
         }
@@ -228,6 +281,9 @@ impl State {
                 }
             },
         );
+        if let (Some(slide), Some(on_play)) = (self.playlist.get(index), self.on_play.as_ref()) {
+            on_play(slide);
+        }
         if let Some(slide) = self.playlist.get(index) {
             let me = self.me.clone();
             self.slide_timer

@@ -1,0 +1,208 @@
+//! The development portal: the backend side of the kiosk contract (axum +
+//! SQLite), seeded with Litoměřice content, so that the whole system runs on one
+//! machine and in CI. It checks kiosk bearer tokens, answers problem+json,
+//! serves strong ETags with conditional GETs, takes events idempotently, and has
+//! a small admin API to change content and to inject faults for tests.
+//!
+//! It is a development tool (feature `devtools`): it never runs on a kiosk.
+
+mod faults;
+mod handlers;
+mod seed;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{Connection, params};
+use sha2::{Digest, Sha256};
+use tokio::net::TcpListener;
+
+pub use faults::Fault;
+
+/// The kiosk token and id the demo and the seed use.
+pub const DEMO_KIOSK_TOKEN: &str = "demo-kiosk-token-1c5e3f0a9b7d";
+pub const DEMO_KIOSK_ID: &str = "lt-demo-01";
+/// Bearer token of the admin API in a seeded demo portal.
+pub const DEMO_ADMIN_TOKEN: &str = "demo-admin-token-7f2b9e4c1d";
+
+#[derive(Debug, thiserror::Error)]
+pub enum DevPortalError {
+    #[error("development portal database: {0}")]
+    Db(#[from] rusqlite::Error),
+    #[error("development portal seed: {0}")]
+    Seed(String),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: String,
+        source: std::io::Error,
+    },
+}
+
+/// Shared state of the running portal.
+pub struct PortalState {
+    db: Mutex<Connection>,
+    admin_token: String,
+}
+
+impl PortalState {
+    /// Opens (creating) the portal database; seeds it with demo content if asked
+    /// and it is empty.
+    pub fn open(db: &Path, seed_demo: bool) -> Result<PortalState, DevPortalError> {
+        let conn = Connection::open(db)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS content (collection TEXT PRIMARY KEY, json TEXT NOT NULL, etag TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS assets (sha256 TEXT PRIMARY KEY, content_type TEXT NOT NULL, bytes BLOB NOT NULL);
+             CREATE TABLE IF NOT EXISTS tokens (token TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, kind TEXT NOT NULL,
+                 occurred_at TEXT NOT NULL, received_at TEXT NOT NULL, payload TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS heartbeats (kiosk_id TEXT PRIMARY KEY, json TEXT NOT NULL, received_at TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS faults (target TEXT PRIMARY KEY, fault TEXT NOT NULL, remaining INTEGER NOT NULL);
+             CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+        )?;
+        let empty: i64 = conn.query_row("SELECT COUNT(*) FROM content", [], |r| r.get(0))?;
+        if seed_demo && empty == 0 {
+            seed::seed_demo(&conn)?;
+        }
+        let admin_token = conn
+            .query_row(
+                "SELECT value FROM settings WHERE key = 'admin_token'",
+                [],
+                |r| r.get::<_, String>(0),
+            )
+            .unwrap_or_else(|_| DEMO_ADMIN_TOKEN.to_string());
+        Ok(PortalState {
+            db: Mutex::new(conn),
+            admin_token,
+        })
+    }
+
+    /// Runs `f` with the database (the lock is never held across an await).
+    pub(crate) fn with_db<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        let conn = self
+            .db
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        f(&conn)
+    }
+
+    /// Adds a kiosk token (tests use their own).
+    pub fn add_kiosk_token(&self, token: &str, kiosk_id: &str) -> rusqlite::Result<()> {
+        self.with_db(|c| {
+            c.execute(
+                "INSERT OR REPLACE INTO tokens (token, kiosk_id) VALUES (?1, ?2)",
+                params![token, kiosk_id],
+            )
+            .map(|_| ())
+        })
+    }
+}
+
+/// Strong ETag of a document: a quoted prefix of its SHA-256.
+pub fn etag_of(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    format!("\"{}\"", crate::sync::hex_of(&digest[..16]))
+}
+
+/// A portal serving on a socket; dropping it (or `stop`) shuts it down.
+pub struct RunningPortal {
+    pub addr: SocketAddr,
+    pub state: Arc<PortalState>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl RunningPortal {
+    /// Base URL of the kiosk API, e.g. `http://127.0.0.1:41234/kiosk/v1/`.
+    pub fn kiosk_api_url(&self) -> String {
+        format!("http://{}/kiosk/v1/", self.addr)
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for RunningPortal {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Starts the portal on `listen` (use port 0 for a free one) on the current runtime.
+pub async fn start(
+    listen: &str,
+    db: &Path,
+    seed_demo: bool,
+) -> Result<RunningPortal, DevPortalError> {
+    let state = Arc::new(PortalState::open(db, seed_demo)?);
+    let listener = TcpListener::bind(listen)
+        .await
+        .map_err(|source| DevPortalError::Listen {
+            addr: listen.to_string(),
+            source,
+        })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|source| DevPortalError::Listen {
+            addr: listen.to_string(),
+            source,
+        })?;
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let app = handlers::router(state.clone());
+    let task = tokio::spawn(async move {
+        let server = axum::serve(listener, app).with_graceful_shutdown(async {
+            let _ = rx.await;
+        });
+        if let Err(e) = server.await {
+            tracing::error!(error = %e, "development portal stopped");
+        }
+    });
+    tracing::info!(%addr, "development portal listening");
+    Ok(RunningPortal {
+        addr,
+        state,
+        shutdown: Some(tx),
+        task: Some(task),
+    })
+}
+
+/// A throw-away portal for `demo` and tests: temp database, loopback, random port.
+pub struct EmbeddedPortal {
+    pub portal: RunningPortal,
+    pub dir: PathBuf,
+    pub credentials_file: PathBuf,
+}
+
+pub async fn start_embedded(dir: &Path) -> Result<EmbeddedPortal, DevPortalError> {
+    std::fs::create_dir_all(dir).map_err(|e| DevPortalError::Seed(e.to_string()))?;
+    let portal = start("127.0.0.1:0", &dir.join("dev-portal.sqlite"), true).await?;
+    let credentials_file = dir.join("credentials.toml");
+    std::fs::write(
+        &credentials_file,
+        format!("token = \"{DEMO_KIOSK_TOKEN}\"\n"),
+    )
+    .map_err(|e| DevPortalError::Seed(e.to_string()))?;
+    Ok(EmbeddedPortal {
+        portal,
+        dir: dir.to_path_buf(),
+        credentials_file,
+    })
+}
+
+/// The OpenAPI document of the kiosk API, generated from the shared types.
+pub fn openapi_json() -> String {
+    handlers::openapi_json()
+}

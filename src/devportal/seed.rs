@@ -1,0 +1,164 @@
+//! Demo content of the development portal: Litoměřice services, contacts and
+//! elections from `assets/seed/*.json`, and the promotion slides of the bundled
+//! demo playlist with their pictures as assets.
+
+use rusqlite::{Connection, params};
+
+use super::handlers::sha256_hex;
+use super::{DEMO_KIOSK_ID, DEMO_KIOSK_TOKEN, DevPortalError, PortalState, etag_of};
+use crate::portal::types::*;
+use crate::portal::validate::Validate;
+
+const SERVICES: &str = include_str!("../../assets/seed/services.json");
+const CONTACTS: &str = include_str!("../../assets/seed/contacts.json");
+const ELECTIONS: &str = include_str!("../../assets/seed/elections.json");
+
+fn parse<C: Validate + serde::de::DeserializeOwned + serde::Serialize>(
+    name: &str,
+    text: &str,
+) -> Result<String, DevPortalError> {
+    let value: C =
+        serde_json::from_str(text).map_err(|e| DevPortalError::Seed(format!("{name}: {e}")))?;
+    value
+        .validate()
+        .map_err(|e| DevPortalError::Seed(e.to_string()))?;
+    serde_json::to_string(&value).map_err(|e| DevPortalError::Seed(e.to_string()))
+}
+
+fn put_content(conn: &Connection, collection: &str, json: &str) -> rusqlite::Result<String> {
+    let etag = etag_of(json.as_bytes());
+    conn.execute(
+        "INSERT OR REPLACE INTO content (collection, json, etag) VALUES (?1, ?2, ?3)",
+        params![collection, json, etag],
+    )?;
+    Ok(etag)
+}
+
+/// Publishes canonical JSON of a collection; returns its new ETag.
+pub fn publish(state: &PortalState, collection: &str, json: &str) -> rusqlite::Result<String> {
+    state.with_db(|c| put_content(c, collection, json))
+}
+
+/// Reads an image's type and pixel size, refusing anything that is not PNG or JPEG.
+pub fn describe_image(bytes: &[u8]) -> Result<AssetRef, String> {
+    let reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?;
+    let content_type = match reader.format() {
+        Some(image::ImageFormat::Png) => "image/png",
+        Some(image::ImageFormat::Jpeg) => "image/jpeg",
+        _ => return Err("not a PNG or JPEG image".into()),
+    };
+    let (width, height) = reader.into_dimensions().map_err(|e| e.to_string())?;
+    Ok(AssetRef {
+        sha256: sha256_hex(bytes),
+        size: bytes.len() as u64,
+        width,
+        height,
+        content_type: content_type.into(),
+    })
+}
+
+fn insert_asset(conn: &Connection, asset: &AssetRef, bytes: &[u8]) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT OR REPLACE INTO assets (sha256, content_type, bytes) VALUES (?1, ?2, ?3)",
+        params![asset.sha256, asset.content_type, bytes],
+    )
+    .map(|_| ())
+}
+
+pub fn store_asset(state: &PortalState, bytes: &[u8]) -> Result<AssetRef, String> {
+    let asset = describe_image(bytes)?;
+    state
+        .with_db(|c| insert_asset(c, &asset, bytes))
+        .map_err(|e| e.to_string())?;
+    Ok(asset)
+}
+
+/// The bundled demo slides as the backend publishes them.
+fn demo_promo(conn: &Connection) -> Result<PromoPlaylist, DevPortalError> {
+    let mut slides = Vec::new();
+    for (i, slide) in crate::promo::demo_slides().into_iter().enumerate() {
+        let duration_seconds = slide.seconds.unwrap_or(8) as u32;
+        let (kind, asset) = match slide.image {
+            Some((name, bytes)) => {
+                let asset = describe_image(bytes)
+                    .map_err(|e| DevPortalError::Seed(format!("{name}: {e}")))?;
+                insert_asset(conn, &asset, bytes)?;
+                (SlideKind::Image, Some(asset))
+            }
+            None if slide.qr_url.is_some() => (SlideKind::Qr, None),
+            None => (SlideKind::Text, None),
+        };
+        slides.push(PromoSlide {
+            id: format!("demo-{}", i + 1),
+            kind,
+            title: slide.title,
+            body: slide.body,
+            qr_url: slide.qr_url,
+            asset,
+            duration_seconds,
+            schedule: SlideSchedule::default(),
+            priority: 0,
+            urgent: false,
+        });
+    }
+    Ok(PromoPlaylist { slides })
+}
+
+pub fn seed_demo(conn: &Connection) -> Result<(), DevPortalError> {
+    conn.execute(
+        "INSERT OR REPLACE INTO tokens (token, kiosk_id) VALUES (?1, ?2)",
+        params![DEMO_KIOSK_TOKEN, DEMO_KIOSK_ID],
+    )?;
+    let promo = demo_promo(conn)?;
+    let promo_json =
+        serde_json::to_string(&promo).map_err(|e| DevPortalError::Seed(e.to_string()))?;
+    put_content(conn, "promo", &promo_json)?;
+    put_content(
+        conn,
+        "services",
+        &parse::<ServiceCatalogue>("services.json", SERVICES)?,
+    )?;
+    put_content(
+        conn,
+        "contacts",
+        &parse::<ContactDirectory>("contacts.json", CONTACTS)?,
+    )?;
+    put_content(
+        conn,
+        "elections",
+        &parse::<ElectionInfo>("elections.json", ELECTIONS)?,
+    )?;
+    tracing::info!("development portal seeded with demo content");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_content_is_valid_and_rich_enough() {
+        let services: ServiceCatalogue = serde_json::from_str(SERVICES).unwrap();
+        services.validate().unwrap();
+        assert!(
+            services.services.len() >= 60,
+            "{} services",
+            services.services.len()
+        );
+        let contacts: ContactDirectory = serde_json::from_str(CONTACTS).unwrap();
+        contacts.validate().unwrap();
+        for s in &services.services {
+            assert!(
+                contacts.departments.iter().any(|d| d.id == s.department_id),
+                "service {} names unknown department {}",
+                s.id,
+                s.department_id
+            );
+        }
+        let elections: ElectionInfo = serde_json::from_str(ELECTIONS).unwrap();
+        elections.validate().unwrap();
+        assert!(elections.districts.len() >= 20);
+    }
+}

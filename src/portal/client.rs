@@ -1,0 +1,325 @@
+//! The kiosk's HTTP client for the backend: reqwest with rustls, a timeout on
+//! every call, the kiosk's bearer token from its credentials file, an optional
+//! pinned CA, conditional GETs, and problem+json errors mapped to types.
+//!
+//! It never logs the token, and never hands out anything it has not parsed and
+//! validated.
+
+use std::path::Path;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use reqwest::StatusCode;
+use reqwest::header::{AUTHORIZATION, ETAG, IF_NONE_MATCH, RETRY_AFTER};
+
+use super::Collection;
+use super::types::{EventAck, EventBatch, Heartbeat, Problem};
+use super::validate::Invalid;
+use crate::config::BackendSection;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PortalError {
+    #[error("cannot read the kiosk credentials {path}: {reason}")]
+    Credentials { path: String, reason: String },
+    #[error("cannot set up the HTTP client: {0}")]
+    Setup(String),
+    #[error("backend unreachable: {0}")]
+    Unreachable(String),
+    #[error("backend did not answer within {0:?}")]
+    Timeout(Duration),
+    #[error("backend answered {status}{}", problem.as_ref().map(|p| format!(": {} {}", p.title, p.detail)).unwrap_or_default())]
+    Status {
+        status: u16,
+        problem: Option<Problem>,
+        retry_after: Option<Duration>,
+    },
+    #[error("backend sent a malformed response: {0}")]
+    Malformed(String),
+    #[error("backend sent invalid content: {0}")]
+    Invalid(#[from] Invalid),
+    #[error("backend answered 304 Not Modified for {0}, which the kiosk has never fetched")]
+    UnexpectedNotModified(&'static str),
+    #[error("asset {sha256} is wrong: {reason}")]
+    Asset { sha256: String, reason: String },
+}
+
+impl PortalError {
+    /// How long the backend asked us to wait, if it did (429/503 with Retry-After).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            PortalError::Status { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}
+
+/// A conditional GET's outcome.
+#[derive(Debug)]
+pub enum Fetched<T> {
+    NotModified,
+    Fresh { value: T, etag: String },
+}
+
+#[derive(Clone)]
+pub struct PortalClient {
+    http: reqwest::Client,
+    base: String,
+    authorization: String,
+    timeout: Duration,
+}
+
+impl std::fmt::Debug for PortalClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the token.
+        f.debug_struct("PortalClient")
+            .field("base", &self.base)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The credentials file: TOML with the kiosk's bearer token.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Credentials {
+    token: String,
+}
+
+/// Reads the bearer token from a credentials file (`token = "…"`).
+pub fn read_token(path: &Path) -> Result<String, PortalError> {
+    let fail = |reason: String| PortalError::Credentials {
+        path: path.display().to_string(),
+        reason,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
+    let creds: Credentials = toml::from_str(&text).map_err(|e| fail(e.message().to_string()))?;
+    let token = creds.token.trim().to_string();
+    if token.len() < 16 || token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(fail(
+            "the token must be at least 16 printable characters without spaces".into(),
+        ));
+    }
+    Ok(token)
+}
+
+impl PortalClient {
+    pub fn from_config(backend: &BackendSection) -> Result<PortalClient, PortalError> {
+        let token = read_token(&backend.credentials_file)?;
+        PortalClient::new(
+            &backend.url,
+            &token,
+            backend.ca_file.as_deref(),
+            Duration::from_secs(backend.timeout_seconds),
+        )
+    }
+
+    pub fn new(
+        base_url: &str,
+        token: &str,
+        ca_file: Option<&Path>,
+        timeout: Duration,
+    ) -> Result<PortalClient, PortalError> {
+        let mut builder = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(5)))
+            .user_agent(concat!("portal-kiosk/", env!("CARGO_PKG_VERSION")))
+            .https_only(!is_loopback_http(base_url));
+        if let Some(ca) = ca_file {
+            let pem = std::fs::read(ca)
+                .map_err(|e| PortalError::Setup(format!("CA file {}: {e}", ca.display())))?;
+            let cert = reqwest::Certificate::from_pem(&pem)
+                .map_err(|e| PortalError::Setup(format!("CA file {}: {e}", ca.display())))?;
+            builder = builder
+                .tls_built_in_root_certs(false)
+                .add_root_certificate(cert);
+        }
+        let http = builder
+            .build()
+            .map_err(|e| PortalError::Setup(e.to_string()))?;
+        let base = if base_url.ends_with('/') {
+            base_url.to_string()
+        } else {
+            format!("{base_url}/")
+        };
+        Ok(PortalClient {
+            http,
+            base,
+            authorization: format!("Bearer {token}"),
+            timeout,
+        })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn map_send_error(&self, e: reqwest::Error) -> PortalError {
+        if e.is_timeout() {
+            PortalError::Timeout(self.timeout)
+        } else {
+            PortalError::Unreachable(without_url(&e))
+        }
+    }
+
+    /// Conditional GET of a collection, parsed and validated.
+    pub async fn fetch<C: Collection>(
+        &self,
+        etag: Option<&str>,
+    ) -> Result<Fetched<C>, PortalError> {
+        let mut request = self
+            .http
+            .get(self.url(C::PATH))
+            .header(AUTHORIZATION, &self.authorization);
+        if let Some(etag) = etag {
+            request = request.header(IF_NONE_MATCH, etag);
+        }
+        let response = request.send().await.map_err(|e| self.map_send_error(e))?;
+        if response.status() == StatusCode::NOT_MODIFIED {
+            return if etag.is_some() {
+                Ok(Fetched::NotModified)
+            } else {
+                Err(PortalError::UnexpectedNotModified(C::PATH))
+            };
+        }
+        let response = check_status(response).await?;
+        let etag = response
+            .headers()
+            .get(ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .ok_or_else(|| PortalError::Malformed(format!("{} came without an ETag", C::PATH)))?;
+        let bytes = response.bytes().await.map_err(|e| {
+            if e.is_timeout() {
+                PortalError::Timeout(self.timeout)
+            } else {
+                PortalError::Malformed(format!("body cut off: {}", without_url(&e)))
+            }
+        })?;
+        let value: C = serde_json::from_slice(&bytes)
+            .map_err(|e| PortalError::Malformed(format!("{}: {e}", C::PATH)))?;
+        value.validate()?;
+        Ok(Fetched::Fresh { value, etag })
+    }
+
+    /// Streams an asset into `sink`, checking the size as it goes; the caller verifies the hash.
+    pub async fn asset(
+        &self,
+        sha256: &str,
+        expected_size: u64,
+        mut sink: impl FnMut(&[u8]) -> std::io::Result<()>,
+    ) -> Result<u64, PortalError> {
+        let response = self
+            .http
+            .get(self.url(&format!("assets/{sha256}")))
+            .header(AUTHORIZATION, &self.authorization)
+            .send()
+            .await
+            .map_err(|e| self.map_send_error(e))?;
+        let response = check_status(response).await?;
+        let wrong = |reason: String| PortalError::Asset {
+            sha256: sha256.to_string(),
+            reason,
+        };
+        let mut stream = response.bytes_stream();
+        let mut total = 0u64;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| {
+                wrong(format!(
+                    "download broke off after {total} bytes: {}",
+                    without_url(&e)
+                ))
+            })?;
+            total += chunk.len() as u64;
+            if total > expected_size {
+                return Err(wrong(format!(
+                    "more than the announced {expected_size} bytes"
+                )));
+            }
+            sink(&chunk).map_err(|e| wrong(format!("cannot write: {e}")))?;
+        }
+        if total != expected_size {
+            return Err(wrong(format!("{total} bytes instead of {expected_size}")));
+        }
+        Ok(total)
+    }
+
+    pub async fn send_events(&self, batch: &EventBatch) -> Result<EventAck, PortalError> {
+        let response = self
+            .http
+            .post(self.url("events"))
+            .header(AUTHORIZATION, &self.authorization)
+            .json(batch)
+            .send()
+            .await
+            .map_err(|e| self.map_send_error(e))?;
+        let response = check_status(response).await?;
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| PortalError::Malformed(without_url(&e)))?;
+        serde_json::from_slice(&bytes)
+            .map_err(|e| PortalError::Malformed(format!("events ack: {e}")))
+    }
+
+    pub async fn heartbeat(&self, heartbeat: &Heartbeat) -> Result<(), PortalError> {
+        let response = self
+            .http
+            .post(self.url("heartbeat"))
+            .header(AUTHORIZATION, &self.authorization)
+            .json(heartbeat)
+            .send()
+            .await
+            .map_err(|e| self.map_send_error(e))?;
+        check_status(response).await.map(|_| ())
+    }
+}
+
+fn is_loopback_http(url: &str) -> bool {
+    ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+        .iter()
+        .any(|p| url.starts_with(p))
+}
+
+/// reqwest's error text without the URL (which may carry a query with ids).
+fn without_url(e: &reqwest::Error) -> String {
+    let mut s = e.to_string();
+    if let Some(url) = e.url() {
+        s = s
+            .replace(&format!(" ({url})"), "")
+            .replace(url.as_str(), "…");
+    }
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    s
+}
+
+/// Turns a non-success status into a typed error (with its problem+json, if any).
+async fn check_status(response: reqwest::Response) -> Result<reqwest::Response, PortalError> {
+    let status = response.status();
+    if status.is_success() {
+        return Ok(response);
+    }
+    let retry_after = response
+        .headers()
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    let problem = response
+        .bytes()
+        .await
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Problem>(&b).ok());
+    Err(PortalError::Status {
+        status: status.as_u16(),
+        problem,
+        retry_after,
+    })
+}

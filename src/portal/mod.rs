@@ -1,0 +1,31 @@
+//! The backend contract (types shared with the development portal), its
+//! validation, and the kiosk's HTTP client.
+
+pub mod client;
+pub mod types;
+pub mod validate;
+
+pub use client::{Fetched, PortalClient, PortalError};
+
+use serde::de::DeserializeOwned;
+
+/// A public collection: where it lives under `/kiosk/v1/`.
+pub trait Collection:
+    validate::Validate + DeserializeOwned + serde::Serialize + Send + 'static
+{
+    /// Path below the base URL, also the name used in the store and reports.
+    const PATH: &'static str;
+}
+
+impl Collection for types::PromoPlaylist {
+    const PATH: &'static str = "promo";
+}
+impl Collection for types::ServiceCatalogue {
+    const PATH: &'static str = "services";
+}
+impl Collection for types::ContactDirectory {
+    const PATH: &'static str = "contacts";
+}
+impl Collection for types::ElectionInfo {
+    const PATH: &'static str = "elections";
+}

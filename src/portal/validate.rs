@@ -1,0 +1,334 @@
+//! Validation of what the backend sends, before it may replace anything the
+//! kiosk has: a pipeline of small checks per collection, each with its reason.
+//! Serde already rejected wrong types and unknown fields; these are the rules a
+//! type cannot express.
+
+use std::collections::HashSet;
+
+use super::types::*;
+
+/// Why a collection was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{collection}: {reason}")]
+pub struct Invalid {
+    pub collection: &'static str,
+    pub reason: String,
+}
+
+/// A collection that can check itself.
+pub trait Validate {
+    const NAME: &'static str;
+    fn validate(&self) -> Result<(), Invalid>;
+}
+
+fn fail<T>(collection: &'static str, reason: impl Into<String>) -> Result<T, Invalid> {
+    Err(Invalid {
+        collection,
+        reason: reason.into(),
+    })
+}
+
+fn unique<'a>(
+    collection: &'static str,
+    what: &str,
+    ids: impl Iterator<Item = &'a str>,
+) -> Result<(), Invalid> {
+    let mut seen = HashSet::new();
+    for id in ids {
+        if id.trim().is_empty() {
+            return fail(collection, format!("an empty {what}"));
+        }
+        if !seen.insert(id) {
+            return fail(collection, format!("{what} `{id}` appears twice"));
+        }
+    }
+    Ok(())
+}
+
+/// A URL a citizen may be sent to: https only.
+fn https(collection: &'static str, what: &str, url: &str) -> Result<(), Invalid> {
+    if url.starts_with("https://")
+        && url.len() > "https://x".len()
+        && !url.contains(char::is_whitespace)
+    {
+        Ok(())
+    } else {
+        fail(collection, format!("{what} `{url}` is not an https URL"))
+    }
+}
+
+pub fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Largest asset the kiosk accepts (a full-HD slide is well under 5 MB).
+pub const MAX_ASSET_BYTES: u64 = 32 * 1024 * 1024;
+
+impl Validate for PromoPlaylist {
+    const NAME: &'static str = "promo";
+    fn validate(&self) -> Result<(), Invalid> {
+        unique(
+            Self::NAME,
+            "slide id",
+            self.slides.iter().map(|s| s.id.as_str()),
+        )?;
+        for s in &self.slides {
+            if !(2..=600).contains(&s.duration_seconds) {
+                return fail(
+                    Self::NAME,
+                    format!(
+                        "slide `{}` lasts {} s; expected 2 to 600",
+                        s.id, s.duration_seconds
+                    ),
+                );
+            }
+            match s.kind {
+                SlideKind::Image => {
+                    let Some(asset) = &s.asset else {
+                        return fail(Self::NAME, format!("image slide `{}` has no asset", s.id));
+                    };
+                    if !is_sha256_hex(&asset.sha256) {
+                        return fail(
+                            Self::NAME,
+                            format!("slide `{}` asset hash is not a SHA-256", s.id),
+                        );
+                    }
+                    if asset.size == 0 || asset.size > MAX_ASSET_BYTES {
+                        return fail(
+                            Self::NAME,
+                            format!("slide `{}` asset size {} is out of range", s.id, asset.size),
+                        );
+                    }
+                    if !matches!(asset.content_type.as_str(), "image/png" | "image/jpeg") {
+                        return fail(
+                            Self::NAME,
+                            format!(
+                                "slide `{}` asset type {} is not PNG or JPEG",
+                                s.id, asset.content_type
+                            ),
+                        );
+                    }
+                }
+                SlideKind::Text | SlideKind::Notice => {
+                    if s.title.trim().is_empty() {
+                        return fail(Self::NAME, format!("slide `{}` has no title", s.id));
+                    }
+                }
+                SlideKind::Qr => {
+                    let Some(url) = &s.qr_url else {
+                        return fail(Self::NAME, format!("QR slide `{}` has no qrUrl", s.id));
+                    };
+                    https(Self::NAME, "qrUrl", url)?;
+                }
+            }
+            if s.schedule.weekdays.iter().any(|d| !(1..=7).contains(d)) {
+                return fail(
+                    Self::NAME,
+                    format!("slide `{}` has a weekday outside 1–7", s.id),
+                );
+            }
+            if let (Some(from), Some(to)) = (s.schedule.valid_from, s.schedule.valid_to)
+                && from > to
+            {
+                return fail(
+                    Self::NAME,
+                    format!("slide `{}` ends before it starts", s.id),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Validate for ServiceCatalogue {
+    const NAME: &'static str = "services";
+    fn validate(&self) -> Result<(), Invalid> {
+        unique(
+            Self::NAME,
+            "service id",
+            self.services.iter().map(|s| s.id.as_str()),
+        )?;
+        for s in &self.services {
+            if s.title.trim().is_empty() {
+                return fail(Self::NAME, format!("service `{}` has no title", s.id));
+            }
+            if s.department_id.trim().is_empty() {
+                return fail(Self::NAME, format!("service `{}` has no department", s.id));
+            }
+            for f in &s.forms {
+                https(Self::NAME, "form URL", &f.url)?;
+            }
+            if let Some(url) = &s.reservation_url {
+                https(Self::NAME, "reservation URL", url)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Validate for ContactDirectory {
+    const NAME: &'static str = "contacts";
+    fn validate(&self) -> Result<(), Invalid> {
+        unique(
+            Self::NAME,
+            "department id",
+            self.departments.iter().map(|d| d.id.as_str()),
+        )?;
+        for d in &self.departments {
+            if d.name.trim().is_empty() {
+                return fail(Self::NAME, format!("department `{}` has no name", d.id));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Validate for ElectionInfo {
+    const NAME: &'static str = "elections";
+    fn validate(&self) -> Result<(), Invalid> {
+        unique(
+            Self::NAME,
+            "election id",
+            self.elections.iter().map(|e| e.id.as_str()),
+        )?;
+        let mut numbers = HashSet::new();
+        for d in &self.districts {
+            if !numbers.insert(d.number) {
+                return fail(
+                    Self::NAME,
+                    format!("polling district {} appears twice", d.number),
+                );
+            }
+            for s in &d.streets {
+                if parse_numbers(&s.numbers).is_none() {
+                    return fail(
+                        Self::NAME,
+                        format!(
+                            "district {}: `{}` is not all, odd, even or A-B for {}",
+                            d.number, s.numbers, s.street
+                        ),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Which house numbers a street range covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HouseNumbers {
+    All,
+    Odd,
+    Even,
+    Range(u32, u32),
+}
+
+impl HouseNumbers {
+    pub fn contains(self, n: u32) -> bool {
+        match self {
+            HouseNumbers::All => true,
+            HouseNumbers::Odd => !n.is_multiple_of(2),
+            HouseNumbers::Even => n.is_multiple_of(2),
+            HouseNumbers::Range(a, b) => (a..=b).contains(&n),
+        }
+    }
+}
+
+pub fn parse_numbers(s: &str) -> Option<HouseNumbers> {
+    match s.trim() {
+        "all" => Some(HouseNumbers::All),
+        "odd" => Some(HouseNumbers::Odd),
+        "even" => Some(HouseNumbers::Even),
+        other => {
+            let (a, b) = other.split_once('-')?;
+            let (a, b) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+            (a <= b).then_some(HouseNumbers::Range(a, b))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slide(id: &str) -> PromoSlide {
+        PromoSlide {
+            id: id.into(),
+            kind: SlideKind::Text,
+            title: "Titulek".into(),
+            body: String::new(),
+            qr_url: None,
+            asset: None,
+            duration_seconds: 8,
+            schedule: SlideSchedule::default(),
+            priority: 0,
+            urgent: false,
+        }
+    }
+
+    #[test]
+    fn duplicate_slide_ids_are_refused() {
+        let p = PromoPlaylist {
+            slides: vec![slide("a"), slide("a")],
+        };
+        assert_eq!(
+            p.validate().unwrap_err().reason,
+            "slide id `a` appears twice"
+        );
+    }
+
+    #[test]
+    fn image_slide_needs_a_proper_asset() {
+        let mut s = slide("a");
+        s.kind = SlideKind::Image;
+        assert!(
+            PromoPlaylist {
+                slides: vec![s.clone()]
+            }
+            .validate()
+            .unwrap_err()
+            .reason
+            .contains("no asset")
+        );
+        s.asset = Some(AssetRef {
+            sha256: "xyz".into(),
+            size: 10,
+            width: 1,
+            height: 1,
+            content_type: "image/png".into(),
+        });
+        assert!(
+            PromoPlaylist { slides: vec![s] }
+                .validate()
+                .unwrap_err()
+                .reason
+                .contains("SHA-256")
+        );
+    }
+
+    #[test]
+    fn qr_slides_point_to_https_only() {
+        let mut s = slide("a");
+        s.kind = SlideKind::Qr;
+        s.qr_url = Some("http://evil.example/".into());
+        assert!(
+            PromoPlaylist { slides: vec![s] }
+                .validate()
+                .unwrap_err()
+                .reason
+                .contains("not an https URL")
+        );
+    }
+
+    #[test]
+    fn house_number_ranges() {
+        assert_eq!(parse_numbers("1-40"), Some(HouseNumbers::Range(1, 40)));
+        assert_eq!(parse_numbers("40-1"), None);
+        assert_eq!(parse_numbers("odd"), Some(HouseNumbers::Odd));
+        assert!(HouseNumbers::Odd.contains(7) && !HouseNumbers::Odd.contains(8));
+        assert_eq!(parse_numbers("most"), None);
+    }
+}

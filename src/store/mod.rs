@@ -1,0 +1,544 @@
+//! The kiosk's local store: SQLite (bundled), WAL, versioned migrations. It keeps
+//! the last good copy of every public collection as records the UI can query and
+//! search, the index of downloaded assets, the outbox of events and the state of
+//! each sync. It never holds personal data: the citizen's session lives in memory.
+//!
+//! One writer: the sync engine owns the connection that writes. A file that is
+//! not a database, or fails its integrity check, is moved aside and rebuilt
+//! empty (the next sync refills it) — with a log line, never a crash loop.
+
+mod schema;
+
+pub use schema::{COLLECTIONS, current_version as schema_version};
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::portal::types::*;
+use crate::portal::validate::{HouseNumbers, parse_numbers};
+
+pub const STORE_FILE: &str = "store.sqlite";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("store database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("store record is unreadable: {0}")]
+    Record(#[from] serde_json::Error),
+    #[error("cannot prepare the data directory {path}: {source}")]
+    Dir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// What the store remembers about one collection's sync.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncState {
+    pub etag: Option<String>,
+    pub last_success: Option<Timestamp>,
+    pub last_error: Option<String>,
+    pub failures: u32,
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (or creates) `DIR/store.sqlite`, rebuilding it if it is corrupt.
+    pub fn open_in(data_dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::Dir {
+            path: data_dir.to_path_buf(),
+            source,
+        })?;
+        Store::open(&data_dir.join(STORE_FILE))
+    }
+
+    pub fn open(path: &Path) -> Result<Store> {
+        match Store::try_open(path) {
+            Ok(store) => Ok(store),
+            Err(e) if path.exists() => {
+                let aside = path.with_extension(format!(
+                    "corrupt-{}",
+                    chrono::Utc::now().format("%Y%m%dT%H%M%S")
+                ));
+                tracing::error!(error = %e, moved_to = %aside.display(), "store database unusable; moved aside and rebuilt");
+                for suffix in ["-wal", "-shm"] {
+                    let side = PathBuf::from(format!("{}{suffix}", path.display()));
+                    let _ = std::fs::remove_file(side);
+                }
+                std::fs::rename(path, &aside).map_err(|source| StoreError::Dir {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+                Store::try_open(path)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn try_open(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        if check != "ok" {
+            return Err(StoreError::Sql(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+                Some(format!("integrity check: {check}")),
+            )));
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        schema::migrate(&conn)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    // ------------------------------------------------------------ sync state
+
+    pub fn sync_state(&self, collection: &str) -> Result<SyncState> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT etag, last_success, last_error, failures FROM sync_state WHERE collection = ?1",
+                [collection],
+                |r| {
+                    Ok((
+                        r.get::<_, Option<String>>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, u32>(3)?,
+                    ))
+                },
+            )
+            .optional()?;
+        Ok(match row {
+            None => SyncState::default(),
+            Some((etag, success, error, failures)) => SyncState {
+                etag,
+                last_success: success.and_then(|s| s.parse().ok()),
+                last_error: error,
+                failures,
+            },
+        })
+    }
+
+    /// A pull that changed nothing (304) or succeeded without new data.
+    pub fn record_sync_success(&self, collection: &str, at: Timestamp) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO sync_state (collection, last_success, failures) VALUES (?1, ?2, 0)
+             ON CONFLICT(collection) DO UPDATE SET last_success = ?2, last_error = NULL, failures = 0",
+            params![collection, at.to_rfc3339()],
+        )?;
+        Ok(())
+    }
+
+    pub fn record_sync_failure(&self, collection: &str, error: &str) -> Result<u32> {
+        self.conn.execute(
+            "INSERT INTO sync_state (collection, last_error, failures) VALUES (?1, ?2, 1)
+             ON CONFLICT(collection) DO UPDATE SET last_error = ?2, failures = failures + 1",
+            params![collection, error],
+        )?;
+        Ok(self.sync_state(collection)?.failures)
+    }
+
+    /// Oldest successful sync over the public collections (None if any never synced).
+    pub fn oldest_success(&self) -> Result<Option<Timestamp>> {
+        let mut oldest: Option<Timestamp> = None;
+        for c in schema::COLLECTIONS {
+            match self.sync_state(c)?.last_success {
+                None => return Ok(None),
+                Some(t) => oldest = Some(oldest.map_or(t, |o| o.min(t))),
+            }
+        }
+        Ok(oldest)
+    }
+
+    // ------------------------------------------------------------ collections
+
+    /// Replaces a whole collection and its ETag in one transaction.
+    pub fn replace<C: StoredCollection>(
+        &mut self,
+        collection: &C,
+        etag: &str,
+        at: Timestamp,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        collection.write(&tx)?;
+        tx.execute(
+            "INSERT INTO sync_state (collection, etag, last_success, failures) VALUES (?1, ?2, ?3, 0)
+             ON CONFLICT(collection) DO UPDATE SET etag = ?2, last_success = ?3, last_error = NULL, failures = 0",
+            params![C::NAME, etag, at.to_rfc3339()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn load<C: StoredCollection>(&self) -> Result<C> {
+        C::read(&self.conn)
+    }
+
+    /// Services whose title, summary or category contains every word of `query`,
+    /// ignoring case and Czech diacritics ("obcansky prukaz" finds "Vydání
+    /// občanského průkazu": long words are cut to their stem, as Czech declines).
+    pub fn search_services(&self, query: &str) -> Result<Vec<Service>> {
+        let words: Vec<String> = fold(query)
+            .split_whitespace()
+            .map(|w| format!("%{}%", stem(w)))
+            .collect();
+        let mut sql = String::from("SELECT json FROM services");
+        for i in 0..words.len() {
+            sql.push_str(if i == 0 { " WHERE " } else { " AND " });
+            sql.push_str(&format!("search LIKE ?{}", i + 1));
+        }
+        sql.push_str(" ORDER BY position");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(words.iter()), |r| {
+            r.get::<_, String>(0)
+        })?;
+        rows.map(|r| Ok(serde_json::from_str(&r?)?)).collect()
+    }
+
+    /// The polling district of an address ("where do I vote").
+    pub fn polling_district(&self, street: &str, number: u32) -> Result<Option<PollingDistrict>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.numbers, d.json FROM district_streets s JOIN districts d ON d.number = s.district
+             WHERE s.street_folded = ?1 ORDER BY d.number",
+        )?;
+        let rows = stmt.query_map([fold(street)], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
+        for row in rows {
+            let (numbers, json) = row?;
+            if parse_numbers(&numbers).is_some_and(|n: HouseNumbers| n.contains(number)) {
+                return Ok(Some(serde_json::from_str(&json)?));
+            }
+        }
+        Ok(None)
+    }
+
+    // ------------------------------------------------------------ assets
+
+    pub fn record_asset(&self, sha256: &str, size: u64) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO assets (sha256, size, stored_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT(sha256) DO UPDATE SET size = ?2",
+            params![sha256, size as i64, chrono::Utc::now().to_rfc3339()],
+        )?;
+        Ok(())
+    }
+
+    pub fn forget_asset(&self, sha256: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM assets WHERE sha256 = ?1", [sha256])?;
+        Ok(())
+    }
+
+    pub fn known_assets(&self) -> Result<Vec<(String, u64)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT sha256, size FROM assets ORDER BY stored_at")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    // ------------------------------------------------------------ outbox
+
+    /// Queues an event; it survives restarts until the backend accepts it.
+    pub fn enqueue_event(
+        &self,
+        kind: EventKind,
+        occurred_at: Timestamp,
+        payload: &serde_json::Value,
+    ) -> Result<uuid::Uuid> {
+        let id = uuid::Uuid::new_v4();
+        self.conn.execute(
+            "INSERT INTO outbox (id, kind, occurred_at, payload) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                id.to_string(),
+                kind.as_str(),
+                occurred_at.to_rfc3339(),
+                payload.to_string()
+            ],
+        )?;
+        Ok(id)
+    }
+
+    /// Queues many events in one transaction (proof-of-play bursts, benchmarks).
+    pub fn enqueue_events(
+        &mut self,
+        events: &[(EventKind, Timestamp, serde_json::Value)],
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare(
+                "INSERT INTO outbox (id, kind, occurred_at, payload) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for (kind, at, payload) in events {
+                stmt.execute(params![
+                    uuid::Uuid::new_v4().to_string(),
+                    kind.as_str(),
+                    at.to_rfc3339(),
+                    payload.to_string()
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The oldest `limit` events, in the order they happened.
+    pub fn outbox_batch(&self, limit: usize) -> Result<Vec<KioskEventRecord>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, kind, occurred_at, payload FROM outbox ORDER BY seq LIMIT ?1")?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut events = Vec::new();
+        for row in rows {
+            let (id, kind, at, payload) = row?;
+            // A row that cannot be read back is a bug, not content: skip it loudly
+            // rather than block the whole outbox behind it.
+            match (
+                id.parse(),
+                EventKind::parse(&kind),
+                at.parse(),
+                serde_json::from_str(&payload),
+            ) {
+                (Ok(id), Some(kind), Ok(occurred_at), Ok(payload)) => {
+                    events.push(KioskEventRecord {
+                        id,
+                        kind,
+                        occurred_at,
+                        payload,
+                    })
+                }
+                _ => tracing::error!(%id, "unreadable outbox row skipped"),
+            }
+        }
+        Ok(events)
+    }
+
+    /// Forgets events the backend accepted; returns how many were removed.
+    pub fn outbox_remove(&mut self, ids: &[uuid::Uuid]) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let mut removed = 0;
+        {
+            let mut stmt = tx.prepare("DELETE FROM outbox WHERE id = ?1")?;
+            for id in ids {
+                removed += stmt.execute([id.to_string()])?;
+            }
+        }
+        tx.commit()?;
+        Ok(removed)
+    }
+
+    pub fn outbox_len(&self) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM outbox", [], |r| r.get::<_, i64>(0))?
+            as u64)
+    }
+}
+
+/// A crude Czech stem: long words lose their last letters, where declension
+/// changes them (občanský / občanského, průkaz / průkazu).
+fn stem(word: &str) -> String {
+    let n = word.chars().count();
+    let keep = if n > 5 {
+        n - 2
+    } else if n > 4 {
+        n - 1
+    } else {
+        n
+    };
+    word.chars().take(keep).collect()
+}
+
+/// Lower-case and without Czech diacritics, for search.
+pub fn fold(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| c.to_lowercase())
+        .map(|c| match c {
+            'á' => 'a',
+            'č' => 'c',
+            'ď' => 'd',
+            'é' | 'ě' => 'e',
+            'í' => 'i',
+            'ň' => 'n',
+            'ó' => 'o',
+            'ř' => 'r',
+            'š' => 's',
+            'ť' => 't',
+            'ú' | 'ů' => 'u',
+            'ý' => 'y',
+            'ž' => 'z',
+            'ä' => 'a',
+            'ö' => 'o',
+            'ü' => 'u',
+            other => other,
+        })
+        .collect()
+}
+
+/// A public collection with its own tables.
+pub trait StoredCollection:
+    crate::portal::validate::Validate + Serialize + DeserializeOwned + Sized
+{
+    fn write(&self, tx: &rusqlite::Transaction<'_>) -> Result<()>;
+    fn read(conn: &Connection) -> Result<Self>;
+}
+
+fn read_json<T: DeserializeOwned>(conn: &Connection, sql: &str) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    rows.map(|r| Ok(serde_json::from_str(&r?)?)).collect()
+}
+
+impl StoredCollection for PromoPlaylist {
+    fn write(&self, tx: &rusqlite::Transaction<'_>) -> Result<()> {
+        tx.execute("DELETE FROM promo_slides", [])?;
+        let mut stmt = tx.prepare(
+            "INSERT INTO promo_slides (id, position, kind, asset_sha256, priority, urgent, json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for (i, s) in self.slides.iter().enumerate() {
+            stmt.execute(params![
+                s.id,
+                i as i64,
+                format!("{:?}", s.kind).to_lowercase(),
+                s.asset.as_ref().map(|a| a.sha256.clone()),
+                s.priority,
+                s.urgent,
+                serde_json::to_string(s)?
+            ])?;
+        }
+        Ok(())
+    }
+    fn read(conn: &Connection) -> Result<Self> {
+        Ok(PromoPlaylist {
+            slides: read_json(conn, "SELECT json FROM promo_slides ORDER BY position")?,
+        })
+    }
+}
+
+impl StoredCollection for ServiceCatalogue {
+    fn write(&self, tx: &rusqlite::Transaction<'_>) -> Result<()> {
+        tx.execute("DELETE FROM services", [])?;
+        let mut stmt = tx.prepare(
+            "INSERT INTO services (id, position, title, department_id, categories, search, json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for (i, s) in self.services.iter().enumerate() {
+            let search = fold(&format!(
+                "{} {} {} {}",
+                s.title,
+                s.summary,
+                s.categories.join(" "),
+                s.id
+            ));
+            stmt.execute(params![
+                s.id,
+                i as i64,
+                s.title,
+                s.department_id,
+                s.categories.join("\n"),
+                search,
+                serde_json::to_string(s)?
+            ])?;
+        }
+        Ok(())
+    }
+    fn read(conn: &Connection) -> Result<Self> {
+        Ok(ServiceCatalogue {
+            services: read_json(conn, "SELECT json FROM services ORDER BY position")?,
+        })
+    }
+}
+
+impl StoredCollection for ContactDirectory {
+    fn write(&self, tx: &rusqlite::Transaction<'_>) -> Result<()> {
+        tx.execute("DELETE FROM departments", [])?;
+        let mut stmt =
+            tx.prepare("INSERT INTO departments (id, position, name, search, json) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+        for (i, d) in self.departments.iter().enumerate() {
+            let people: Vec<String> = d
+                .people
+                .iter()
+                .map(|p| format!("{} {}", p.name, p.role))
+                .collect();
+            let search = fold(&format!("{} {}", d.name, people.join(" ")));
+            stmt.execute(params![
+                d.id,
+                i as i64,
+                d.name,
+                search,
+                serde_json::to_string(d)?
+            ])?;
+        }
+        Ok(())
+    }
+    fn read(conn: &Connection) -> Result<Self> {
+        Ok(ContactDirectory {
+            departments: read_json(conn, "SELECT json FROM departments ORDER BY position")?,
+        })
+    }
+}
+
+impl StoredCollection for ElectionInfo {
+    fn write(&self, tx: &rusqlite::Transaction<'_>) -> Result<()> {
+        tx.execute("DELETE FROM district_streets", [])?;
+        tx.execute("DELETE FROM districts", [])?;
+        tx.execute("DELETE FROM elections", [])?;
+        let mut e = tx.prepare("INSERT INTO elections (id, position, json) VALUES (?1, ?2, ?3)")?;
+        for (i, el) in self.elections.iter().enumerate() {
+            e.execute(params![el.id, i as i64, serde_json::to_string(el)?])?;
+        }
+        let mut d = tx.prepare("INSERT INTO districts (number, json) VALUES (?1, ?2)")?;
+        let mut s =
+            tx.prepare("INSERT INTO district_streets (district, street, street_folded, numbers) VALUES (?1, ?2, ?3, ?4)")?;
+        for district in &self.districts {
+            d.execute(params![district.number, serde_json::to_string(district)?])?;
+            for street in &district.streets {
+                s.execute(params![
+                    district.number,
+                    street.street,
+                    fold(&street.street),
+                    street.numbers
+                ])?;
+            }
+        }
+        Ok(())
+    }
+    fn read(conn: &Connection) -> Result<Self> {
+        Ok(ElectionInfo {
+            elections: read_json(conn, "SELECT json FROM elections ORDER BY position")?,
+            districts: read_json(conn, "SELECT json FROM districts ORDER BY number")?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,89 @@
+//! Versioned migrations (`PRAGMA user_version`). Append new steps; never edit a
+//! step that has shipped.
+
+use rusqlite::Connection;
+
+/// The public collections kept in the store, by their API names.
+pub const COLLECTIONS: [&str; 4] = ["promo", "services", "contacts", "elections"];
+
+const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    "CREATE TABLE sync_state (
+         collection   TEXT PRIMARY KEY,
+         etag         TEXT,
+         last_success TEXT,
+         last_error   TEXT,
+         failures     INTEGER NOT NULL DEFAULT 0
+     );
+     CREATE TABLE promo_slides (
+         id           TEXT PRIMARY KEY,
+         position     INTEGER NOT NULL,
+         kind         TEXT NOT NULL,
+         asset_sha256 TEXT,
+         priority     INTEGER NOT NULL,
+         urgent       INTEGER NOT NULL,
+         json         TEXT NOT NULL
+     );
+     CREATE TABLE services (
+         id            TEXT PRIMARY KEY,
+         position      INTEGER NOT NULL,
+         title         TEXT NOT NULL,
+         department_id TEXT NOT NULL,
+         categories    TEXT NOT NULL,
+         search        TEXT NOT NULL,
+         json          TEXT NOT NULL
+     );
+     CREATE TABLE departments (
+         id       TEXT PRIMARY KEY,
+         position INTEGER NOT NULL,
+         name     TEXT NOT NULL,
+         search   TEXT NOT NULL,
+         json     TEXT NOT NULL
+     );
+     CREATE TABLE elections (
+         id       TEXT PRIMARY KEY,
+         position INTEGER NOT NULL,
+         json     TEXT NOT NULL
+     );
+     CREATE TABLE districts (
+         number INTEGER PRIMARY KEY,
+         json   TEXT NOT NULL
+     );
+     CREATE TABLE district_streets (
+         district      INTEGER NOT NULL REFERENCES districts(number),
+         street        TEXT NOT NULL,
+         street_folded TEXT NOT NULL,
+         numbers       TEXT NOT NULL
+     );
+     CREATE INDEX district_streets_by_street ON district_streets(street_folded);
+     CREATE TABLE assets (
+         sha256    TEXT PRIMARY KEY,
+         size      INTEGER NOT NULL,
+         stored_at TEXT NOT NULL
+     );
+     CREATE TABLE outbox (
+         seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+         id          TEXT NOT NULL UNIQUE,
+         kind        TEXT NOT NULL,
+         occurred_at TEXT NOT NULL,
+         payload     TEXT NOT NULL
+     );",
+];
+
+pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    let version: usize =
+        conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
+    for (i, step) in MIGRATIONS.iter().enumerate().skip(version) {
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(step)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+        tracing::info!(version = i + 1, "store migrated");
+    }
+    Ok(())
+}
+
+/// The schema version this build writes.
+pub fn current_version() -> usize {
+    MIGRATIONS.len()
+}

@@ -1,0 +1,179 @@
+//! Store tests on real SQLite files in a temp directory.
+
+use super::*;
+
+fn sample_services() -> ServiceCatalogue {
+    let service = |id: &str, title: &str| Service {
+        id: id.into(),
+        title: title.into(),
+        categories: vec!["Doklady a evidence obyvatel".into()],
+        department_id: "odbor-spravni".into(),
+        summary: "Shrnutí.".into(),
+        where_: "Radnice".into(),
+        how: "Přijďte.".into(),
+        with_whom: "Podatelna".into(),
+        cost: "zdarma".into(),
+        bring: vec![],
+        deadlines: String::new(),
+        forms: vec![],
+        reservation_url: None,
+        updated_at: chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
+    };
+    ServiceCatalogue {
+        services: vec![
+            service("op", "Vydání občanského průkazu"),
+            service("pes", "Přihlášení psa"),
+        ],
+    }
+}
+
+#[test]
+fn a_replaced_collection_reads_back_with_its_etag() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in(dir.path()).unwrap();
+    let at = chrono::Utc::now();
+    store.replace(&sample_services(), "\"abc\"", at).unwrap();
+    let back: ServiceCatalogue = store.load().unwrap();
+    assert_eq!(back, sample_services());
+    let state = store.sync_state("services").unwrap();
+    assert_eq!(state.etag.as_deref(), Some("\"abc\""));
+    assert_eq!(state.failures, 0);
+    drop(store);
+    // Survives a reopen (and the migration does not run twice).
+    let store = Store::open_in(dir.path()).unwrap();
+    assert_eq!(store.load::<ServiceCatalogue>().unwrap().services.len(), 2);
+}
+
+#[test]
+fn search_ignores_case_and_diacritics() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in(dir.path()).unwrap();
+    store
+        .replace(&sample_services(), "\"1\"", chrono::Utc::now())
+        .unwrap();
+    let hits = store.search_services("OBCANSKY prukaz").unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].id, "op");
+    assert_eq!(store.search_services("pes").unwrap()[0].id, "pes");
+    assert!(store.search_services("parkování").unwrap().is_empty());
+}
+
+#[test]
+fn polling_district_is_found_by_street_and_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in(dir.path()).unwrap();
+    let district = |n: u32, streets: Vec<(&str, &str)>| PollingDistrict {
+        number: n,
+        place: format!("Škola {n}"),
+        address: "Litoměřice".into(),
+        room: "přízemí".into(),
+        streets: streets
+            .into_iter()
+            .map(|(s, r)| StreetRange {
+                street: s.into(),
+                numbers: r.into(),
+            })
+            .collect(),
+    };
+    let info = ElectionInfo {
+        elections: vec![],
+        districts: vec![
+            district(1, vec![("Dlouhá", "odd")]),
+            district(2, vec![("Dlouhá", "even"), ("Mírové náměstí", "all")]),
+        ],
+    };
+    store.replace(&info, "\"e\"", chrono::Utc::now()).unwrap();
+    assert_eq!(
+        store.polling_district("Dlouhá", 7).unwrap().unwrap().number,
+        1
+    );
+    assert_eq!(
+        store.polling_district("dlouha", 8).unwrap().unwrap().number,
+        2
+    );
+    assert_eq!(
+        store
+            .polling_district("Mírové náměstí", 1)
+            .unwrap()
+            .unwrap()
+            .number,
+        2
+    );
+    assert!(store.polling_district("Neexistující", 1).unwrap().is_none());
+}
+
+#[test]
+fn outbox_keeps_order_and_forgets_only_what_was_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in(dir.path()).unwrap();
+    let t0 = chrono::Utc::now();
+    let ids: Vec<_> = (0..5)
+        .map(|i| {
+            store
+                .enqueue_event(
+                    EventKind::ProofOfPlay,
+                    t0 + chrono::Duration::seconds(i),
+                    &serde_json::json!({"n": i}),
+                )
+                .unwrap()
+        })
+        .collect();
+    let batch = store.outbox_batch(3).unwrap();
+    assert_eq!(batch.iter().map(|e| e.id).collect::<Vec<_>>(), ids[..3]);
+    assert_eq!(batch[1].payload, serde_json::json!({"n": 1}));
+    assert_eq!(store.outbox_remove(&ids[..2]).unwrap(), 2);
+    assert_eq!(store.outbox_len().unwrap(), 3);
+    assert_eq!(store.outbox_batch(10).unwrap()[0].id, ids[2]);
+    // The true time of the event survives storage exactly.
+    assert_eq!(
+        store.outbox_batch(10).unwrap()[0].occurred_at,
+        t0 + chrono::Duration::seconds(2)
+    );
+}
+
+#[test]
+fn failures_are_counted_until_a_success() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_in(dir.path()).unwrap();
+    assert_eq!(store.record_sync_failure("promo", "down").unwrap(), 1);
+    assert_eq!(store.record_sync_failure("promo", "down").unwrap(), 2);
+    assert_eq!(
+        store.sync_state("promo").unwrap().last_error.as_deref(),
+        Some("down")
+    );
+    store
+        .record_sync_success("promo", chrono::Utc::now())
+        .unwrap();
+    let state = store.sync_state("promo").unwrap();
+    assert_eq!((state.failures, state.last_error), (0, None));
+}
+
+#[test]
+fn a_corrupt_file_is_moved_aside_and_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(STORE_FILE);
+    std::fs::write(
+        &path,
+        b"this is not an sqlite database, just garbage bytes ".repeat(100),
+    )
+    .unwrap();
+    let mut store = Store::open(&path).unwrap();
+    store
+        .replace(&sample_services(), "\"x\"", chrono::Utc::now())
+        .unwrap();
+    let aside: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("corrupt-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "the broken file is kept for inspection");
+    assert_eq!(store.load::<ServiceCatalogue>().unwrap().services.len(), 2);
+}
+
+#[test]
+fn fold_removes_czech_diacritics() {
+    assert_eq!(
+        fold("Příliš žluťoučký kůň úpěl ďábelské ódy"),
+        "prilis zlutoucky kun upel dabelske ody"
+    );
+}

@@ -1,0 +1,341 @@
+//! Offline-first sync: pulls each public collection with a conditional GET,
+//! validates it and only then replaces the store's copy; downloads assets by
+//! SHA-256 (temp file, verify, rename) within a size budget and removes those no
+//! slide uses; pushes the outbox in batches and forgets only what the backend
+//! accepted; sends a heartbeat.
+//!
+//! Nothing here may lose data or show wrong data: a failed pull keeps the last
+//! good copy, a failed push keeps the events, a bad asset never reaches the loop.
+//! Timing uses monotonic time, so a jump of the wall clock changes nothing but
+//! the time stamps it is supposed to change.
+
+mod assets;
+pub mod runner;
+mod schedule;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::portal::types::{
+    ContactDirectory, ElectionInfo, EventBatch, Heartbeat, PromoPlaylist, ServiceCatalogue,
+};
+use crate::portal::{Collection, Fetched, PortalClient, PortalError};
+use crate::store::{Store, StoreError, StoredCollection};
+
+pub use assets::{AssetReport, asset_path, hex as hex_of};
+pub use runner::{ContentSnapshot, SyncCommand, SyncHandle};
+pub use schedule::{Backoff, SyncIntervals};
+
+/// Events sent per request.
+pub const EVENT_BATCH: usize = 500;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PullOutcome {
+    Fetched,
+    NotModified,
+    Failed,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CollectionReport {
+    pub collection: &'static str,
+    pub outcome: PullOutcome,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip)]
+    pub retry_after: Option<Duration>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct OutboxReport {
+    pub sent: usize,
+    pub pending: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// What one sync pass did (`portal-kiosk sync --once [--json]` prints it).
+#[derive(Debug, Clone, Serialize)]
+pub struct PassReport {
+    pub collections: Vec<CollectionReport>,
+    pub assets: AssetReport,
+    pub events: OutboxReport,
+    pub heartbeat_ok: bool,
+    pub elapsed_ms: u64,
+}
+
+impl PassReport {
+    pub fn all_ok(&self) -> bool {
+        self.collections
+            .iter()
+            .all(|c| c.outcome != PullOutcome::Failed)
+            && self.assets.failed == 0
+            && self.events.error.is_none()
+    }
+}
+
+impl std::fmt::Display for PassReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for c in &self.collections {
+            let outcome = match c.outcome {
+                PullOutcome::Fetched => "fetched",
+                PullOutcome::NotModified => "not modified",
+                PullOutcome::Failed => "FAILED",
+            };
+            write!(f, "{:<10} {outcome}", c.collection)?;
+            if let Some(e) = &c.error {
+                write!(f, ": {e}")?;
+            }
+            writeln!(f)?;
+        }
+        writeln!(
+            f,
+            "assets     {} downloaded, {} present, {} removed, {} failed, {} over budget",
+            self.assets.downloaded,
+            self.assets.present,
+            self.assets.removed,
+            self.assets.failed,
+            self.assets.over_budget
+        )?;
+        write!(
+            f,
+            "events     {} sent, {} pending",
+            self.events.sent, self.events.pending
+        )?;
+        if let Some(e) = &self.events.error {
+            write!(f, " ({e})")?;
+        }
+        writeln!(f)?;
+        write!(
+            f,
+            "heartbeat  {}; pass took {} ms",
+            if self.heartbeat_ok { "ok" } else { "failed" },
+            self.elapsed_ms
+        )
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Portal(#[from] PortalError),
+}
+
+/// Everything the engine needs to know about this kiosk.
+#[derive(Debug, Clone)]
+pub struct SyncSettings {
+    pub kiosk_id: String,
+    pub assets_dir: PathBuf,
+    /// Upper bound of the asset directory, bytes.
+    pub asset_budget: u64,
+    pub intervals: SyncIntervals,
+}
+
+/// The sync engine: owns the store's writing connection.
+pub struct SyncEngine {
+    client: PortalClient,
+    store: Store,
+    settings: SyncSettings,
+    started: Instant,
+}
+
+impl SyncEngine {
+    pub fn new(client: PortalClient, store: Store, settings: SyncSettings) -> SyncEngine {
+        SyncEngine {
+            client,
+            store,
+            settings,
+            started: Instant::now(),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    /// One pull of one collection.
+    pub async fn pull<C: Collection + StoredCollection>(&mut self) -> CollectionReport {
+        let state = self.store.sync_state(C::PATH).unwrap_or_default();
+        let result = self.client.fetch::<C>(state.etag.as_deref()).await;
+        let now = chrono::Utc::now();
+        let (outcome, error, retry_after) = match result {
+            Ok(Fetched::NotModified) => match self.store.record_sync_success(C::PATH, now) {
+                Ok(()) => (PullOutcome::NotModified, None, None),
+                Err(e) => (PullOutcome::Failed, Some(e.to_string()), None),
+            },
+            Ok(Fetched::Fresh { value, etag }) => match self.store.replace(&value, &etag, now) {
+                Ok(()) => {
+                    tracing::info!(collection = C::PATH, "collection updated");
+                    (PullOutcome::Fetched, None, None)
+                }
+                Err(e) => (PullOutcome::Failed, Some(e.to_string()), None),
+            },
+            Err(e) => (PullOutcome::Failed, Some(e.to_string()), e.retry_after()),
+        };
+        if let Some(error) = &error {
+            tracing::warn!(collection = C::PATH, %error, "pull failed; keeping the last good copy");
+            let _ = self.store.record_sync_failure(C::PATH, error);
+        }
+        CollectionReport {
+            collection: C::PATH,
+            outcome,
+            error,
+            retry_after,
+        }
+    }
+
+    /// Pulls a collection by its API name.
+    pub async fn pull_named(&mut self, collection: &str) -> Option<CollectionReport> {
+        Some(match collection {
+            "promo" => self.pull::<PromoPlaylist>().await,
+            "services" => self.pull::<ServiceCatalogue>().await,
+            "contacts" => self.pull::<ContactDirectory>().await,
+            "elections" => self.pull::<ElectionInfo>().await,
+            _ => return None,
+        })
+    }
+
+    /// Downloads what the stored playlist needs and removes what it no longer uses.
+    pub async fn sync_assets(&mut self) -> AssetReport {
+        let playlist: PromoPlaylist = match self.store.load() {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read the stored playlist");
+                return AssetReport {
+                    failed: 1,
+                    ..AssetReport::default()
+                };
+            }
+        };
+        let (report, changes) = assets::sync_assets(
+            &self.client,
+            &self.settings.assets_dir,
+            self.settings.asset_budget,
+            &playlist,
+        )
+        .await;
+        changes.record(&self.store);
+        report
+    }
+
+    /// Sends the outbox in batches; stops at the first failure (the rest waits).
+    pub async fn push_events(&mut self) -> OutboxReport {
+        let mut report = OutboxReport::default();
+        loop {
+            let batch = match self.store.outbox_batch(EVENT_BATCH) {
+                Ok(b) => b,
+                Err(e) => {
+                    report.error = Some(e.to_string());
+                    break;
+                }
+            };
+            if batch.is_empty() {
+                break;
+            }
+            let sent_ids: Vec<uuid::Uuid> = batch.iter().map(|e| e.id).collect();
+            let request = EventBatch {
+                kiosk_id: self.settings.kiosk_id.clone(),
+                events: batch,
+            };
+            match self.client.send_events(&request).await {
+                Ok(ack) => {
+                    // Only ids we sent and the backend accepted are forgotten.
+                    let accepted: Vec<uuid::Uuid> = ack
+                        .accepted
+                        .into_iter()
+                        .filter(|id| sent_ids.contains(id))
+                        .collect();
+                    match self.store.outbox_remove(&accepted) {
+                        Ok(n) => report.sent += n,
+                        Err(e) => {
+                            report.error = Some(e.to_string());
+                            break;
+                        }
+                    }
+                    if accepted.len() < sent_ids.len() {
+                        report.error = Some(format!(
+                            "backend accepted {} of {} events",
+                            accepted.len(),
+                            sent_ids.len()
+                        ));
+                        break;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "events not delivered; they stay in the outbox");
+                    report.error = Some(e.to_string());
+                    break;
+                }
+            }
+        }
+        report.pending = self.store.outbox_len().unwrap_or(0);
+        report
+    }
+
+    pub async fn heartbeat(&mut self, printer: &str, reader: &str) -> bool {
+        let heartbeat = Heartbeat {
+            kiosk_id: self.settings.kiosk_id.clone(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            uptime_seconds: self.started.elapsed().as_secs(),
+            last_sync_at: self.store.oldest_success().ok().flatten(),
+            printer: printer.to_string(),
+            reader: reader.to_string(),
+            free_disk_bytes: free_disk_bytes(&self.settings.assets_dir),
+        };
+        match self.client.heartbeat(&heartbeat).await {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::warn!(error = %e, "heartbeat failed");
+                false
+            }
+        }
+    }
+
+    /// A full pass: every collection, assets, outbox, heartbeat.
+    pub async fn pass(&mut self) -> PassReport {
+        let started = Instant::now();
+        let mut collections = Vec::new();
+        for name in crate::store::COLLECTIONS {
+            if let Some(report) = self.pull_named(name).await {
+                collections.push(report);
+            }
+        }
+        let assets = self.sync_assets().await;
+        let events = self.push_events().await;
+        let heartbeat_ok = self.heartbeat("unknown", "unknown").await;
+        PassReport {
+            collections,
+            assets,
+            events,
+            heartbeat_ok,
+            elapsed_ms: started.elapsed().as_millis() as u64,
+        }
+    }
+}
+
+/// Free bytes on the file system holding `dir` (0 if unknown).
+fn free_disk_bytes(dir: &Path) -> u64 {
+    let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()) else {
+        return 0;
+    };
+    let mut stat = std::mem::MaybeUninit::<libc::statvfs>::uninit();
+    // SAFETY: `c` is a valid NUL-terminated path and `stat` is written by statvfs before we read it.
+    if unsafe { libc::statvfs(c.as_ptr(), stat.as_mut_ptr()) } != 0 {
+        return 0;
+    }
+    // SAFETY: statvfs returned 0, so it filled the struct.
+    let stat = unsafe { stat.assume_init() };
+    // The field types differ between platforms; on some they are narrower than u64.
+    #[allow(clippy::unnecessary_cast)]
+    let free = stat.f_bavail as u64 * stat.f_frsize as u64;
+    free
+}

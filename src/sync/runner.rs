@@ -1,0 +1,190 @@
+//! The sync engine running for the life of the kiosk: an immediate pass at
+//! start, then each collection on its own jittered interval, backing off
+//! exponentially (or as Retry-After asks) while it fails; the outbox and the
+//! heartbeat on theirs. Events to queue arrive on a channel; after every change
+//! the UI gets a fresh [`ContentSnapshot`] from the store.
+//!
+//! All timing is monotonic (`tokio::time::Instant`): a wall-clock jump neither
+//! stalls nor floods the schedule.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use super::schedule::{Backoff, jittered};
+use super::{PullOutcome, SyncEngine};
+use crate::portal::types::{EventKind, PromoPlaylist, Timestamp};
+use crate::store::COLLECTIONS;
+
+/// What the rest of the kiosk asks of the sync engine.
+#[derive(Debug)]
+pub enum SyncCommand {
+    /// Queue an event in the outbox (it is sent with the next push).
+    Enqueue {
+        kind: EventKind,
+        occurred_at: Timestamp,
+        payload: serde_json::Value,
+    },
+    /// Pull everything now ("sync now" for staff).
+    SyncNow,
+    Shutdown,
+}
+
+/// What the UI shows from the store.
+#[derive(Debug, Clone)]
+pub struct ContentSnapshot {
+    pub playlist: PromoPlaylist,
+    /// Oldest successful sync of the public collections (None: never synced).
+    pub synced_at: Option<Timestamp>,
+}
+
+#[derive(Clone)]
+pub struct SyncHandle {
+    tx: mpsc::UnboundedSender<SyncCommand>,
+}
+
+impl SyncHandle {
+    pub fn new() -> (SyncHandle, mpsc::UnboundedReceiver<SyncCommand>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        (SyncHandle { tx }, rx)
+    }
+
+    pub fn enqueue(&self, kind: EventKind, payload: serde_json::Value) {
+        let _ = self.tx.send(SyncCommand::Enqueue {
+            kind,
+            occurred_at: chrono::Utc::now(),
+            payload,
+        });
+    }
+
+    pub fn sync_now(&self) {
+        let _ = self.tx.send(SyncCommand::SyncNow);
+    }
+
+    pub fn shutdown(&self) {
+        let _ = self.tx.send(SyncCommand::Shutdown);
+    }
+}
+
+/// A number in [0, 1) for jitter, without a random-number dependency.
+fn unit_random() -> f64 {
+    (uuid::Uuid::new_v4().as_u128() >> 75) as f64 / (1u64 << 53) as f64
+}
+
+pub fn snapshot(engine: &SyncEngine) -> ContentSnapshot {
+    ContentSnapshot {
+        playlist: engine
+            .store()
+            .load()
+            .unwrap_or(PromoPlaylist { slides: Vec::new() }),
+        synced_at: engine.store().oldest_success().ok().flatten(),
+    }
+}
+
+/// Runs until `Shutdown` or until every handle is dropped.
+pub async fn run(
+    mut engine: SyncEngine,
+    mut commands: mpsc::UnboundedReceiver<SyncCommand>,
+    on_snapshot: impl Fn(ContentSnapshot) + Send + 'static,
+) {
+    let intervals = engine.settings.intervals;
+    let backoff = Backoff {
+        base: Duration::from_secs(5),
+        cap: intervals.max_backoff,
+    };
+    let now = Instant::now();
+    let mut due: HashMap<&'static str, Instant> = COLLECTIONS.iter().map(|c| (*c, now)).collect();
+    let mut events_due = now;
+    let mut heartbeat_due = now;
+    let mut events_failures = 0u32;
+    on_snapshot(snapshot(&engine));
+
+    loop {
+        // Pull every collection that is due.
+        let mut changed = false;
+        for name in COLLECTIONS {
+            if due[name] > Instant::now() {
+                continue;
+            }
+            let Some(report) = engine.pull_named(name).await else {
+                continue;
+            };
+            let failures = engine
+                .store()
+                .sync_state(name)
+                .map(|s| s.failures)
+                .unwrap_or(0);
+            let wait = match report.outcome {
+                PullOutcome::Failed => backoff.delay(failures.max(1), report.retry_after),
+                _ => jittered(intervals.for_collection(name), unit_random()),
+            };
+            due.insert(name, Instant::now() + wait);
+            if report.outcome == PullOutcome::Fetched {
+                changed = true;
+            }
+            if name == "promo" && report.outcome != PullOutcome::Failed {
+                let assets = engine.sync_assets().await;
+                changed |= assets.downloaded > 0 || assets.removed > 0;
+            }
+        }
+        if Instant::now() >= events_due {
+            let report = engine.push_events().await;
+            events_failures = if report.error.is_some() {
+                events_failures + 1
+            } else {
+                0
+            };
+            events_due = Instant::now()
+                + if events_failures > 0 {
+                    backoff.delay(events_failures, None)
+                } else {
+                    intervals.events
+                };
+        }
+        if Instant::now() >= heartbeat_due {
+            engine.heartbeat("unknown", "unknown").await;
+            heartbeat_due = Instant::now() + jittered(intervals.heartbeat, unit_random());
+        }
+        // Tell the UI after every round: the data's age changes even without new content.
+        let _ = changed;
+        on_snapshot(snapshot(&engine));
+
+        let next = due
+            .values()
+            .copied()
+            .chain([events_due, heartbeat_due])
+            .min()
+            .unwrap_or_else(Instant::now);
+        tokio::select! {
+            command = commands.recv() => match command {
+                None | Some(SyncCommand::Shutdown) => break,
+                Some(SyncCommand::Enqueue { kind, occurred_at, payload }) => {
+                    if let Err(e) = engine.store().enqueue_event(kind, occurred_at, &payload) {
+                        tracing::error!(error = %e, "event could not be queued");
+                    }
+                    // Drain whatever else is waiting, without a pass per event.
+                    while let Ok(command) = commands.try_recv() {
+                        match command {
+                            SyncCommand::Enqueue { kind, occurred_at, payload } => {
+                                let _ = engine.store().enqueue_event(kind, occurred_at, &payload);
+                            }
+                            SyncCommand::SyncNow => {
+                                due.values_mut().for_each(|d| *d = Instant::now());
+                                events_due = Instant::now();
+                            }
+                            SyncCommand::Shutdown => return,
+                        }
+                    }
+                }
+                Some(SyncCommand::SyncNow) => {
+                    due.values_mut().for_each(|d| *d = Instant::now());
+                    events_due = Instant::now();
+                }
+            },
+            _ = tokio::time::sleep_until(next) => {}
+        }
+    }
+    tracing::info!("sync engine stopped");
+}
