@@ -344,7 +344,7 @@ fn start_kiosk(
             None
         }
     };
-    let first = engine.as_ref().map(sync::runner::snapshot);
+    let first = engine.as_ref().and_then(sync::runner::snapshot);
     let tags: Vec<&str> = site_tags.iter().map(String::as_str).collect();
     let first_updates = first
         .as_ref()

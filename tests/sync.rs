@@ -123,17 +123,27 @@ async fn first_sync_fetches_everything_and_keeps_queryable_records() {
     let contacts: ContactDirectory = store.load().unwrap();
     assert!(contacts.departments.len() >= 10);
     let elections: ElectionInfo = store.load().unwrap();
-    let street = &elections.districts[0].streets[0];
-    assert!(
-        store.polling_district(&street.street, 1).unwrap().is_some() || street.numbers != "all"
-    );
+    // Every street range of every district leads back to its district.
+    use portal_kiosk::portal::validate::{HouseNumbers, parse_numbers};
+    for district in &elections.districts {
+        for range in &district.streets {
+            let n = match parse_numbers(&range.numbers).unwrap() {
+                HouseNumbers::All | HouseNumbers::Odd => 1,
+                HouseNumbers::Even => 2,
+                HouseNumbers::Range(a, _) => a,
+            };
+            let found = store.polling_district(&range.street, n).unwrap().unwrap();
+            assert_eq!(found.number, district.number, "{} {n}", range.street);
+        }
+    }
 
     // Every downloaded asset is on disk under its hash, with the right bytes.
     let promo: PromoPlaylist = store.load().unwrap();
     for asset in promo.slides.iter().filter_map(|s| s.asset.as_ref()) {
         let bytes = std::fs::read(s.data_dir().join("assets").join(&asset.sha256)).unwrap();
         assert_eq!(bytes.len() as u64, asset.size);
-        assert_eq!(portal_kiosk::devportal::etag_of(&bytes).len(), 34);
+        let digest = <sha2::Sha256 as sha2::Digest>::digest(&bytes);
+        assert_eq!(portal_kiosk::sync::hex_of(&digest), asset.sha256);
     }
     let playlist = Playlist::from_portal(
         &promo,
@@ -293,7 +303,9 @@ async fn faulty_responses_change_nothing() {
         ("not-json", "malformed"),
         ("truncated", "malformed"),
         ("wrong-types", "malformed"),
-        ("cut-off", ""),
+        // The connection dies mid-answer: reported as cut off or unreachable,
+        // depending on whether the headers had left the server.
+        ("cut-off", "cut off|unreachable"),
         ("status:500", "500"),
         ("status:429:retry=7", "429"),
     ] {
@@ -301,7 +313,10 @@ async fn faulty_responses_change_nothing() {
         let report = engine.pull_named("services").await.unwrap();
         assert_eq!(report.outcome, PullOutcome::Failed, "{fault}");
         let error = report.error.clone().unwrap();
-        assert!(error.contains(words), "{fault}: {error}");
+        assert!(
+            words.split('|').any(|w| error.contains(w)),
+            "{fault}: {error}"
+        );
         if fault.starts_with("status:429") {
             assert_eq!(
                 report.retry_after,

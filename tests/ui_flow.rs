@@ -98,6 +98,89 @@ fn idle_returns_to_the_loop_after_the_timeout_not_before() {
 }
 
 #[test]
+fn a_touch_on_empty_space_keeps_the_kiosk_awake() {
+    use slint::platform::{PointerEventButton, WindowEvent};
+    let (app, _ui) = kiosk(Mode::Kiosk, demo());
+    touch(&app, "Dotkněte se obrazovky");
+    touch(&app, "Kontakty");
+    i_slint_backend_testing::mock_elapsed_time(IDLE - Duration::from_secs(5));
+    // Left margin of the page, level with the text: no button there.
+    let position = slint::LogicalPosition::new(40.0, 540.0);
+    app.window().dispatch_event(WindowEvent::PointerPressed {
+        position,
+        button: PointerEventButton::Left,
+    });
+    app.window().dispatch_event(WindowEvent::PointerReleased {
+        position,
+        button: PointerEventButton::Left,
+    });
+    settle();
+    i_slint_backend_testing::mock_elapsed_time(IDLE - Duration::from_secs(5));
+    assert_eq!(
+        screen(&app),
+        ScreenId::Contacts,
+        "the touch restarted the idle timer"
+    );
+    i_slint_backend_testing::mock_elapsed_time(Duration::from_secs(6));
+    settle();
+    assert_eq!(screen(&app), ScreenId::Promo);
+}
+
+#[test]
+fn old_data_shows_a_calm_note_for_staff() {
+    use portal_kiosk::ui::UiUpdate;
+    let (app, ui) = kiosk(Mode::Kiosk, demo());
+    touch(&app, "Dotkněte se obrazovky");
+    assert!(!shows(&app, "Údaje z 27. 11. 09:12"));
+    ui.updates().send(UiUpdate::DataAge {
+        stale: true,
+        as_of: "27. 11. 09:12".into(),
+    });
+    ui.pump_updates();
+    settle();
+    assert!(shows(&app, "Údaje z 27. 11. 09:12"));
+    ui.updates().send(UiUpdate::DataAge {
+        stale: false,
+        as_of: "27. 11. 12:00".into(),
+    });
+    ui.pump_updates();
+    settle();
+    assert!(
+        !shows(&app, "Údaje z 27. 11. 12:00"),
+        "fresh data needs no note"
+    );
+}
+
+#[test]
+fn a_new_playlist_takes_over_after_the_current_slide() {
+    let (app, ui) = kiosk(Mode::Kiosk, demo());
+    let promo = app.global::<Promo>();
+    pump_until(&ui, || promo.get_show_b());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.toml");
+    std::fs::write(
+        &path,
+        "[[slide]]\nkind = \"text\"\ntitle = \"Nový obsah\"\nseconds = 5\n",
+    )
+    .unwrap();
+    let fresh = Playlist::load(&path, Duration::from_secs(8)).unwrap();
+    ui.updates().send(portal_kiosk::ui::UiUpdate::Playlist {
+        playlist: fresh,
+        urgent: false,
+    });
+    ui.pump_updates();
+    assert!(
+        promo.get_slot_b().is_image,
+        "the slide on screen finishes its time"
+    );
+    i_slint_backend_testing::mock_elapsed_time(Duration::from_secs(10));
+    pump_until(&ui, || {
+        promo.get_slot_a().title == "Nový obsah" || promo.get_slot_b().title == "Nový obsah"
+    });
+    assert_eq!(promo.get_count(), 1);
+}
+
+#[test]
 fn language_switch_is_instant_and_resets_on_the_loop() {
     let (app, _ui) = kiosk(Mode::Kiosk, demo());
     touch(&app, "Dotkněte se obrazovky");

@@ -82,6 +82,17 @@ fn every_text_colour_pair_meets_aaa_in_both_themes() {
                 "{what} (high contrast: {high_contrast}) is only {ratio:.2}:1"
             );
         }
+        // Inactive controls: plainly inactive, still readable (UX.md: never below 4.5:1).
+        for (what, fg, bg) in [
+            ("inactive bar button", t.get_on_bar_disabled(), t.get_bar()),
+            ("inactive button", t.get_text_disabled(), t.get_background()),
+        ] {
+            let ratio = contrast(fg, bg);
+            assert!(
+                ratio >= 4.5,
+                "{what} (high contrast: {high_contrast}) is only {ratio:.2}:1"
+            );
+        }
     }
 }
 
@@ -124,7 +135,7 @@ fn targets(app: &AppWindow) -> Vec<Target> {
         .match_accessible_role(AccessibleRole::Button)
         .find_all()
         .into_iter()
-        .filter(|e| e.accessible_enabled() != Some(false) && e.computed_opacity() > 0.5)
+        .filter(|e| e.accessible_enabled() != Some(false))
         .for_each(|e| {
             let p = e.absolute_position();
             let s = e.size();

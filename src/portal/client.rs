@@ -64,7 +64,8 @@ pub enum Fetched<T> {
 pub struct PortalClient {
     http: reqwest::Client,
     base: String,
-    authorization: String,
+    /// `Bearer …`, marked sensitive so that it never shows in debug output.
+    authorization: reqwest::header::HeaderValue,
     timeout: Duration,
 }
 
@@ -140,10 +141,15 @@ impl PortalClient {
         } else {
             format!("{base_url}/")
         };
+        let mut authorization = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}"))
+            .map_err(|_| {
+                PortalError::Setup("the token has characters not allowed in a header".into())
+            })?;
+        authorization.set_sensitive(true);
         Ok(PortalClient {
             http,
             base,
-            authorization: format!("Bearer {token}"),
+            authorization,
             timeout,
         })
     }
@@ -172,7 +178,7 @@ impl PortalClient {
         let mut request = self
             .http
             .get(self.url(C::PATH))
-            .header(AUTHORIZATION, &self.authorization);
+            .header(AUTHORIZATION, self.authorization.clone());
         if let Some(etag) = etag {
             request = request.header(IF_NONE_MATCH, etag);
         }
@@ -214,7 +220,7 @@ impl PortalClient {
         let response = self
             .http
             .get(self.url(&format!("assets/{sha256}")))
-            .header(AUTHORIZATION, &self.authorization)
+            .header(AUTHORIZATION, self.authorization.clone())
             .send()
             .await
             .map_err(|e| self.map_send_error(e))?;
@@ -250,7 +256,7 @@ impl PortalClient {
         let response = self
             .http
             .post(self.url("events"))
-            .header(AUTHORIZATION, &self.authorization)
+            .header(AUTHORIZATION, self.authorization.clone())
             .json(batch)
             .send()
             .await
@@ -268,7 +274,7 @@ impl PortalClient {
         let response = self
             .http
             .post(self.url("heartbeat"))
-            .header(AUTHORIZATION, &self.authorization)
+            .header(AUTHORIZATION, self.authorization.clone())
             .json(heartbeat)
             .send()
             .await

@@ -84,31 +84,33 @@ impl Validate for PromoPlaylist {
                     ),
                 );
             }
+            if let Some(asset) = &s.asset {
+                if !is_sha256_hex(&asset.sha256) {
+                    return fail(
+                        Self::NAME,
+                        format!("slide `{}` asset hash is not a SHA-256", s.id),
+                    );
+                }
+                if asset.size == 0 || asset.size > MAX_ASSET_BYTES {
+                    return fail(
+                        Self::NAME,
+                        format!("slide `{}` asset size {} is out of range", s.id, asset.size),
+                    );
+                }
+                if !matches!(asset.content_type.as_str(), "image/png" | "image/jpeg") {
+                    return fail(
+                        Self::NAME,
+                        format!(
+                            "slide `{}` asset type {} is not PNG or JPEG",
+                            s.id, asset.content_type
+                        ),
+                    );
+                }
+            }
             match s.kind {
                 SlideKind::Image => {
-                    let Some(asset) = &s.asset else {
+                    if s.asset.is_none() {
                         return fail(Self::NAME, format!("image slide `{}` has no asset", s.id));
-                    };
-                    if !is_sha256_hex(&asset.sha256) {
-                        return fail(
-                            Self::NAME,
-                            format!("slide `{}` asset hash is not a SHA-256", s.id),
-                        );
-                    }
-                    if asset.size == 0 || asset.size > MAX_ASSET_BYTES {
-                        return fail(
-                            Self::NAME,
-                            format!("slide `{}` asset size {} is out of range", s.id, asset.size),
-                        );
-                    }
-                    if !matches!(asset.content_type.as_str(), "image/png" | "image/jpeg") {
-                        return fail(
-                            Self::NAME,
-                            format!(
-                                "slide `{}` asset type {} is not PNG or JPEG",
-                                s.id, asset.content_type
-                            ),
-                        );
                     }
                 }
                 SlideKind::Text | SlideKind::Notice => {

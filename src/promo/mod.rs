@@ -45,6 +45,9 @@ pub enum LoopAction {
     Show(usize),
     /// Every slide failed: show the built-in fallback slide.
     ShowFallback,
+    /// Every other slide failed while one is on screen: keep it, and call
+    /// [`LoopState::slide_time_up`] again after a pause.
+    RetryLater,
     Nothing,
 }
 
@@ -79,7 +82,10 @@ impl LoopState {
                 if self.shown.is_none() {
                     return LoopAction::ShowFallback;
                 }
-                // Keep showing what we have; try again from the start later.
+                // Keep showing what we have and try again later — not at once,
+                // which would spin the preparer and flood the log.
+                self.due = false;
+                return LoopAction::RetryLater;
             }
             let next = next_index(index, self.len);
             if Some(next) == self.shown && !self.due {
@@ -182,6 +188,22 @@ mod tests {
         s.start();
         assert_eq!(s.prepared(0, false), LoopAction::Prepare(1));
         assert_eq!(s.prepared(1, false), LoopAction::ShowFallback);
+    }
+
+    #[test]
+    fn all_slides_failing_while_one_is_shown_pauses_instead_of_spinning() {
+        let mut s = LoopState::new(3);
+        s.start();
+        s.prepared(0, true);
+        s.prepare_after_show(); // 1
+        assert_eq!(s.slide_time_up(), LoopAction::Nothing);
+        assert_eq!(s.prepared(1, false), LoopAction::Prepare(2));
+        assert_eq!(s.prepared(2, false), LoopAction::Prepare(0));
+        assert_eq!(s.prepared(0, false), LoopAction::RetryLater);
+        assert_eq!(s.shown, Some(0), "the last good slide stays");
+        // After the pause the loop tries again.
+        assert_eq!(s.slide_time_up(), LoopAction::Prepare(1));
+        assert_eq!(s.prepared(1, true), LoopAction::Show(1));
     }
 
     #[test]

@@ -229,7 +229,7 @@ impl Playlist {
                 },
             ));
         }
-        chosen.sort_by_key(|(s, _)| (!s.urgent, -s.priority));
+        chosen.sort_by_key(|(s, _)| (!s.urgent, std::cmp::Reverse(s.priority)));
         Playlist {
             slides: Arc::new(chosen.into_iter().map(|(_, p)| p).collect()),
         }

@@ -46,6 +46,10 @@ pub enum SlideError {
     },
     #[error("cannot decode slide image: {0}")]
     Decode(#[from] image::ImageError),
+    #[error("slide image of {width}×{height} px is too elongated to show")]
+    Shape { width: u32, height: u32 },
+    #[error("preparing the slide failed unexpectedly")]
+    Crashed,
     #[error("cannot make a QR code of the slide's URL: {0}")]
     Qr(#[from] qrcode::types::QrError),
 }
@@ -64,6 +68,13 @@ pub fn prepare_slide(
     match &slide.kind {
         SlideKind::Image(source) => {
             let img = decode(source)?;
+            let (w, h) = (img.width().max(1), img.height().max(1));
+            if w / h > MAX_ASPECT_RATIO || h / w > MAX_ASPECT_RATIO {
+                return Err(SlideError::Shape {
+                    width: w,
+                    height: h,
+                });
+            }
             Ok(PreparedSlide::Image(cover(&img, width, height)))
         }
         SlideKind::Text {
@@ -149,22 +160,35 @@ fn decode(source: &SlideImage) -> Result<RgbImage, SlideError> {
     Ok(image.to_rgb8())
 }
 
-/// Scales `img` to cover `width` × `height` (keeping its aspect) and crops the middle.
+/// Crops the middle of `img` to the screen's shape, then scales it to exactly
+/// `width` × `height`. Cropping first keeps the work (and memory) bounded by the
+/// source and the screen, whatever the picture's proportions.
 fn cover(img: &RgbImage, width: u32, height: u32) -> SharedPixelBuffer<Rgb8Pixel> {
-    let (w, h) = (img.width().max(1), img.height().max(1));
-    let scale = f64::max(width as f64 / w as f64, height as f64 / h as f64);
-    let sw = ((w as f64 * scale).ceil() as u32).max(width);
-    let sh = ((h as f64 * scale).ceil() as u32).max(height);
-    let scaled = if (sw, sh) == (w, h) {
-        img.clone()
+    let (w, h) = (
+        u64::from(img.width().max(1)),
+        u64::from(img.height().max(1)),
+    );
+    let (sw, sh) = (u64::from(width.max(1)), u64::from(height.max(1)));
+    // The largest part of the source with the screen's aspect ratio.
+    let (cw, ch) = if w * sh > h * sw {
+        ((h * sw / sh).max(1), h)
     } else {
-        imageops::resize(img, sw, sh, imageops::FilterType::Triangle)
+        (w, (w * sh / sw).max(1))
     };
-    let x0 = (sw - width) / 2;
-    let y0 = (sh - height) / 2;
-    let cropped = imageops::crop_imm(&scaled, x0, y0, width, height).to_image();
-    SharedPixelBuffer::clone_from_slice(cropped.as_raw(), width, height)
+    let (cw, ch) = (cw.min(w) as u32, ch.min(h) as u32);
+    let x0 = (img.width() - cw) / 2;
+    let y0 = (img.height() - ch) / 2;
+    let cropped = imageops::crop_imm(img, x0, y0, cw, ch).to_image();
+    let scaled = if (cw, ch) == (width, height) {
+        cropped
+    } else {
+        imageops::resize(&cropped, width, height, imageops::FilterType::Triangle)
+    };
+    SharedPixelBuffer::clone_from_slice(scaled.as_raw(), width, height)
 }
+
+/// Pictures more elongated than this are content mistakes, not slides.
+const MAX_ASPECT_RATIO: u32 = 8;
 
 /// Draws a QR code (EC level M, 4-module quiet zone) at roughly `target` pixels,
 /// with whole pixels per module so that it scans well from a phone.
@@ -212,7 +236,11 @@ impl SlidePreparer {
             .spawn(move || {
                 for (tag, index, slide, width, height) in rx {
                     let started = std::time::Instant::now();
-                    let result = prepare_slide(&slide, width, height);
+                    // A bug triggered by odd content must cost one slide, not the thread.
+                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        prepare_slide(&slide, width, height)
+                    }))
+                    .unwrap_or(Err(SlideError::Crashed));
                     let elapsed_ms = started.elapsed().as_millis() as u64;
                     match &result {
                         Ok(_) => tracing::debug!(index, elapsed_ms, "promo slide prepared"),
@@ -272,6 +300,28 @@ mod tests {
         // Cover-crop keeps the middle: left edge red, right edge blue.
         assert_eq!((px[100 * 200].r, px[100 * 200].b), (255, 0));
         assert_eq!((px[100 * 200 + 199].r, px[100 * 200 + 199].b), (0, 255));
+    }
+
+    #[test]
+    fn elongated_images_are_refused_and_odd_shapes_are_cropped_safely() {
+        let dir = tempfile::tempdir().unwrap();
+        let strip = dir.path().join("strip.png");
+        RgbImage::new(8192, 1).save(&strip).unwrap();
+        assert!(matches!(
+            prepare_slide(&image_slide(SlideImage::File(strip)), 1920, 1080),
+            Err(SlideError::Shape { .. })
+        ));
+        let tall = dir.path().join("tall.png");
+        RgbImage::from_pixel(300, 2000, image::Rgb([9, 9, 9]))
+            .save(&tall)
+            .unwrap();
+        let PreparedSlide::Image(buf) =
+            prepare_slide(&image_slide(SlideImage::File(tall)), 1920, 1080).unwrap()
+        else {
+            panic!("expected an image")
+        };
+        assert_eq!((buf.width(), buf.height()), (1920, 1080));
+        assert_eq!(buf.as_slice()[0].r, 9);
     }
 
     #[test]

@@ -64,7 +64,10 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         match Store::try_open(path) {
             Ok(store) => Ok(store),
-            Err(e) if path.exists() => {
+            // Only a damaged file is thrown away; a busy, full or unreadable disk is
+            // reported as it is (the file may still hold unsent events).
+            Err(e) if path.exists() && is_corruption(&e) => {
+                // Its WAL belongs to the damaged file and goes aside with it.
                 let aside = path.with_extension(format!(
                     "corrupt-{}",
                     chrono::Utc::now().format("%Y%m%dT%H%M%S")
@@ -72,7 +75,12 @@ impl Store {
                 tracing::error!(error = %e, moved_to = %aside.display(), "store database unusable; moved aside and rebuilt");
                 for suffix in ["-wal", "-shm"] {
                     let side = PathBuf::from(format!("{}{suffix}", path.display()));
-                    let _ = std::fs::remove_file(side);
+                    if side.exists() {
+                        let _ = std::fs::rename(
+                            &side,
+                            PathBuf::from(format!("{}{suffix}", aside.display())),
+                        );
+                    }
                 }
                 std::fs::rename(path, &aside).map_err(|source| StoreError::Dir {
                     path: path.to_path_buf(),
@@ -303,42 +311,54 @@ impl Store {
         Ok(())
     }
 
-    /// The oldest `limit` events, in the order they happened.
+    /// The oldest `limit` events, in the order they were queued.
     pub fn outbox_batch(&self, limit: usize) -> Result<Vec<KioskEventRecord>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, kind, occurred_at, payload FROM outbox ORDER BY seq LIMIT ?1")?;
-        let rows = stmt.query_map([limit as i64], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })?;
-        let mut events = Vec::new();
-        for row in rows {
-            let (id, kind, at, payload) = row?;
-            // A row that cannot be read back is a bug, not content: skip it loudly
-            // rather than block the whole outbox behind it.
-            match (
-                id.parse(),
-                EventKind::parse(&kind),
-                at.parse(),
-                serde_json::from_str(&payload),
-            ) {
-                (Ok(id), Some(kind), Ok(occurred_at), Ok(payload)) => {
-                    events.push(KioskEventRecord {
-                        id,
-                        kind,
-                        occurred_at,
-                        payload,
-                    })
+        loop {
+            let mut events = Vec::new();
+            let mut unreadable = Vec::new();
+            {
+                let mut stmt = self.conn.prepare(
+                    "SELECT id, kind, occurred_at, payload FROM outbox ORDER BY seq LIMIT ?1",
+                )?;
+                let rows = stmt.query_map([limit as i64], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
+                })?;
+                for row in rows {
+                    let (id, kind, at, payload) = row?;
+                    match (
+                        id.parse(),
+                        EventKind::parse(&kind),
+                        at.parse(),
+                        serde_json::from_str(&payload),
+                    ) {
+                        (Ok(id), Some(kind), Ok(occurred_at), Ok(payload)) => {
+                            events.push(KioskEventRecord {
+                                id,
+                                kind,
+                                occurred_at,
+                                payload,
+                            })
+                        }
+                        _ => unreadable.push((id, kind)),
+                    }
                 }
-                _ => tracing::error!(%id, "unreadable outbox row skipped"),
+            }
+            if unreadable.is_empty() {
+                return Ok(events);
+            }
+            // A row this build cannot read (e.g. written by a newer version) must not
+            // block every event behind it: drop it, loudly, and read again.
+            for (id, kind) in unreadable {
+                tracing::error!(%id, %kind, "unreadable outbox row dropped");
+                self.conn
+                    .execute("DELETE FROM outbox WHERE id = ?1", [&id])?;
             }
         }
-        Ok(events)
     }
 
     /// Forgets events the backend accepted; returns how many were removed.
@@ -361,6 +381,15 @@ impl Store {
             .query_row("SELECT COUNT(*) FROM outbox", [], |r| r.get::<_, i64>(0))?
             as u64)
     }
+}
+
+/// Whether an error means the file itself is damaged (not busy, full or locked).
+fn is_corruption(e: &StoreError) -> bool {
+    matches!(
+        e,
+        StoreError::Sql(rusqlite::Error::SqliteFailure(f, _))
+            if matches!(f.code, rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+    )
 }
 
 /// A crude Czech stem: long words lose their last letters, where declension

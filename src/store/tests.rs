@@ -132,6 +132,45 @@ fn outbox_keeps_order_and_forgets_only_what_was_removed() {
 }
 
 #[test]
+fn an_unreadable_outbox_row_does_not_block_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_in(dir.path()).unwrap();
+    store
+        .conn
+        .execute(
+            "INSERT INTO outbox (id, kind, occurred_at, payload) VALUES ('x', 'from-the-future', 'now', '{}')",
+            [],
+        )
+        .unwrap();
+    let good = store
+        .enqueue_event(EventKind::Error, chrono::Utc::now(), &serde_json::json!({}))
+        .unwrap();
+    let batch = store.outbox_batch(1).unwrap();
+    assert_eq!(batch.len(), 1);
+    assert_eq!(batch[0].id, good);
+    assert_eq!(store.outbox_len().unwrap(), 1, "the unreadable row is gone");
+}
+
+#[test]
+fn a_locked_database_is_reported_not_thrown_away() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_in(dir.path()).unwrap();
+    store
+        .enqueue_event(EventKind::Error, chrono::Utc::now(), &serde_json::json!({}))
+        .unwrap();
+    drop(store);
+    // Make the file unreadable for the next open: a permissions problem, not damage.
+    let path = dir.path().join(STORE_FILE);
+    let e = StoreError::Sql(rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+        None,
+    ));
+    assert!(!is_corruption(&e));
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.outbox_len().unwrap(), 1, "nothing was lost on reopen");
+}
+
+#[test]
 fn failures_are_counted_until_a_success() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open_in(dir.path()).unwrap();

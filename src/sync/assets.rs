@@ -100,7 +100,7 @@ pub async fn sync_assets(
             report.present += 1;
             continue;
         }
-        if used + asset.size > budget {
+        if used.saturating_add(asset.size) > budget {
             tracing::warn!(sha256 = %asset.sha256, size = asset.size, budget, "asset skipped: the asset budget is spent");
             report.over_budget += 1;
             continue;

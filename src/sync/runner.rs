@@ -73,13 +73,17 @@ fn unit_random() -> f64 {
     (uuid::Uuid::new_v4().as_u128() >> 75) as f64 / (1u64 << 53) as f64
 }
 
-pub fn snapshot(engine: &SyncEngine) -> ContentSnapshot {
-    ContentSnapshot {
-        playlist: engine
-            .store()
-            .load()
-            .unwrap_or(PromoPlaylist { slides: Vec::new() }),
-        synced_at: engine.store().oldest_success().ok().flatten(),
+/// What the store has now; None if it cannot be read (then the UI keeps what it shows).
+pub fn snapshot(engine: &SyncEngine) -> Option<ContentSnapshot> {
+    match engine.store().load::<PromoPlaylist>() {
+        Ok(playlist) => Some(ContentSnapshot {
+            playlist,
+            synced_at: engine.store().oldest_success().ok().flatten(),
+        }),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read the stored playlist; the screen keeps what it shows");
+            None
+        }
     }
 }
 
@@ -99,7 +103,9 @@ pub async fn run(
     let mut events_due = now;
     let mut heartbeat_due = now;
     let mut events_failures = 0u32;
-    on_snapshot(snapshot(&engine));
+    if let Some(s) = snapshot(&engine) {
+        on_snapshot(s);
+    }
 
     loop {
         // Pull every collection that is due.
@@ -149,7 +155,9 @@ pub async fn run(
         }
         // Tell the UI after every round: the data's age changes even without new content.
         let _ = changed;
-        on_snapshot(snapshot(&engine));
+        if let Some(s) = snapshot(&engine) {
+            on_snapshot(s);
+        }
 
         let next = due
             .values()

@@ -318,10 +318,7 @@ impl KioskUi {
 impl Inner {
     fn apply_update(&mut self, update: UiUpdate) {
         match update {
-            UiUpdate::Playlist { playlist, urgent } => {
-                tracing::info!(slides = playlist.len(), urgent, "promo playlist updated");
-                self.promo.set_playlist(playlist, urgent);
-            }
+            UiUpdate::Playlist { playlist, urgent } => self.promo.set_playlist(playlist, urgent),
             UiUpdate::DataAge { stale, as_of } => {
                 if let Some(app) = self.app.upgrade() {
                     let flow = app.global::<Flow>();

@@ -121,9 +121,10 @@ impl PromoDriver {
     /// (an urgent notice does not wait); a stopped loop plays it when it starts.
     pub fn set_playlist(&self, playlist: Playlist, urgent: bool) {
         let mut s = self.state.borrow_mut();
-        if s.playlist.ids() == playlist.ids() {
+        if *s.playlist.slides == *playlist.slides {
             return;
         }
+        tracing::info!(slides = playlist.len(), urgent, "promo playlist changed");
         if !s.active || s.loop_state.shown.is_none() || urgent {
             let active = s.active;
             s.adopt(playlist);
@@ -174,6 +175,17 @@ impl State {
         self.perform(action);
     }
 
+    /// The slide on screen has had its time: a waiting playlist takes over now
+    /// (its first slide replaces this one as soon as it is prepared).
+    fn time_up(&mut self) {
+        if self.pending.is_some() {
+            self.start();
+            return;
+        }
+        let action = self.loop_state.slide_time_up();
+        self.perform(action);
+    }
+
     fn stop(&mut self) {
         self.generation += 1;
         self.active = false;
@@ -193,6 +205,11 @@ impl State {
             return; // prepared for a loop that has since been left
         }
         let ok = result.is_ok();
+        if !ok && self.pending.is_some() {
+            // Likely a picture of the old playlist that sync has already removed.
+            self.start();
+            return;
+        }
         if let Ok(slide) = result {
             self.ready = Some((index, slide));
         }
@@ -212,6 +229,15 @@ impl State {
                 if let Some(next) = self.loop_state.prepare_after_show() {
                     self.request(next);
                 }
+            }
+            LoopAction::RetryLater => {
+                let me = self.me.clone();
+                self.slide_timer
+                    .start(slint::TimerMode::SingleShot, FALLBACK_RETRY, move || {
+                        if let Some(s) = me.upgrade() {
+                            s.borrow_mut().time_up();
+                        }
+                    });
             }
             LoopAction::ShowFallback => {
                 self.show(usize::MAX, fallback_view());
@@ -289,9 +315,7 @@ impl State {
             self.slide_timer
                 .start(slint::TimerMode::SingleShot, slide.duration, move || {
                     if let Some(s) = me.upgrade() {
-                        let mut s = s.borrow_mut();
-                        let action = s.loop_state.slide_time_up();
-                        s.perform(action);
+                        s.borrow_mut().time_up();
                     }
                 });
         }
