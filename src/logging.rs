@@ -72,7 +72,11 @@ pub fn init(filter: &str, format: LogFormat) {
     let result = if use_journald(format) {
         builder.event_format(JournaldFormat).try_init()
     } else {
-        builder.with_target(false).try_init()
+        use std::io::IsTerminal;
+        builder
+            .with_target(false)
+            .with_ansi(std::io::stderr().is_terminal())
+            .try_init()
     };
     let _ = result;
 }

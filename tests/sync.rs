@@ -89,6 +89,10 @@ impl Setup {
     }
 }
 
+fn all_are(report: &portal_kiosk::sync::PassReport, outcome: PullOutcome) -> bool {
+    report.collections.iter().all(|c| c.outcome == outcome)
+}
+
 fn outcomes(report: &portal_kiosk::sync::PassReport) -> Vec<(&'static str, PullOutcome)> {
     report
         .collections
@@ -103,13 +107,7 @@ async fn first_sync_fetches_everything_and_keeps_queryable_records() {
     let mut engine = s.engine();
     let report = engine.pass().await;
     assert!(report.all_ok(), "{report}");
-    assert!(
-        report
-            .collections
-            .iter()
-            .all(|c| c.outcome == PullOutcome::Fetched),
-        "{report}"
-    );
+    assert!(all_are(&report, PullOutcome::Fetched), "{report}");
     assert_eq!(report.assets.downloaded, 3, "the three demo pictures");
     assert!(report.heartbeat_ok);
 
@@ -164,13 +162,7 @@ async fn a_sync_with_nothing_changed_is_all_not_modified() {
     let mut engine = s.engine();
     engine.pass().await;
     let report = engine.pass().await;
-    assert!(
-        report
-            .collections
-            .iter()
-            .all(|c| c.outcome == PullOutcome::NotModified),
-        "{report}"
-    );
+    assert!(all_are(&report, PullOutcome::NotModified), "{report}");
     assert_eq!((report.assets.downloaded, report.assets.present), (0, 3));
 }
 
@@ -429,13 +421,7 @@ async fn an_outage_keeps_the_content_and_recovery_resumes() {
     portal.stop().await;
 
     let report = engine.pass().await;
-    assert!(
-        report
-            .collections
-            .iter()
-            .all(|c| c.outcome == PullOutcome::Failed),
-        "{report}"
-    );
+    assert!(all_are(&report, PullOutcome::Failed), "{report}");
     assert!(
         report.collections[0]
             .error
@@ -473,13 +459,7 @@ async fn an_outage_keeps_the_content_and_recovery_resumes() {
         .await
         .unwrap();
     let report = engine.pass().await;
-    assert!(
-        report
-            .collections
-            .iter()
-            .all(|c| c.outcome == PullOutcome::NotModified),
-        "{report}"
-    );
+    assert!(all_are(&report, PullOutcome::NotModified), "{report}");
     assert_eq!((report.events.sent, report.events.pending), (1, 0));
     drop(portal);
     drop(dir);

@@ -327,4 +327,13 @@ fn a_playlist_of_broken_images_falls_back_instead_of_going_dark() {
     let promo = app.global::<Promo>();
     pump_until(&ui, || promo.get_show_b());
     assert_eq!(promo.get_slot_b().title, "Portál občana Litoměřice");
+    // Good content replaces the fallback at once, without waiting for a retry.
+    ui.updates().send(portal_kiosk::ui::UiUpdate::Playlist {
+        playlist: demo(),
+        urgent: false,
+    });
+    ui.pump_updates();
+    pump_until(&ui, || {
+        promo.get_slot_a().is_image || promo.get_slot_b().is_image
+    });
 }

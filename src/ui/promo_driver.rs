@@ -50,6 +50,8 @@ struct State {
     pending: Option<Playlist>,
     /// Told of every slide that goes on screen (proof of play).
     on_play: Option<PlayObserver>,
+    /// The built-in fallback is on screen: anything new replaces it at once.
+    showing_fallback: bool,
 }
 
 impl PromoDriver {
@@ -89,6 +91,7 @@ impl PromoDriver {
                 release_timer: slint::Timer::default(),
                 pending: None,
                 on_play: None,
+                showing_fallback: false,
             })
         });
         // Deliver prepared slides on the UI thread as they arrive. Without an event
@@ -119,13 +122,16 @@ impl PromoDriver {
 
     /// Replaces the playlist. A loop on screen finishes its current slide first
     /// (an urgent notice does not wait); a stopped loop plays it when it starts.
+    /// If the current playlist cannot show anything, the new one takes over at once.
     pub fn set_playlist(&self, playlist: Playlist, urgent: bool) {
         let mut s = self.state.borrow_mut();
         if *s.playlist.slides == *playlist.slides {
             return;
         }
         tracing::info!(slides = playlist.len(), urgent, "promo playlist changed");
-        if !s.active || s.loop_state.shown.is_none() || urgent {
+        // A loop on screen (or about to be: its first slide is being prepared)
+        // finishes that slide first; restarting would throw away the work.
+        if !s.active || urgent || s.showing_fallback {
             let active = s.active;
             s.adopt(playlist);
             if active {
@@ -241,6 +247,7 @@ impl State {
             }
             LoopAction::ShowFallback => {
                 self.show(usize::MAX, fallback_view());
+                self.showing_fallback = true;
                 let me = self.me.clone();
                 self.slide_timer
                     .start(slint::TimerMode::SingleShot, FALLBACK_RETRY, move || {
@@ -284,6 +291,7 @@ impl State {
             promo.set_slot_a(view);
         }
         promo.set_show_b(to_b);
+        self.showing_fallback = false;
         if !FIRST_SLIDE_SHOWN.swap(true, std::sync::atomic::Ordering::Relaxed) {
             let startup_ms = crate::ops::since_process_start().as_secs_f64() * 1000.0;
             tracing::info!(startup_ms, "first promo slide handed to the window");
