@@ -11,7 +11,7 @@ use portal_kiosk::devportal::{self, DEMO_KIOSK_ID, DEMO_KIOSK_TOKEN};
 use portal_kiosk::portal::PortalClient;
 use portal_kiosk::portal::types::EventKind;
 use portal_kiosk::store::{COLLECTIONS, Store};
-use portal_kiosk::sync::{SyncEngine, SyncIntervals, SyncSettings};
+use portal_kiosk::sync::{PullOutcome, SyncEngine, SyncIntervals, SyncSettings};
 
 fn engine(url: &str, dir: &std::path::Path) -> SyncEngine {
     let client =
@@ -63,10 +63,18 @@ fn main() {
             let dir = tmp.join(format!("first-{run}"));
             let mut e = engine(&url, &dir);
             let t = Instant::now();
+            let mut fetched = 0;
             for c in COLLECTIONS {
-                e.pull_named(c).await;
+                if e.pull_named(c).await.map(|r| r.outcome) == Some(PullOutcome::Fetched) {
+                    fetched += 1;
+                }
             }
             first.push(t.elapsed());
+            assert_eq!(
+                fetched,
+                COLLECTIONS.len(),
+                "every collection was really fetched"
+            );
         }
         report("first full sync of the seeded content", 1000.0, first);
 
@@ -78,7 +86,8 @@ fn main() {
         for _ in 0..30 {
             let t = Instant::now();
             for c in COLLECTIONS {
-                e.pull_named(c).await;
+                let outcome = e.pull_named(c).await.map(|r| r.outcome);
+                assert_eq!(outcome, Some(PullOutcome::NotModified), "{c} answered 304");
             }
             steady.push(t.elapsed());
         }

@@ -49,6 +49,10 @@ impl PortalState {
     /// Opens (creating) the portal database; seeds it with demo content if asked
     /// and it is empty.
     pub fn open(db: &Path, seed_demo: bool) -> Result<PortalState, DevPortalError> {
+        if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| DevPortalError::Seed(format!("{}: {e}", dir.display())))?;
+        }
         let conn = Connection::open(db)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
