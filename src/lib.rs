@@ -9,6 +9,7 @@ pub mod i18n;
 pub mod kiosk;
 pub mod logging;
 pub mod ops;
+pub mod payment;
 pub mod portal;
 pub mod promo;
 pub mod store;

@@ -57,6 +57,26 @@ enum CliCommand {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Print the SPAYD ("QR Platba") string of a payment; optionally its QR code as PNG.
+    Spayd {
+        /// `[prefix-]number/bank` or an IBAN.
+        #[arg(long)]
+        account: String,
+        /// In CZK, e.g. 450 or 450.50.
+        #[arg(long, allow_hyphen_values = true)]
+        amount: String,
+        #[arg(long)]
+        vs: Option<String>,
+        #[arg(long)]
+        ss: Option<String>,
+        #[arg(long)]
+        ks: Option<String>,
+        /// Message for the payee (simplified to upper-case ASCII, at most 60 characters).
+        #[arg(long)]
+        msg: Option<String>,
+        #[arg(long)]
+        qr_png: Option<PathBuf>,
+    },
     /// One sync pass against the backend: prints what was fetched, not modified or failed.
     Sync {
         #[arg(long)]
@@ -141,6 +161,23 @@ fn main() -> ExitCode {
         } => demo(mode, fullscreen, size, exit_after, started),
         CliCommand::CheckConfig { files } => check_config(&files),
         CliCommand::Sync { config, once, json } => sync_once(config, once, json),
+        CliCommand::Spayd {
+            account,
+            amount,
+            vs,
+            ss,
+            ks,
+            msg,
+            qr_png,
+        } => spayd(
+            &account,
+            &amount,
+            vs.as_deref(),
+            ss.as_deref(),
+            ks.as_deref(),
+            msg.as_deref(),
+            qr_png.as_deref(),
+        ),
         #[cfg(feature = "devtools")]
         CliCommand::DevPortal { listen, db, seed } => dev_portal(&listen, &db, seed.is_some()),
         #[cfg(feature = "devtools")]
@@ -163,6 +200,44 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn spayd(
+    account: &str,
+    amount: &str,
+    vs: Option<&str>,
+    ss: Option<&str>,
+    ks: Option<&str>,
+    msg: Option<&str>,
+    qr_png: Option<&std::path::Path>,
+) -> Result<(), String> {
+    use portal_kiosk::payment::{Amount, PaymentRequest, QrMatrix};
+    let build = || -> Result<PaymentRequest, portal_kiosk::payment::PaymentError> {
+        let mut p = PaymentRequest::new(account)?.amount(Amount::parse(amount)?);
+        if let Some(v) = vs {
+            p = p.vs(v)?;
+        }
+        if let Some(v) = ss {
+            p = p.ss(v)?;
+        }
+        if let Some(v) = ks {
+            p = p.ks(v)?;
+        }
+        if let Some(m) = msg {
+            p = p.message(m)?;
+        }
+        Ok(p)
+    };
+    let payment = build().map_err(|e| e.to_string())?;
+    let text = payment.spayd();
+    if let Some(path) = qr_png {
+        let qr = QrMatrix::encode(&text).map_err(|e| format!("cannot make the QR code: {e}"))?;
+        qr.to_image(8)
+            .save(path)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    println!("{text}");
+    Ok(())
 }
 
 fn check_config(files: &[PathBuf]) -> Result<(), String> {

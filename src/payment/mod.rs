@@ -1,0 +1,112 @@
+//! Payments by QR code: Czech accounts and IBANs, the SPAYD string ("QR Platba",
+//! PAYMENTS.md) and its QR image. The kiosk never makes up an account or a
+//! symbol — they come from the backend — but it checks every one before showing
+//! a code: an invalid account gets the details as text with a note, never a QR.
+
+pub mod account;
+pub mod spayd;
+
+pub use account::{AccountError, CzechAccount, validate_iban};
+pub use spayd::{Amount, PaymentError, PaymentRequest, amount_czech, simplify_message};
+
+/// Quiet zone around every QR code, in modules (the standard's minimum).
+pub const QUIET_ZONE: u32 = 4;
+
+/// A QR code as dark/light modules (EC level M), without its quiet zone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QrMatrix {
+    pub width: u32,
+    /// Row-major, `true` = dark.
+    pub modules: Vec<bool>,
+}
+
+impl QrMatrix {
+    pub fn encode(text: &str) -> Result<QrMatrix, qrcode::types::QrError> {
+        let code =
+            qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)?;
+        let width = code.width() as u32;
+        let modules = code
+            .to_colors()
+            .into_iter()
+            .map(|c| c == qrcode::Color::Dark)
+            .collect();
+        Ok(QrMatrix { width, modules })
+    }
+
+    pub fn dark(&self, x: u32, y: u32) -> bool {
+        x < self.width && y < self.width && self.modules[(y * self.width + x) as usize]
+    }
+
+    /// A greyscale picture with the quiet zone, `module_px` pixels per module.
+    pub fn to_image(&self, module_px: u32) -> image::GrayImage {
+        let module_px = module_px.max(1);
+        let side = (self.width + 2 * QUIET_ZONE) * module_px;
+        image::GrayImage::from_fn(side, side, |x, y| {
+            let (mx, my) = (x / module_px, y / module_px);
+            let dark =
+                mx >= QUIET_ZONE && my >= QUIET_ZONE && self.dark(mx - QUIET_ZONE, my - QUIET_ZONE);
+            image::Luma([if dark { 0 } else { 255 }])
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Decodes a picture with an independent decoder (rqrr).
+    fn decode(img: &image::GrayImage) -> String {
+        let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(
+            img.width() as usize,
+            img.height() as usize,
+            |x, y| img.get_pixel(x as u32, y as u32).0[0],
+        );
+        let grids = prepared.detect_grids();
+        assert_eq!(grids.len(), 1, "exactly one QR code in the picture");
+        grids[0].decode().expect("decodable").1
+    }
+
+    #[test]
+    fn every_payment_qr_decodes_back_to_its_spayd() {
+        let cases = [
+            PaymentRequest::new("CZ2806000000000168540115")
+                .unwrap()
+                .amount(Amount::parse("450").unwrap()),
+            PaymentRequest::new("19-4260105309/0800")
+                .unwrap()
+                .amount(Amount::parse("900").unwrap())
+                .vs("1234567890")
+                .unwrap()
+                .ks("0558")
+                .unwrap()
+                .message_fitted(
+                    "Poplatek za komunální odpad 2026 – Jana Nováková, Dlouhá 12, Litoměřice",
+                ),
+            PaymentRequest::new("CZ5408000000274260109502")
+                .unwrap()
+                .amount(Amount::parse("9999999.99").unwrap()),
+        ];
+        for p in cases {
+            let spayd = p.spayd();
+            for module_px in [3, 6, 10] {
+                let img = QrMatrix::encode(&spayd).unwrap().to_image(module_px);
+                assert_eq!(decode(&img), spayd, "module {module_px}px");
+            }
+        }
+    }
+
+    #[test]
+    fn image_has_the_quiet_zone() {
+        let m = QrMatrix::encode("SPD*1.0*ACC:CZ6508000000192000145399").unwrap();
+        let img = m.to_image(5);
+        assert_eq!(img.width(), (m.width + 8) * 5);
+        for i in 0..(QUIET_ZONE * 5) {
+            assert_eq!(img.get_pixel(i, i).0[0], 255);
+        }
+        assert_eq!(
+            img.get_pixel(QUIET_ZONE * 5, QUIET_ZONE * 5).0[0],
+            0,
+            "finder pattern corner"
+        );
+    }
+}
