@@ -12,6 +12,7 @@ pub mod ops;
 pub mod payment;
 pub mod portal;
 pub mod promo;
+pub mod receipt;
 pub mod store;
 pub mod sync;
 pub mod ui;

@@ -77,6 +77,12 @@ enum CliCommand {
         #[arg(long)]
         qr_png: Option<PathBuf>,
     },
+    /// Decode ESC/POS bytes (a slip sent to a printer): text, styles, QR payloads, cuts.
+    ReceiptDecode {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// One sync pass against the backend: prints what was fetched, not modified or failed.
     Sync {
         #[arg(long)]
@@ -161,6 +167,7 @@ fn main() -> ExitCode {
         } => demo(mode, fullscreen, size, exit_after, started),
         CliCommand::CheckConfig { files } => check_config(&files),
         CliCommand::Sync { config, once, json } => sync_once(config, once, json),
+        CliCommand::ReceiptDecode { file, json } => receipt_decode(&file, json),
         CliCommand::Spayd {
             account,
             amount,
@@ -237,6 +244,49 @@ fn spayd(
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     println!("{text}");
+    Ok(())
+}
+
+fn receipt_decode(file: &std::path::Path, json: bool) -> Result<(), String> {
+    use portal_kiosk::receipt::{DecodedItem, decode};
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let receipt = decode(&bytes).map_err(|e| format!("{}: {e}", file.display()))?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&receipt).map_err(|e| e.to_string())?
+        );
+        return Ok(());
+    }
+    for item in &receipt.items {
+        match item {
+            DecodedItem::Line(l) => {
+                let style = format!(
+                    "{}{}{}",
+                    if l.bold { "B" } else { " " },
+                    if l.width > 1 || l.height > 1 {
+                        "W"
+                    } else {
+                        " "
+                    },
+                    match l.align {
+                        "centre" => "C",
+                        "right" => "R",
+                        _ => " ",
+                    }
+                );
+                println!("{style} | {}", l.text);
+            }
+            DecodedItem::Qr { payload, native } => {
+                println!(
+                    "    | [QR{}] {payload}",
+                    if *native { "" } else { " raster" }
+                )
+            }
+            DecodedItem::Feed { lines } => println!("    | [FEED {lines}]"),
+            DecodedItem::Cut => println!("    | [CUT]"),
+        }
+    }
     Ok(())
 }
 

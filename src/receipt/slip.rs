@@ -1,0 +1,391 @@
+//! Slips as models, laid out for the paper's width: the payment instruction, the
+//! service information slip and the test page. The same model gives the bytes
+//! for the printer and the text lines the decoder must read back.
+
+use chrono::NaiveDateTime;
+
+use super::escpos::{Align, EscPos};
+use super::profiles::PrinterProfile;
+use crate::payment::{Amount, CzechAccount, PaymentError, PaymentRequest, amount_czech};
+use crate::portal::types::Service;
+
+pub const TOWN: &str = "Město Litoměřice";
+pub const TOWN_ADDRESS: &str = "Mírové náměstí 15/7, 412 01 Litoměřice";
+pub const TOWN_ICO: &str = "IČO 00263958";
+
+/// What every slip carries at its foot.
+#[derive(Debug, Clone)]
+pub struct SlipHeader {
+    pub kiosk_id: String,
+    /// Unique per kiosk, kept across restarts by the caller.
+    pub slip_number: u64,
+    pub printed_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SlipLine {
+    /// Large, bold, centred.
+    Title(String),
+    /// Bold, centred.
+    Heading(String),
+    /// Centred text.
+    Centre(String),
+    Text(String),
+    /// "Label: value", the value right-aligned when it fits.
+    Field {
+        label: String,
+        value: String,
+    },
+    Rule,
+    Blank,
+    Qr {
+        payload: String,
+        label: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Slip {
+    pub lines: Vec<SlipLine>,
+}
+
+/// One payment as the backend's payment intent gave it.
+#[derive(Debug, Clone)]
+pub struct PaymentSlipData {
+    pub what: String,
+    pub period: String,
+    pub amount: Amount,
+    pub account: CzechAccount,
+    pub vs: Option<String>,
+    pub ss: Option<String>,
+    pub ks: Option<String>,
+    pub due: Option<chrono::NaiveDate>,
+}
+
+fn town_header(lines: &mut Vec<SlipLine>) {
+    lines.push(SlipLine::Heading(TOWN.into()));
+    lines.push(SlipLine::Centre(TOWN_ADDRESS.into()));
+    lines.push(SlipLine::Centre(TOWN_ICO.into()));
+    lines.push(SlipLine::Rule);
+}
+
+fn foot(lines: &mut Vec<SlipLine>, header: &SlipHeader) {
+    lines.push(SlipLine::Rule);
+    lines.push(SlipLine::Centre(format!(
+        "Kiosek {}, doklad č. {}",
+        header.kiosk_id, header.slip_number
+    )));
+    lines.push(SlipLine::Centre(
+        header.printed_at.format("%-d. %-m. %Y %H:%M").to_string(),
+    ));
+}
+
+impl Slip {
+    /// "Platební údaje": how to pay, with the QR code — not a proof of payment.
+    pub fn payment_instruction(
+        header: &SlipHeader,
+        p: &PaymentSlipData,
+    ) -> Result<Slip, PaymentError> {
+        let mut request = PaymentRequest::new(&p.account.iban())?.amount(p.amount);
+        if let Some(vs) = &p.vs {
+            request = request.vs(vs)?;
+        }
+        if let Some(ss) = &p.ss {
+            request = request.ss(ss)?;
+        }
+        if let Some(ks) = &p.ks {
+            request = request.ks(ks)?;
+        }
+        let request = request.message_fitted(&format!("{} {}", p.what, p.period));
+        let mut lines = Vec::new();
+        town_header(&mut lines);
+        lines.push(SlipLine::Title("Platební údaje".into()));
+        lines.push(SlipLine::Blank);
+        lines.push(SlipLine::Field {
+            label: "Za".into(),
+            value: p.what.clone(),
+        });
+        lines.push(SlipLine::Field {
+            label: "Období".into(),
+            value: p.period.clone(),
+        });
+        lines.push(SlipLine::Field {
+            label: "Částka".into(),
+            value: amount_czech(p.amount).replace('\u{a0}', " "),
+        });
+        if let Some(due) = p.due {
+            lines.push(SlipLine::Field {
+                label: "Splatnost".into(),
+                value: due.format("%-d. %-m. %Y").to_string(),
+            });
+        }
+        lines.push(SlipLine::Field {
+            label: "Účet".into(),
+            value: p.account.domestic(),
+        });
+        lines.push(SlipLine::Field {
+            label: "IBAN".into(),
+            value: p.account.iban(),
+        });
+        for (label, v) in [
+            ("Variabilní symbol", &p.vs),
+            ("Specifický symbol", &p.ss),
+            ("Konstantní symbol", &p.ks),
+        ] {
+            if let Some(v) = v {
+                lines.push(SlipLine::Field {
+                    label: label.into(),
+                    value: v.clone(),
+                });
+            }
+        }
+        lines.push(SlipLine::Blank);
+        lines.push(SlipLine::Qr {
+            payload: request.spayd(),
+            label: "QR platba".into(),
+        });
+        lines.push(SlipLine::Heading("Toto není doklad o zaplacení.".into()));
+        foot(&mut lines, header);
+        Ok(Slip { lines })
+    }
+
+    /// A life situation to take home: where, how, what to bring, for how much.
+    pub fn service_information(header: &SlipHeader, s: &Service, page_url: &str) -> Slip {
+        let mut lines = Vec::new();
+        town_header(&mut lines);
+        lines.push(SlipLine::Title(s.title.clone()));
+        lines.push(SlipLine::Blank);
+        for (label, text) in [
+            ("Kde", &s.where_),
+            ("Jak", &s.how),
+            ("S kým", &s.with_whom),
+            ("Za kolik", &s.cost),
+        ] {
+            if !text.trim().is_empty() {
+                lines.push(SlipLine::Heading(label.to_uppercase()));
+                lines.push(SlipLine::Text(text.clone()));
+            }
+        }
+        if !s.bring.is_empty() {
+            lines.push(SlipLine::Heading("S SEBOU".into()));
+            for item in &s.bring {
+                lines.push(SlipLine::Text(format!("- {item}")));
+            }
+        }
+        lines.push(SlipLine::Blank);
+        let url = s.reservation_url.as_deref().unwrap_or(page_url);
+        lines.push(SlipLine::Qr {
+            payload: url.to_string(),
+            label: "Více na portálu".into(),
+        });
+        foot(&mut lines, header);
+        Slip { lines }
+    }
+
+    /// For staff: every Czech letter, sizes, a QR code and the cut.
+    pub fn test_page(header: &SlipHeader, profile: &PrinterProfile) -> Slip {
+        let mut lines = Vec::new();
+        town_header(&mut lines);
+        lines.push(SlipLine::Title("Zkušební tisk".into()));
+        lines.push(SlipLine::Field {
+            label: "Profil".into(),
+            value: profile.name.into(),
+        });
+        lines.push(SlipLine::Field {
+            label: "Znaků na řádek".into(),
+            value: profile.columns.to_string(),
+        });
+        lines.push(SlipLine::Text(
+            "Příliš žluťoučký kůň úpěl ďábelské ódy.".into(),
+        ));
+        lines.push(SlipLine::Text(
+            "PŘÍLIŠ ŽLUŤOUČKÝ KŮŇ ÚPĚL ĎÁBELSKÉ ÓDY.".into(),
+        ));
+        lines.push(SlipLine::Qr {
+            payload: "https://obcan.litomerice.cz/".into(),
+            label: "obcan.litomerice.cz".into(),
+        });
+        foot(&mut lines, header);
+        Slip { lines }
+    }
+
+    /// The text lines as printed on paper of `columns` characters (QR codes as
+    /// their label line), exactly what a decoder of the bytes must read back.
+    pub fn text_lines(&self, columns: usize) -> Vec<String> {
+        self.render(columns)
+            .into_iter()
+            .filter_map(|r| match r {
+                Rendered::Line { text, .. } => Some(text),
+                Rendered::Qr(_) => None,
+            })
+            .collect()
+    }
+
+    fn render(&self, columns: usize) -> Vec<Rendered> {
+        let mut out = Vec::new();
+        // What the paper will show: characters the code page lacks already replaced,
+        // so that wrapping counts what is printed.
+        let printable =
+            |t: &str| super::codepage::decode_cp852(&super::codepage::encode_cp852(t).0);
+        let line = |text: String, align: Align, bold: bool, wide: bool| Rendered::Line {
+            text,
+            align,
+            bold,
+            wide,
+        };
+        for l in &self.lines {
+            match l {
+                SlipLine::Title(t) => {
+                    for w in wrap(&printable(t), columns / 2) {
+                        out.push(line(w, Align::Centre, true, true));
+                    }
+                }
+                SlipLine::Heading(t) => {
+                    for w in wrap(&printable(t), columns) {
+                        out.push(line(w, Align::Centre, true, false));
+                    }
+                }
+                SlipLine::Centre(t) => {
+                    for w in wrap(&printable(t), columns) {
+                        out.push(line(w, Align::Centre, false, false));
+                    }
+                }
+                SlipLine::Text(t) => {
+                    for w in wrap(&printable(t), columns) {
+                        out.push(line(w, Align::Left, false, false));
+                    }
+                }
+                SlipLine::Field { label, value } => {
+                    let label = printable(&format!("{label}:"));
+                    let value = &printable(value);
+                    let used = label.chars().count() + 1 + value.chars().count();
+                    if used <= columns {
+                        let pad = columns - label.chars().count() - value.chars().count();
+                        out.push(line(
+                            format!("{label}{}{value}", " ".repeat(pad)),
+                            Align::Left,
+                            false,
+                            false,
+                        ));
+                    } else {
+                        out.push(line(label, Align::Left, false, false));
+                        for w in wrap(value, columns.saturating_sub(2).max(8)) {
+                            out.push(line(format!("  {w}"), Align::Left, false, false));
+                        }
+                    }
+                }
+                SlipLine::Rule => out.push(line("-".repeat(columns), Align::Left, false, false)),
+                SlipLine::Blank => out.push(line(String::new(), Align::Left, false, false)),
+                SlipLine::Qr { payload, label } => {
+                    out.push(Rendered::Qr(payload.clone()));
+                    out.push(line(printable(label), Align::Centre, true, false));
+                }
+            }
+        }
+        out
+    }
+
+    /// The bytes for a printer of this profile, ending in a cut.
+    pub fn encode(&self, profile: &PrinterProfile) -> Result<Vec<u8>, qrcode::types::QrError> {
+        let mut p = EscPos::new(profile);
+        for r in self.render(profile.columns) {
+            match r {
+                Rendered::Line {
+                    text,
+                    align,
+                    bold,
+                    wide,
+                } => {
+                    p.align(align)
+                        .bold(bold)
+                        .size(if wide { 2 } else { 1 }, if wide { 2 } else { 1 })
+                        .line(&text);
+                }
+                Rendered::Qr(payload) => {
+                    p.align(Align::Centre).size(1, 1).bold(false);
+                    p.qr(&payload)?;
+                }
+            }
+        }
+        p.align(Align::Left).bold(false).size(1, 1).feed(3).cut();
+        if p.replaced > 0 {
+            tracing::info!(
+                replaced = p.replaced,
+                "characters transliterated for the printer's code page"
+            );
+        }
+        Ok(p.finish())
+    }
+}
+
+enum Rendered {
+    Line {
+        text: String,
+        align: Align,
+        bold: bool,
+        wide: bool,
+    },
+    Qr(String),
+}
+
+/// Wraps at word boundaries to `width` characters; a Czech one-letter word
+/// (k, s, v, z, o, u, a, i) never ends a line; overlong words are split.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines: Vec<String> = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    let len = |words: &[String]| {
+        words.iter().map(|w| w.chars().count()).sum::<usize>() + words.len().saturating_sub(1)
+    };
+    for word in text.split_whitespace() {
+        let mut word = word.to_string();
+        while word.chars().count() > width {
+            if !current.is_empty() {
+                lines.push(current.join(" "));
+                current.clear();
+            }
+            let head: String = word.chars().take(width).collect();
+            word = word.chars().skip(width).collect();
+            lines.push(head);
+        }
+        current.push(word);
+        if len(&current) > width {
+            let last = current.pop().unwrap_or_default();
+            let mut carry = vec![last];
+            // Do not leave a one-letter preposition or conjunction at the line's end.
+            if current.len() > 1
+                && current.last().is_some_and(|w| {
+                    w.chars().count() == 1 && "kKsSvVzZoOuUaAiI".contains(w.as_str())
+                })
+            {
+                carry.insert(0, current.pop().unwrap_or_default());
+            }
+            lines.push(current.join(" "));
+            current = carry;
+        }
+    }
+    if !current.is_empty() || lines.is_empty() {
+        lines.push(current.join(" "));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_respects_width_and_czech_one_letter_words() {
+        let lines = wrap("Poplatek za psa a kočku v domě u nádraží", 16);
+        assert!(lines.iter().all(|l| l.chars().count() <= 16), "{lines:?}");
+        assert!(
+            lines
+                .iter()
+                .all(|l| !l.ends_with(" a") && !l.ends_with(" v") && !l.ends_with(" u")),
+            "{lines:?}"
+        );
+        assert_eq!(lines.join(" "), "Poplatek za psa a kočku v domě u nádraží");
+        assert_eq!(wrap("Nejneobhospodařovávatelnějšími", 10).len(), 3);
+        assert_eq!(wrap("", 10), vec![String::new()]);
+    }
+}
