@@ -77,6 +77,16 @@ enum CliCommand {
         #[arg(long)]
         qr_png: Option<PathBuf>,
     },
+    /// Print a slip with demo content; exit 1 with the printer's state in words if it cannot.
+    PrintTest {
+        /// file:/dev/usb/lp0, tcp://host:9100, serial:/dev/ttyUSB0?baud=19200 or preview:DIR
+        #[arg(long)]
+        printer: String,
+        #[arg(long, default_value = "epson-tm-t20")]
+        profile: String,
+        #[arg(long, value_parser = ["test", "payment", "service"], default_value = "test")]
+        slip: String,
+    },
     /// Decode ESC/POS bytes (a slip sent to a printer): text, styles, QR payloads, cuts.
     ReceiptDecode {
         file: PathBuf,
@@ -168,6 +178,11 @@ fn main() -> ExitCode {
         CliCommand::CheckConfig { files } => check_config(&files),
         CliCommand::Sync { config, once, json } => sync_once(config, once, json),
         CliCommand::ReceiptDecode { file, json } => receipt_decode(&file, json),
+        CliCommand::PrintTest {
+            printer,
+            profile,
+            slip,
+        } => print_test(&printer, &profile, &slip),
         CliCommand::Spayd {
             account,
             amount,
@@ -245,6 +260,59 @@ fn spayd(
     }
     println!("{text}");
     Ok(())
+}
+
+fn print_test(uri: &str, profile_name: &str, which: &str) -> Result<(), String> {
+    use portal_kiosk::payment::{Amount, CzechAccount};
+    use portal_kiosk::receipt::{PaymentSlipData, PrinterUri, Slip, SlipHeader, printer, profile};
+    let uri = PrinterUri::parse(uri).map_err(|e| e.to_string())?;
+    let profile = profile(profile_name).ok_or_else(|| {
+        format!(
+            "unknown printer profile `{profile_name}`; expected one of {}",
+            portal_kiosk::config::PRINTER_PROFILES.join(", ")
+        )
+    })?;
+    let header = SlipHeader {
+        kiosk_id: "lt-demo-01".into(),
+        slip_number: 1,
+        printed_at: chrono::Local::now().naive_local(),
+    };
+    let slip = match which {
+        "payment" => {
+            let account = CzechAccount::parse("19-4260107208/0100").map_err(|e| e.to_string())?;
+            let amount = Amount::parse("800").map_err(|e| e.to_string())?;
+            let data = PaymentSlipData {
+                what: "Poplatek ze psů".into(),
+                period: "2026".into(),
+                amount,
+                account,
+                vs: Some("1234567890".into()),
+                ss: None,
+                ks: None,
+                due: chrono::NaiveDate::from_ymd_opt(2026, 6, 30),
+            };
+            Slip::payment_instruction(&header, &data).map_err(|e| e.to_string())?
+        }
+        "service" => {
+            let catalogue: portal_kiosk::portal::types::ServiceCatalogue =
+                serde_json::from_str(include_str!("../assets/seed/services.json"))
+                    .map_err(|e| e.to_string())?;
+            let service = catalogue.services.first().ok_or("no demo service")?;
+            Slip::service_information(&header, service, "https://obcan.litomerice.cz/")
+        }
+        _ => Slip::test_page(&header, profile),
+    };
+    let bytes = slip
+        .encode(profile)
+        .map_err(|e| format!("cannot encode the slip: {e}"))?;
+    match printer::print(&uri, &bytes, &format!("print-test-{which}")) {
+        Ok(done) => {
+            println!("printed {} bytes; printer: {}", bytes.len(), done.after);
+            Ok(())
+        }
+        Err(printer::PrinterError::NotReady(state)) => Err(format!("printer: {state}")),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 fn receipt_decode(file: &std::path::Path, json: bool) -> Result<(), String> {

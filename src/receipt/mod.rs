@@ -8,9 +8,11 @@
 pub mod codepage;
 pub mod decode;
 pub mod escpos;
+pub mod printer;
 pub mod profiles;
 pub mod slip;
 
 pub use decode::{DecodedItem, DecodedReceipt, decode};
+pub use printer::{PrinterError, PrinterState, PrinterUri};
 pub use profiles::{PROFILES, PrinterProfile, profile};
 pub use slip::{PaymentSlipData, Slip, SlipHeader};

@@ -1,0 +1,187 @@
+//! A TCP test printer on loopback that records what it receives and answers
+//! `DLE EOT` with scripted states: the kiosk reports each state correctly, and a
+//! printer that is not ready gets no job.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+use portal_kiosk::receipt::{PrinterState, PrinterUri, printer};
+
+#[derive(Clone, Copy, Debug)]
+enum Scripted {
+    Ready,
+    NearEnd,
+    PaperEnd,
+    CoverOpen,
+    Silent,
+}
+
+fn reply(state: Scripted, n: u8) -> Option<u8> {
+    let (n1, n2, n4) = match state {
+        Scripted::Ready => (0x12, 0x12, 0x12),
+        Scripted::NearEnd => (0x12, 0x12, 0x1E),
+        Scripted::PaperEnd => (0x1A, 0x32, 0x72),
+        Scripted::CoverOpen => (0x1A, 0x16, 0x12),
+        Scripted::Silent => return None,
+    };
+    Some(match n {
+        1 => n1,
+        2 => n2,
+        _ => n4,
+    })
+}
+
+struct TestPrinter {
+    addr: String,
+    received: Arc<Mutex<Vec<u8>>>,
+}
+
+/// A printer in a thread, serving connections until the test ends.
+fn test_printer(state: Scripted) -> TestPrinter {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let sink = received.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { return };
+            let sink = sink.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let mut tail: Vec<u8> = Vec::new();
+                while let Ok(n) = conn.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    // Status queries are answered; everything else is the job.
+                    tail.extend_from_slice(&buf[..n]);
+                    let mut i = 0;
+                    while i < tail.len() {
+                        if tail[i] == 0x10 && tail.get(i + 1) == Some(&0x04) {
+                            let Some(&q) = tail.get(i + 2) else { break };
+                            if let Some(r) = reply(state, q) {
+                                let _ = conn.write_all(&[r]);
+                            }
+                            i += 3;
+                        } else {
+                            sink.lock().unwrap().push(tail[i]);
+                            i += 1;
+                        }
+                    }
+                    tail.drain(..i);
+                }
+            });
+        }
+    });
+    TestPrinter { addr, received }
+}
+
+fn print_test(p: &TestPrinter) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_portal-kiosk"))
+        .args([
+            "print-test",
+            "--printer",
+            &format!("tcp://{}", p.addr),
+            "--profile",
+            "epson-tm-t88",
+            "--slip",
+            "payment",
+        ])
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_ready_printer_gets_the_slip_and_it_decodes() {
+    let p = test_printer(Scripted::Ready);
+    let out = print_test(&p);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("printer: ready"));
+    let bytes = p.received.lock().unwrap().clone();
+    let slip = portal_kiosk::receipt::decode(&bytes).unwrap();
+    assert!(slip.lines().iter().any(|l| l == "Platební údaje"));
+    assert!(slip.qr_payloads()[0].starts_with("SPD*1.0*ACC:CZ6001000000194260107208*AM:800.00"));
+    assert_eq!(slip.cuts(), 1);
+}
+
+#[test]
+fn paper_near_end_still_prints_and_is_reported() {
+    let p = test_printer(Scripted::NearEnd);
+    let out = print_test(&p);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("printer: paper near end"));
+    assert!(!p.received.lock().unwrap().is_empty());
+}
+
+#[test]
+fn a_printer_that_cannot_print_gets_no_job_and_the_reason_is_said() {
+    for (state, words) in [
+        (Scripted::PaperEnd, "printer: paper end"),
+        (Scripted::CoverOpen, "printer: cover open"),
+        (Scripted::Silent, "printer: does not answer a status query"),
+    ] {
+        let p = test_printer(state);
+        let out = print_test(&p);
+        assert!(!out.status.success(), "{state:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr).trim(),
+            format!("portal-kiosk: {words}"),
+            "{state:?}"
+        );
+        assert!(
+            p.received.lock().unwrap().is_empty(),
+            "{state:?}: the job must be kept, not sent"
+        );
+    }
+}
+
+#[test]
+fn status_and_print_through_the_library_keep_the_job_on_failure() {
+    let p = test_printer(Scripted::CoverOpen);
+    let uri = PrinterUri::parse(&format!("tcp://{}", p.addr)).unwrap();
+    assert_eq!(printer::status(&uri).unwrap(), PrinterState::CoverOpen);
+    match printer::print(&uri, b"\x1b@hello\n", "job") {
+        Err(portal_kiosk::receipt::PrinterError::NotReady(PrinterState::CoverOpen)) => {}
+        other => panic!("expected NotReady(CoverOpen), got {other:?}"),
+    }
+    assert_eq!(
+        PrinterState::CoverOpen.citizen_message(),
+        "Tiskárna je otevřená. Obraťte se prosím na obsluhu."
+    );
+}
+
+#[test]
+fn an_unreachable_printer_is_an_error_not_a_hang() {
+    // Port 1 on loopback: nothing listens there, the connection is refused at once.
+    let uri = PrinterUri::parse("tcp://127.0.0.1:1").unwrap();
+
+    assert!(matches!(
+        printer::print(&uri, b"x", "job"),
+        Err(portal_kiosk::receipt::PrinterError::Io(_))
+    ));
+}
+
+#[test]
+fn the_preview_printer_writes_bytes_and_decoded_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_portal-kiosk"))
+        .args([
+            "print-test",
+            "--printer",
+            &format!("preview:{}", dir.path().display()),
+            "--profile",
+            "xprinter-58",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(dir.path().join("print-test-test.txt")).unwrap();
+    assert!(text.contains("Zkušební tisk"), "{text}");
+    assert!(text.contains("[QR] https://obcan.litomerice.cz/"), "{text}");
+    assert!(dir.path().join("print-test-test.bin").exists());
+}
