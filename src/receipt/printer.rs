@@ -166,11 +166,21 @@ fn is_status_byte(b: u8) -> bool {
 /// A link that can be written and (for status) read.
 trait Link: Read + Write {
     fn set_read_timeout(&mut self, timeout: Option<Duration>) -> std::io::Result<()>;
+    /// Throws away bytes already received (without waiting for more).
+    fn drain(&mut self);
 }
 
 impl Link for TcpStream {
     fn set_read_timeout(&mut self, timeout: Option<Duration>) -> std::io::Result<()> {
         TcpStream::set_read_timeout(self, timeout)
+    }
+
+    fn drain(&mut self) {
+        if self.set_nonblocking(true).is_ok() {
+            let mut scratch = [0u8; 256];
+            while matches!(self.read(&mut scratch), Ok(n) if n > 0) {}
+            let _ = self.set_nonblocking(false);
+        }
     }
 }
 
@@ -192,6 +202,14 @@ impl Write for SerialLink {
 }
 
 impl Link for SerialLink {
+    fn drain(&mut self) {
+        use std::os::fd::AsRawFd;
+        // SAFETY: the fd is an open terminal; TCIFLUSH discards unread input.
+        unsafe {
+            libc::tcflush(self.0.as_raw_fd(), libc::TCIFLUSH);
+        }
+    }
+
     fn set_read_timeout(&mut self, timeout: Option<Duration>) -> std::io::Result<()> {
         use std::os::fd::AsRawFd;
         // VMIN = 0, VTIME in tenths of a second: read returns 0 bytes on timeout.
@@ -246,9 +264,7 @@ fn open_serial(path: &std::path::Path, baud: u32) -> std::io::Result<SerialLink>
 /// Asks a bidirectional printer for its state.
 fn query(link: &mut dyn Link) -> PrinterState {
     // Forget any stray bytes first (a reply to a query inside earlier data).
-    let _ = link.set_read_timeout(Some(Duration::from_millis(20)));
-    let mut scratch = [0u8; 64];
-    while matches!(link.read(&mut scratch), Ok(n) if n > 0) {}
+    link.drain();
     let _ = link.set_read_timeout(Some(STATUS_TIMEOUT));
     let mut replies = [0u8; 3];
     for (i, n) in [1u8, 2, 4].into_iter().enumerate() {
