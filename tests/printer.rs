@@ -35,6 +35,7 @@ fn reply(state: Scripted, n: u8) -> Option<u8> {
 struct TestPrinter {
     addr: String,
     received: Arc<Mutex<Vec<u8>>>,
+    state: Arc<Mutex<Scripted>>,
 }
 
 /// A printer in a thread, serving connections until the test ends.
@@ -43,10 +44,13 @@ fn test_printer(state: Scripted) -> TestPrinter {
     let addr = listener.local_addr().unwrap().to_string();
     let received = Arc::new(Mutex::new(Vec::new()));
     let sink = received.clone();
+    let state = Arc::new(Mutex::new(state));
+    let scripted = state.clone();
     std::thread::spawn(move || {
         for conn in listener.incoming() {
             let Ok(mut conn) = conn else { return };
             let sink = sink.clone();
+            let scripted = scripted.clone();
             std::thread::spawn(move || {
                 let mut buf = [0u8; 4096];
                 let mut tail: Vec<u8> = Vec::new();
@@ -60,7 +64,8 @@ fn test_printer(state: Scripted) -> TestPrinter {
                     while i < tail.len() {
                         if tail[i] == 0x10 && tail.get(i + 1) == Some(&0x04) {
                             let Some(&q) = tail.get(i + 2) else { break };
-                            if let Some(r) = reply(state, q) {
+                            let now = *scripted.lock().unwrap();
+                            if let Some(r) = reply(now, q) {
                                 let _ = conn.write_all(&[r]);
                             }
                             i += 3;
@@ -74,7 +79,11 @@ fn test_printer(state: Scripted) -> TestPrinter {
             });
         }
     });
-    TestPrinter { addr, received }
+    TestPrinter {
+        addr,
+        received,
+        state,
+    }
 }
 
 fn print_test(p: &TestPrinter) -> std::process::Output {
@@ -184,4 +193,96 @@ fn the_preview_printer_writes_bytes_and_decoded_text() {
     assert!(text.contains("Zkušební tisk"), "{text}");
     assert!(text.contains("[QR] https://obcan.litomerice.cz/"), "{text}");
     assert!(dir.path().join("print-test-test.bin").exists());
+}
+
+mod queue {
+    use super::*;
+    use portal_kiosk::receipt::{JobOutcome, PrintJob, PrintQueue};
+    use portal_kiosk::store::Store;
+
+    fn job(personal: bool, text: &str) -> PrintJob {
+        PrintJob {
+            kind: if personal { "payment" } else { "service" }.into(),
+            personal,
+            bytes: format!("\x1b@{text}\n").into_bytes(),
+        }
+    }
+
+    #[test]
+    fn an_anonymous_slip_waits_in_the_store_and_prints_after_a_restart() {
+        let p = test_printer(Scripted::CoverOpen);
+        let dir = tempfile::tempdir().unwrap();
+        let uri = PrinterUri::parse(&format!("tcp://{}", p.addr)).unwrap();
+        {
+            let store = Store::open_in(dir.path()).unwrap();
+            let mut queue = PrintQueue::new(uri.clone());
+            assert_eq!(
+                queue.submit(job(false, "Vydani OP"), &store),
+                JobOutcome::Waiting {
+                    state: PrinterState::CoverOpen
+                }
+            );
+            assert_eq!(store.pending_print_jobs().unwrap().len(), 1);
+        }
+        // Restart; staff closed the cover meanwhile.
+        *p.state.lock().unwrap() = Scripted::Ready;
+        let store = Store::open_in(dir.path()).unwrap();
+        let mut queue = PrintQueue::new(uri);
+        assert_eq!(
+            queue.retry(&store),
+            vec![JobOutcome::Printed {
+                after: PrinterState::Ready
+            }]
+        );
+        assert!(store.pending_print_jobs().unwrap().is_empty());
+        let printed = portal_kiosk::receipt::decode(&p.received.lock().unwrap()).unwrap();
+        assert_eq!(printed.lines(), vec!["Vydani OP"]);
+    }
+
+    #[test]
+    fn a_personal_slip_never_reaches_the_disk_and_goes_with_the_session() {
+        let p = test_printer(Scripted::PaperEnd);
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in(dir.path()).unwrap();
+        let mut queue = PrintQueue::new(PrinterUri::parse(&format!("tcp://{}", p.addr)).unwrap());
+        let outcome = queue.submit(job(true, "VS 9876543210 NOVAKOVA"), &store);
+        assert_eq!(
+            outcome,
+            JobOutcome::Waiting {
+                state: PrinterState::PaperEnd
+            }
+        );
+        assert_eq!(queue.waiting_personal(), 1);
+        assert!(
+            store.pending_print_jobs().unwrap().is_empty(),
+            "personal slips are not stored"
+        );
+        for entry in std::fs::read_dir(dir.path()).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap_or_default();
+            assert!(
+                !bytes.windows(10).any(|w| w == b"9876543210"),
+                "the slip's data is in a file"
+            );
+        }
+        queue.end_session();
+        *p.state.lock().unwrap() = Scripted::Ready;
+        assert!(
+            queue.retry(&store).is_empty(),
+            "nothing of the previous citizen is printed"
+        );
+        assert!(p.received.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn slip_numbers_survive_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open_in(dir.path()).unwrap();
+            assert_eq!(store.next_number("slip").unwrap(), 1);
+            assert_eq!(store.next_number("slip").unwrap(), 2);
+        }
+        let store = Store::open_in(dir.path()).unwrap();
+        assert_eq!(store.next_number("slip").unwrap(), 3);
+        assert_eq!(store.next_number("other").unwrap(), 1);
+    }
 }

@@ -10,9 +10,11 @@ pub mod decode;
 pub mod escpos;
 pub mod printer;
 pub mod profiles;
+pub mod queue;
 pub mod slip;
 
 pub use decode::{DecodedItem, DecodedReceipt, decode};
 pub use printer::{PrinterError, PrinterState, PrinterUri};
 pub use profiles::{PROFILES, PrinterProfile, profile};
+pub use queue::{JobOutcome, PrintJob, PrintQueue};
 pub use slip::{PaymentSlipData, Slip, SlipHeader};

@@ -37,6 +37,15 @@ pub enum StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// An anonymous slip waiting for the printer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPrintJob {
+    pub id: i64,
+    pub kind: String,
+    pub bytes: Vec<u8>,
+    pub attempts: u32,
+}
+
 /// What the store remembers about one collection's sync.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SyncState {
@@ -264,6 +273,58 @@ impl Store {
             Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
         })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    // ------------------------------------------------------------ slips and print jobs
+
+    /// The next number of a per-kiosk sequence (e.g. `slip`), kept across restarts.
+    pub fn next_number(&self, name: &str) -> Result<u64> {
+        let value: i64 = self.conn.query_row(
+            "INSERT INTO counters (name, value) VALUES (?1, 1)
+             ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value",
+            [name],
+            |r| r.get(0),
+        )?;
+        Ok(value as u64)
+    }
+
+    /// Keeps an anonymous print job until the printer confirms it or staff cancel it.
+    pub fn enqueue_print_job(&self, kind: &str, bytes: &[u8]) -> Result<i64> {
+        self.conn.execute(
+            "INSERT INTO print_jobs (created_at, kind, bytes) VALUES (?1, ?2, ?3)",
+            params![chrono::Utc::now().to_rfc3339(), kind, bytes],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Jobs not yet printed, oldest first.
+    pub fn pending_print_jobs(&self) -> Result<Vec<StoredPrintJob>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, kind, bytes, attempts FROM print_jobs ORDER BY id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(StoredPrintJob {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                bytes: r.get(2)?,
+                attempts: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    pub fn print_job_done(&self, id: i64) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM print_jobs WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
+    pub fn print_job_failed(&self, id: i64, error: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE print_jobs SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
+            params![id, error],
+        )?;
+        Ok(())
     }
 
     // ------------------------------------------------------------ outbox

@@ -68,6 +68,20 @@ const MIGRATIONS: &[&str] = &[
          occurred_at TEXT NOT NULL,
          payload     TEXT NOT NULL
      );",
+    // 2: slip numbers that survive restarts, and the queue of anonymous print jobs.
+    // Slips with personal data are never stored: they live in memory with the session.
+    "CREATE TABLE counters (
+         name  TEXT PRIMARY KEY,
+         value INTEGER NOT NULL
+     );
+     CREATE TABLE print_jobs (
+         id         INTEGER PRIMARY KEY AUTOINCREMENT,
+         created_at TEXT NOT NULL,
+         kind       TEXT NOT NULL,
+         bytes      BLOB NOT NULL,
+         attempts   INTEGER NOT NULL DEFAULT 0,
+         last_error TEXT
+     );",
 ];
 
 pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {
