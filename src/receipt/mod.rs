@@ -8,6 +8,7 @@
 pub mod codepage;
 pub mod decode;
 pub mod escpos;
+pub mod preview;
 pub mod printer;
 pub mod profiles;
 pub mod queue;

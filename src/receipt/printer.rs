@@ -358,6 +358,18 @@ pub fn print(uri: &PrinterUri, job: &[u8], job_name: &str) -> Result<Printed, Pr
             write(format!("{job_name}.bin"), job)?;
             let text = match super::decode(job) {
                 Ok(r) => {
+                    // The picture of the slip, as wide as the longest line (48 columns at most).
+                    let columns = r
+                        .lines()
+                        .iter()
+                        .map(|l| l.chars().count())
+                        .max()
+                        .unwrap_or(32)
+                        .clamp(32, 48);
+                    let png = dir.join(format!("{job_name}.png"));
+                    super::preview::render(&r, columns)
+                        .save(&png)
+                        .map_err(|e| PrinterError::Io(format!("{}: {e}", png.display())))?;
                     let mut t = r.lines().join("\n");
                     for qr in r.qr_payloads() {
                         t.push_str(&format!("\n[QR] {qr}"));
