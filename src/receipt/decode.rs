@@ -216,17 +216,16 @@ pub fn decode(bytes: &[u8]) -> Result<DecodedReceipt, DecodeError> {
 }
 
 fn decode_raster_qr(data: &[u8], width_bytes: usize, height: usize) -> Option<String> {
-    let width = width_bytes * 8;
-    let mut img = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| {
-        let byte = data[y * width_bytes + x / 8];
-        if byte & (0x80 >> (x % 8)) != 0 {
+    let width = (width_bytes * 8) as u32;
+    let img = image::GrayImage::from_fn(width, height as u32, |x, y| {
+        let byte = data[y as usize * width_bytes + x as usize / 8];
+        image::Luma([if byte & (0x80 >> (x % 8)) != 0 {
             0
         } else {
             255
-        }
+        }])
     });
-    let grids = img.detect_grids();
-    grids.first()?.decode().ok().map(|(_, s)| s)
+    crate::payment::read_qr_codes(&img).into_iter().next()
 }
 
 #[cfg(test)]
