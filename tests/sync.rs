@@ -745,3 +745,55 @@ fn data_age_is_stale_only_past_the_threshold_and_survives_clock_jumps() {
         "a clock jump is not an outage"
     );
 }
+
+#[tokio::test]
+async fn a_backend_unreachable_at_start_leaves_an_empty_store_and_a_clear_report() {
+    let dir = tempfile::tempdir().unwrap();
+    // Port 1 on loopback: refused at once, like a backend that is down.
+    let client = PortalClient::new(
+        "http://127.0.0.1:1/kiosk/v1/",
+        DEMO_KIOSK_TOKEN,
+        None,
+        Duration::from_secs(2),
+    )
+    .unwrap();
+    let store = Store::open_in(dir.path()).unwrap();
+    store
+        .enqueue_event(
+            EventKind::SessionStarted,
+            chrono::Utc::now(),
+            &serde_json::json!({}),
+        )
+        .unwrap();
+    let mut engine = SyncEngine::new(
+        client,
+        store,
+        SyncSettings {
+            kiosk_id: DEMO_KIOSK_ID.into(),
+            assets_dir: dir.path().join("assets"),
+            asset_budget: 1 << 20,
+            intervals: SyncIntervals::default(),
+        },
+    );
+    let report = engine.pass().await;
+    assert!(all_are(&report, PullOutcome::Failed), "{report}");
+    assert!(report.collections.iter().all(|c| {
+        c.error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("backend unreachable"))
+    }));
+    assert_eq!(report.events.pending, 1, "the queued event waits");
+    assert!(!report.heartbeat_ok);
+    assert!(
+        engine
+            .store()
+            .load::<PromoPlaylist>()
+            .unwrap()
+            .slides
+            .is_empty()
+    );
+    assert_eq!(engine.store().sync_state("promo").unwrap().failures, 1);
+    // What the UI gets: an empty playlist (it plays the bundled slides) and no sync time.
+    let snapshot = portal_kiosk::sync::runner::snapshot(&engine).unwrap();
+    assert!(snapshot.playlist.slides.is_empty() && snapshot.synced_at.is_none());
+}
