@@ -337,3 +337,23 @@ fn a_playlist_of_broken_images_falls_back_instead_of_going_dark() {
         promo.get_slot_a().is_image || promo.get_slot_b().is_image
     });
 }
+
+#[test]
+fn every_slide_put_on_screen_is_counted_once() {
+    let (app, ui) = kiosk(Mode::Kiosk, demo());
+    let plays = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
+    let sink = plays.clone();
+    ui.on_play(move |slide| sink.borrow_mut().push(slide.id.clone()));
+    let promo = app.global::<Promo>();
+    pump_until(&ui, || promo.get_show_b());
+    assert_eq!(*plays.borrow(), vec!["bundled-1"]);
+    std::thread::sleep(Duration::from_millis(300));
+    ui.pump_promo();
+    i_slint_backend_testing::mock_elapsed_time(Duration::from_secs(10));
+    pump_until(&ui, || promo.get_position() == 1);
+    assert_eq!(*plays.borrow(), vec!["bundled-1", "bundled-2"]);
+    // Leaving the loop counts nothing more.
+    touch(&app, "Dotkněte se obrazovky");
+    i_slint_backend_testing::mock_elapsed_time(Duration::from_secs(30));
+    assert_eq!(plays.borrow().len(), 2);
+}
