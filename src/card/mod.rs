@@ -1,0 +1,10 @@
+//! The eObčanka: APDUs over a transport, recognising and reading the card, and a
+//! simulated card. The PC/SC monitor, the PKCS#11 signer and the login flow
+//! (issue 4) build on these. Nothing here logs card data or ever sends a PIN.
+
+pub mod apdu;
+pub mod eobcanka;
+pub mod sim;
+
+pub use apdu::{CardError, CardTransport, Command, Status, TransportError};
+pub use eobcanka::{CardKind, EObcanka, PinState, read_card};
