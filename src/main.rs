@@ -87,6 +87,15 @@ enum CliCommand {
         #[arg(long, value_parser = ["test", "payment", "service"], default_value = "test")]
         slip: String,
     },
+    /// Insert a simulated eObčanka into pcscd's virtual reader (vsmartcard vpcd).
+    #[cfg(feature = "devtools")]
+    CardSim {
+        /// Where vpcd listens for a card, e.g. 127.0.0.1:35963.
+        #[arg(long, default_value = "127.0.0.1:35963")]
+        vpcd: String,
+        #[arg(long, value_parser = ["valid", "blocked", "bank-card"], default_value = "valid")]
+        profile: String,
+    },
     /// Decode ESC/POS bytes (a slip sent to a printer): text, styles, QR payloads, cuts.
     ReceiptDecode {
         file: PathBuf,
@@ -183,6 +192,16 @@ fn main() -> ExitCode {
             profile,
             slip,
         } => print_test(&printer, &profile, &slip),
+        #[cfg(feature = "devtools")]
+        CliCommand::CardSim { vpcd, profile } => {
+            use portal_kiosk::card::sim::SimProfile;
+            let profile = match profile.as_str() {
+                "blocked" => SimProfile::blocked(),
+                "bank-card" => SimProfile::bank_card(),
+                _ => SimProfile::valid(),
+            };
+            portal_kiosk::card::vpicc::serve(&vpcd, profile).map_err(|e| e.to_string())
+        }
         CliCommand::Spayd {
             account,
             amount,

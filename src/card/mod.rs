@@ -5,6 +5,7 @@
 pub mod apdu;
 pub mod eobcanka;
 pub mod sim;
+pub mod vpicc;
 
 pub use apdu::{CardError, CardTransport, Command, Status, TransportError};
 pub use eobcanka::{CardKind, EObcanka, PinState, read_card};
