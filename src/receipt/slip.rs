@@ -49,6 +49,17 @@ pub struct Slip {
     pub lines: Vec<SlipLine>,
 }
 
+/// A payment the backend reports as received.
+#[derive(Debug, Clone)]
+pub struct ProofOfPaymentData {
+    pub what: String,
+    pub period: String,
+    pub amount: Amount,
+    pub paid_on: chrono::NaiveDate,
+    /// The backend's reference of the payment.
+    pub reference: String,
+}
+
 /// One payment as the backend's payment intent gave it.
 #[derive(Debug, Clone)]
 pub struct PaymentSlipData {
@@ -178,6 +189,101 @@ impl Slip {
             payload: url.to_string(),
             label: "Více na portálu".into(),
         });
+        foot(&mut lines, header);
+        Slip { lines }
+    }
+
+    /// "Potvrzení o zaplacení": printed only once the backend reports the payment.
+    pub fn proof_of_payment(header: &SlipHeader, p: &ProofOfPaymentData) -> Slip {
+        let mut lines = Vec::new();
+        town_header(&mut lines);
+        lines.push(SlipLine::Title("Potvrzení o zaplacení".into()));
+        lines.push(SlipLine::Blank);
+        lines.push(SlipLine::Field {
+            label: "Za".into(),
+            value: p.what.clone(),
+        });
+        lines.push(SlipLine::Field {
+            label: "Období".into(),
+            value: p.period.clone(),
+        });
+        lines.push(SlipLine::Field {
+            label: "Zaplaceno".into(),
+            value: amount_czech(p.amount).replace('\u{a0}', " "),
+        });
+        lines.push(SlipLine::Field {
+            label: "Dne".into(),
+            value: p.paid_on.format("%-d. %-m. %Y").to_string(),
+        });
+        lines.push(SlipLine::Field {
+            label: "Číslo platby".into(),
+            value: p.reference.clone(),
+        });
+        foot(&mut lines, header);
+        Slip { lines }
+    }
+
+    /// A department to take home: where, phone, e-mail, office hours.
+    pub fn contact(header: &SlipHeader, d: &crate::portal::types::Department) -> Slip {
+        let mut lines = Vec::new();
+        town_header(&mut lines);
+        lines.push(SlipLine::Title(d.name.clone()));
+        lines.push(SlipLine::Blank);
+        lines.push(SlipLine::Text(
+            format!("{} {}", d.building, d.address).trim().to_string(),
+        ));
+        lines.push(SlipLine::Field {
+            label: "Telefon".into(),
+            value: d.phone.clone(),
+        });
+        if !d.email.is_empty() {
+            lines.push(SlipLine::Field {
+                label: "E-mail".into(),
+                value: d.email.clone(),
+            });
+        }
+        if !d.office_hours.is_empty() {
+            lines.push(SlipLine::Heading("ÚŘEDNÍ HODINY".into()));
+            for h in &d.office_hours {
+                lines.push(SlipLine::Field {
+                    label: h.day.clone(),
+                    value: format!("{}–{}", h.from, h.to),
+                });
+            }
+        }
+        foot(&mut lines, header);
+        Slip { lines }
+    }
+
+    /// Where to vote: the election, the days and hours, the polling place.
+    pub fn polling_place(
+        header: &SlipHeader,
+        election: &crate::portal::types::Election,
+        district: &crate::portal::types::PollingDistrict,
+    ) -> Slip {
+        let mut lines = Vec::new();
+        town_header(&mut lines);
+        lines.push(SlipLine::Title("Kde volím".into()));
+        lines.push(SlipLine::Blank);
+        lines.push(SlipLine::Heading(election.title.clone()));
+        for (i, day) in election.days.iter().enumerate() {
+            let hours = election.hours.get(i).cloned().unwrap_or_default();
+            lines.push(SlipLine::Field {
+                label: day.format("%-d. %-m. %Y").to_string(),
+                value: hours,
+            });
+        }
+        lines.push(SlipLine::Field {
+            label: "Volební okrsek".into(),
+            value: district.number.to_string(),
+        });
+        lines.push(SlipLine::Text(district.place.clone()));
+        lines.push(SlipLine::Text(district.address.clone()));
+        lines.push(SlipLine::Text(district.room.clone()));
+        lines.push(SlipLine::Blank);
+        lines.push(SlipLine::Centre(
+            "S sebou: občanský průkaz nebo cestovní pas.".into(),
+        ));
         foot(&mut lines, header);
         Slip { lines }
     }
