@@ -73,6 +73,29 @@ pub struct PaymentSlipData {
     pub due: Option<chrono::NaiveDate>,
 }
 
+fn field(label: impl Into<String>, value: impl Into<String>) -> SlipLine {
+    SlipLine::Field {
+        label: label.into(),
+        value: value.into(),
+    }
+}
+
+/// What was (or is to be) paid: the same three lines on every payment slip.
+fn fee_lines(
+    lines: &mut Vec<SlipLine>,
+    what: &str,
+    period: &str,
+    amount_label: &str,
+    amount: Amount,
+) {
+    lines.push(field("Za", what));
+    lines.push(field("Období", period));
+    lines.push(field(
+        amount_label,
+        amount_czech(amount).replace('\u{a0}', " "),
+    ));
+}
+
 fn town_header(lines: &mut Vec<SlipLine>) {
     lines.push(SlipLine::Heading(TOWN.into()));
     lines.push(SlipLine::Centre(TOWN_ADDRESS.into()));
@@ -112,42 +135,19 @@ impl Slip {
         town_header(&mut lines);
         lines.push(SlipLine::Title("Platební údaje".into()));
         lines.push(SlipLine::Blank);
-        lines.push(SlipLine::Field {
-            label: "Za".into(),
-            value: p.what.clone(),
-        });
-        lines.push(SlipLine::Field {
-            label: "Období".into(),
-            value: p.period.clone(),
-        });
-        lines.push(SlipLine::Field {
-            label: "Částka".into(),
-            value: amount_czech(p.amount).replace('\u{a0}', " "),
-        });
+        fee_lines(&mut lines, &p.what, &p.period, "Částka", p.amount);
         if let Some(due) = p.due {
-            lines.push(SlipLine::Field {
-                label: "Splatnost".into(),
-                value: due.format("%-d. %-m. %Y").to_string(),
-            });
+            lines.push(field("Splatnost", due.format("%-d. %-m. %Y").to_string()));
         }
-        lines.push(SlipLine::Field {
-            label: "Účet".into(),
-            value: p.account.domestic(),
-        });
-        lines.push(SlipLine::Field {
-            label: "IBAN".into(),
-            value: p.account.iban(),
-        });
+        lines.push(field("Účet", p.account.domestic()));
+        lines.push(field("IBAN", p.account.iban()));
         for (label, v) in [
             ("Variabilní symbol", &p.vs),
             ("Specifický symbol", &p.ss),
             ("Konstantní symbol", &p.ks),
         ] {
             if let Some(v) = v {
-                lines.push(SlipLine::Field {
-                    label: label.into(),
-                    value: v.clone(),
-                });
+                lines.push(field(label, v.clone()));
             }
         }
         lines.push(SlipLine::Blank);
@@ -199,26 +199,9 @@ impl Slip {
         town_header(&mut lines);
         lines.push(SlipLine::Title("Potvrzení o zaplacení".into()));
         lines.push(SlipLine::Blank);
-        lines.push(SlipLine::Field {
-            label: "Za".into(),
-            value: p.what.clone(),
-        });
-        lines.push(SlipLine::Field {
-            label: "Období".into(),
-            value: p.period.clone(),
-        });
-        lines.push(SlipLine::Field {
-            label: "Zaplaceno".into(),
-            value: amount_czech(p.amount).replace('\u{a0}', " "),
-        });
-        lines.push(SlipLine::Field {
-            label: "Dne".into(),
-            value: p.paid_on.format("%-d. %-m. %Y").to_string(),
-        });
-        lines.push(SlipLine::Field {
-            label: "Číslo platby".into(),
-            value: p.reference.clone(),
-        });
+        fee_lines(&mut lines, &p.what, &p.period, "Zaplaceno", p.amount);
+        lines.push(field("Dne", p.paid_on.format("%-d. %-m. %Y").to_string()));
+        lines.push(field("Číslo platby", p.reference.clone()));
         foot(&mut lines, header);
         Slip { lines }
     }
@@ -232,23 +215,14 @@ impl Slip {
         lines.push(SlipLine::Text(
             format!("{} {}", d.building, d.address).trim().to_string(),
         ));
-        lines.push(SlipLine::Field {
-            label: "Telefon".into(),
-            value: d.phone.clone(),
-        });
+        lines.push(field("Telefon", d.phone.clone()));
         if !d.email.is_empty() {
-            lines.push(SlipLine::Field {
-                label: "E-mail".into(),
-                value: d.email.clone(),
-            });
+            lines.push(field("E-mail", d.email.clone()));
         }
         if !d.office_hours.is_empty() {
             lines.push(SlipLine::Heading("ÚŘEDNÍ HODINY".into()));
             for h in &d.office_hours {
-                lines.push(SlipLine::Field {
-                    label: h.day.clone(),
-                    value: format!("{}–{}", h.from, h.to),
-                });
+                lines.push(field(h.day.clone(), format!("{}–{}", h.from, h.to)));
             }
         }
         foot(&mut lines, header);
@@ -268,15 +242,9 @@ impl Slip {
         lines.push(SlipLine::Heading(election.title.clone()));
         for (i, day) in election.days.iter().enumerate() {
             let hours = election.hours.get(i).cloned().unwrap_or_default();
-            lines.push(SlipLine::Field {
-                label: day.format("%-d. %-m. %Y").to_string(),
-                value: hours,
-            });
+            lines.push(field(day.format("%-d. %-m. %Y").to_string(), hours));
         }
-        lines.push(SlipLine::Field {
-            label: "Volební okrsek".into(),
-            value: district.number.to_string(),
-        });
+        lines.push(field("Volební okrsek", district.number.to_string()));
         lines.push(SlipLine::Text(district.place.clone()));
         lines.push(SlipLine::Text(district.address.clone()));
         lines.push(SlipLine::Text(district.room.clone()));
@@ -293,14 +261,8 @@ impl Slip {
         let mut lines = Vec::new();
         town_header(&mut lines);
         lines.push(SlipLine::Title("Zkušební tisk".into()));
-        lines.push(SlipLine::Field {
-            label: "Profil".into(),
-            value: profile.name.into(),
-        });
-        lines.push(SlipLine::Field {
-            label: "Znaků na řádek".into(),
-            value: profile.columns.to_string(),
-        });
+        lines.push(field("Profil", profile.name));
+        lines.push(field("Znaků na řádek", profile.columns.to_string()));
         lines.push(SlipLine::Text(
             "Příliš žluťoučký kůň úpěl ďábelské ódy.".into(),
         ));
