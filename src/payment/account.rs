@@ -160,13 +160,14 @@ fn mod97(text: &str) -> u32 {
 /// Checks an IBAN of any country (length for CZ and SK exactly; 15–34 otherwise).
 pub fn validate_iban(iban: &str) -> Result<(), AccountError> {
     let iban = normalize_iban(iban);
-    let ok_chars = iban.len() >= 15
+    // ASCII first: only then may the string be sliced by byte positions.
+    let ok_chars = iban
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && iban.len() >= 15
         && iban.len() <= 34
         && iban[..2].bytes().all(|b| b.is_ascii_uppercase())
-        && iban[2..4].bytes().all(|b| b.is_ascii_digit())
-        && iban
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        && iban[2..4].bytes().all(|b| b.is_ascii_digit());
     if !ok_chars {
         return Err(AccountError::Form(iban));
     }
@@ -252,6 +253,22 @@ mod tests {
             CzechAccount::from_iban("CZ65 0800 X000 1920 0014 5399"),
             Err(AccountError::Form(_))
         ));
+    }
+
+    #[test]
+    fn non_ascii_input_is_refused_not_a_panic() {
+        for bad in [
+            "aČ6508000000192000145399",
+            "CZ65 0800 0000 1920 0014 539ž",
+            "ŽŽŽŽŽŽŽŽŽŽŽŽŽŽŽŽ",
+        ] {
+            assert!(
+                matches!(validate_iban(bad), Err(AccountError::Form(_))),
+                "{bad}"
+            );
+            assert!(CzechAccount::parse(bad).is_err(), "{bad}");
+        }
+        assert!(CzechAccount::parse_domestic("19-20001453ž9/0800").is_err());
     }
 
     #[test]
