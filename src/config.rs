@@ -392,14 +392,9 @@ impl KioskConfig {
         KioskConfig::parse(&text, path)
     }
 
-    /// The embedded default configuration (used by `demo`).
-    pub fn embedded_default() -> KioskConfig {
-        // The embedded file is validated by a unit test, so this cannot fail at run time
-        // unless the binary itself is broken.
-        match KioskConfig::parse(DEFAULT_TOML, Path::new("kiosk-config/default.toml")) {
-            Ok(c) => c,
-            Err(e) => unreachable!("embedded default config is invalid: {e}"),
-        }
+    /// The embedded default configuration (used by `demo`; a unit test keeps it valid).
+    pub fn embedded_default() -> Result<KioskConfig, ConfigErrors> {
+        KioskConfig::parse(DEFAULT_TOML, Path::new("kiosk-config/default.toml"))
     }
 
     /// Parses and validates config text; `file` is only used in error messages.

@@ -427,7 +427,8 @@ fn demo(
     exit_after: Option<f64>,
     started: Instant,
 ) -> Result<(), String> {
-    let mut config = KioskConfig::embedded_default();
+    let mut config = KioskConfig::embedded_default()
+        .map_err(|e| format!("the built-in demo config is invalid: {e}"))?;
     config.kiosk.mode = match mode {
         ModeArg::Kiosk => Mode::Kiosk,
         ModeArg::Signage => Mode::Signage,
