@@ -109,6 +109,12 @@ async fn first_sync_fetches_everything_and_keeps_queryable_records() {
     assert!(report.all_ok(), "{report}");
     assert!(all_are(&report, PullOutcome::Fetched), "{report}");
     assert_eq!(report.assets.downloaded, 3, "the three demo pictures");
+    let index = engine.store().known_assets().unwrap();
+    assert_eq!(
+        index.len(),
+        3,
+        "the store's asset index lists what is on disk"
+    );
     assert!(report.heartbeat_ok);
 
     let store = engine.store();

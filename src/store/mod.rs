@@ -9,7 +9,7 @@
 
 mod schema;
 
-pub use schema::{COLLECTIONS, current_version as schema_version};
+pub use schema::COLLECTIONS;
 
 use std::path::{Path, PathBuf};
 

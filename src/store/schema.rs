@@ -96,8 +96,3 @@ pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {
     }
     Ok(())
 }
-
-/// The schema version this build writes.
-pub fn current_version() -> usize {
-    MIGRATIONS.len()
-}

@@ -170,15 +170,3 @@ pub fn write_pngs(shots: &[Shot], dir: &Path) -> Result<Vec<PathBuf>, Screenshot
     }
     Ok(written)
 }
-
-/// How many distinct colours a shot has (a blank screen has one or two).
-pub fn distinct_colours(pixels: &SharedPixelBuffer<Rgba8Pixel>) -> usize {
-    let mut seen = std::collections::HashSet::new();
-    for p in pixels.as_slice().iter().step_by(7) {
-        seen.insert((p.r, p.g, p.b));
-        if seen.len() > 1000 {
-            break;
-        }
-    }
-    seen.len()
-}
