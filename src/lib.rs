@@ -17,3 +17,4 @@ pub mod receipt;
 pub mod store;
 pub mod sync;
 pub mod ui;
+pub mod webeid;

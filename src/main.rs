@@ -10,7 +10,7 @@ use slint::ComponentHandle;
 
 use portal_kiosk::config::{KioskConfig, Mode};
 use portal_kiosk::i18n::Language;
-use portal_kiosk::kiosk::KioskSettings;
+use portal_kiosk::kiosk::{KioskSettings, SessionTimes};
 use portal_kiosk::portal::PortalClient;
 use portal_kiosk::portal::types::EventKind;
 use portal_kiosk::promo::Playlist;
@@ -661,6 +661,11 @@ fn start_ui(
         idle_timeout: config.idle.anonymous(),
         default_language: config.languages.default,
         languages: config.languages.available.clone(),
+        session: SessionTimes {
+            idle: Duration::from_secs(config.idle.session_seconds),
+            warning: Duration::from_secs(config.idle.warning_seconds),
+            logged_out: Duration::from_secs(config.idle.logged_out_seconds),
+        },
     };
     let setup = UiSetup {
         settings,
@@ -669,6 +674,7 @@ fn start_ui(
         screen_size: size,
         fade: Duration::from_millis(config.promo.transition_ms),
         clock: ui::system_clock(),
+        login: None,
     };
     let kiosk_ui = KioskUi::attach(&app, setup);
     Ok((app, kiosk_ui))

@@ -82,6 +82,16 @@ fn one_byte(card: &mut dyn CardTransport, tag: u8, name: &'static str) -> Result
         .ok_or(CardError::Malformed("empty GET DATA answer"))
 }
 
+/// Selects the card-management application (before [`read_iok`]).
+pub fn select_card_management(card: &mut dyn CardTransport) -> Result<(), CardError> {
+    expect_ok(
+        card,
+        &select_aid(&AID_CARD_MANAGEMENT),
+        "SELECT card management",
+    )
+    .map(|_| ())
+}
+
 /// Reads the IOK's state, tries left and maximum (card-management application selected).
 pub fn read_iok(card: &mut dyn CardTransport) -> Result<PinState, CardError> {
     let state = one_byte(card, 0x82, "GET DATA IOK state")?;

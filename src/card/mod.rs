@@ -4,8 +4,12 @@
 
 pub mod apdu;
 pub mod eobcanka;
+pub mod reader;
+pub mod signer;
 pub mod sim;
 pub mod vpicc;
 
 pub use apdu::{CardError, CardTransport, Command, Status, TransportError};
 pub use eobcanka::{CardKind, EObcanka, PinState, read_card};
+pub use reader::{ReaderEvent, ReaderMonitor, ReaderProblem};
+pub use signer::{CardCertificates, Pin, Pkcs11Signer, SignError, Signed, Signer};

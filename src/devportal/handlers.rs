@@ -32,6 +32,14 @@ pub fn router(state: Arc<PortalState>) -> Router {
         .route("/kiosk/v1/assets/{sha256}", get(get_asset))
         .route("/kiosk/v1/events", post(post_events))
         .route("/kiosk/v1/heartbeat", post(post_heartbeat))
+        .route(
+            "/kiosk/v1/auth/challenge",
+            post(super::auth::post_challenge),
+        )
+        .route("/kiosk/v1/auth/card", post(super::auth::post_card))
+        .route("/kiosk/v1/auth/logout", post(super::auth::post_logout))
+        .route("/admin/v1/auth", put(super::auth::put_settings))
+        .route("/admin/v1/auth/sessions", get(super::auth::get_sessions))
         .route("/admin/v1/content/{collection}", put(put_content))
         .route("/admin/v1/assets", post(post_asset))
         .route(
@@ -47,7 +55,7 @@ pub fn router(state: Arc<PortalState>) -> Router {
 
 // ---------------------------------------------------------------- helpers
 
-fn problem(status: StatusCode, title: &str, detail: impl Into<String>) -> Response {
+pub(super) fn problem(status: StatusCode, title: &str, detail: impl Into<String>) -> Response {
     let body = Problem {
         kind: "about:blank".into(),
         title: title.into(),
@@ -63,7 +71,7 @@ fn problem(status: StatusCode, title: &str, detail: impl Into<String>) -> Respon
         .into_response()
 }
 
-fn internal(e: impl std::fmt::Display) -> Response {
+pub(super) fn internal(e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "development portal error");
     problem(
         StatusCode::INTERNAL_SERVER_ERROR,
@@ -81,7 +89,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// The kiosk id behind the request's bearer token, or a 401 problem.
-fn kiosk_auth(state: &PortalState, headers: &HeaderMap) -> Result<String, Response> {
+pub(super) fn kiosk_auth(state: &PortalState, headers: &HeaderMap) -> Result<String, Response> {
     let unauthorized = || {
         problem(
             StatusCode::UNAUTHORIZED,
@@ -103,7 +111,7 @@ fn kiosk_auth(state: &PortalState, headers: &HeaderMap) -> Result<String, Respon
         .ok_or_else(unauthorized)
 }
 
-fn admin_auth(state: &PortalState, headers: &HeaderMap) -> Result<(), Response> {
+pub(super) fn admin_auth(state: &PortalState, headers: &HeaderMap) -> Result<(), Response> {
     if bearer(headers) == Some(state.admin_token.as_str()) {
         Ok(())
     } else {
@@ -455,7 +463,11 @@ async fn post_heartbeat(State(state): AppState, headers: HeaderMap, body: Bytes)
         EventKind,
         EventAck,
         Heartbeat,
-        Problem
+        Problem,
+        AuthChallenge,
+        AuthCardRequest,
+        AuthSession,
+        CitizenSummary
     ))
 )]
 struct KioskApi;

@@ -6,6 +6,7 @@
 //!
 //! It is a development tool (feature `devtools`): it never runs on a kiosk.
 
+mod auth;
 mod faults;
 mod handlers;
 mod seed;
@@ -43,6 +44,7 @@ pub enum DevPortalError {
 pub struct PortalState {
     db: Mutex<Connection>,
     admin_token: String,
+    pub(crate) auth: auth::AuthState,
 }
 
 impl PortalState {
@@ -80,6 +82,7 @@ impl PortalState {
         Ok(PortalState {
             db: Mutex::new(conn),
             admin_token,
+            auth: auth::AuthState::new().map_err(DevPortalError::Seed)?,
         })
     }
 

@@ -9,8 +9,13 @@
 
 use std::time::Duration;
 
+use crate::card::{CardKind, PinState};
 use crate::config::Mode;
 use crate::i18n::Language;
+
+mod login;
+pub use login::{CardSlot, LoginOutcome, LoginRequest, LoginStage, LoginView, SessionView};
+use login::{Login, Session};
 
 /// Every screen the kiosk can show. Sections that are not built yet are real
 /// screens that say so ("připravujeme"), never fakes.
@@ -27,11 +32,15 @@ pub enum Screen {
     /// "Zaplatit poplatek": needs a login first.
     Payment,
     About,
+    /// Nástěnka: the logged-in citizen's overview.
+    Dashboard,
+    /// "Byli jste odhlášeni. Nezapomeňte si kartu."
+    LoggedOut,
 }
 
 impl Screen {
     /// Every screen, in the order the screenshot command renders them.
-    pub const ALL: [Screen; 8] = [
+    pub const ALL: [Screen; 10] = [
         Screen::Promo,
         Screen::Home,
         Screen::Services,
@@ -40,6 +49,8 @@ impl Screen {
         Screen::Login,
         Screen::Payment,
         Screen::About,
+        Screen::Dashboard,
+        Screen::LoggedOut,
     ];
 
     /// Stable machine name: used for screenshot file names and logs.
@@ -53,12 +64,14 @@ impl Screen {
             Screen::Login => "login",
             Screen::Payment => "payment",
             Screen::About => "about",
+            Screen::Dashboard => "dashboard",
+            Screen::LoggedOut => "logged-out",
         }
     }
 }
 
 /// Something that happened, as the core sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KioskEvent {
     /// Any touch anywhere (keeps the kiosk awake; on the loop, opens Home).
     Touch,
@@ -73,20 +86,60 @@ pub enum KioskEvent {
     ToggleHighContrast,
     /// Periodic clock tick: lets the idle timer fire.
     Tick,
+    /// The card reader reported something.
+    Card(CardEvent),
+    /// A key of the PIN pad: a digit 0–9.
+    PinDigit(u8),
+    PinErase,
+    PinConfirm,
+    /// "Zrušit" on the login screens.
+    LoginCancel,
+    /// "Zkusit znovu" after a service error.
+    LoginRetry,
+    /// The login attempt finished.
+    LoginResult(LoginOutcome),
+    /// "Pokračovat" on the idle warning.
+    KeepAlive,
+    /// "Odhlásit se".
+    Logout,
+    /// The backend ended or refused the session mid-way.
+    SessionLost,
+}
+
+/// The reader's news, as the core needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CardEvent {
+    /// Reader present, no card.
+    Ready,
+    /// pcscd down or no reader.
+    Unavailable,
+    /// A card went in and is being read.
+    Reading,
+    Read(CardKind),
+    /// A card is in but does not answer (or could not be read).
+    Unreadable,
+    Removed,
+    /// The IOK's state read again.
+    Pin(PinState),
 }
 
 /// What the adapters must do. Screen, language and accessibility switches are
 /// also in [`KioskView`]; commands say what *changed*, so adapters can start and
 /// stop work (the promotion loop decodes images only while it is shown).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub enum Command {
     ShowScreen(Screen),
     StartPromo,
     StopPromo,
     ApplyLanguage(Language),
-    /// Forget everything of the current user: view models, inputs and — once
-    /// login exists — the session. This is the hook the login session hangs on.
+    /// Forget everything of the current user: view models, inputs, the session.
     ForgetUser,
+    /// Sign the challenge with the card and log in (answered by `LoginResult`).
+    Authenticate(LoginRequest),
+    /// Read the IOK's tries again (answered by `Card(Pin(..))`).
+    RereadPin,
+    /// End the backend session (logout call) and drop its token.
+    EndSession,
 }
 
 /// Per-site settings the core needs.
@@ -96,6 +149,28 @@ pub struct KioskSettings {
     pub idle_timeout: Duration,
     pub default_language: Language,
     pub languages: Vec<Language>,
+    pub session: SessionTimes,
+}
+
+/// How long a logged-in citizen may stand still, and the warning before logout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionTimes {
+    /// Idle time before the warning appears.
+    pub idle: Duration,
+    /// How long the warning counts down (≥ 20 s, UX.md).
+    pub warning: Duration,
+    /// How long "Byli jste odhlášeni" stays before the loop.
+    pub logged_out: Duration,
+}
+
+impl Default for SessionTimes {
+    fn default() -> Self {
+        SessionTimes {
+            idle: Duration::from_secs(120),
+            warning: Duration::from_secs(30),
+            logged_out: Duration::from_secs(8),
+        }
+    }
 }
 
 /// Everything the UI shows that the core decides.
@@ -107,6 +182,9 @@ pub struct KioskView {
     pub high_contrast: bool,
     /// Whether "Zpět" leads anywhere but Home.
     pub can_go_back: bool,
+    pub login: LoginView,
+    /// The logged-in citizen, if any.
+    pub session: Option<SessionView>,
 }
 
 /// The state machine itself.
@@ -119,6 +197,16 @@ pub struct Kiosk {
     large_text: bool,
     high_contrast: bool,
     last_activity: Duration,
+    /// What is in the reader.
+    card: CardSlot,
+    /// A card left in after a session or a cancelled login must come out first.
+    must_remove: bool,
+    login: Option<Login>,
+    session: Option<Session>,
+    /// When the logged-out screen appeared.
+    logged_out_at: Option<Duration>,
+    /// The time of the latest event.
+    now: Duration,
 }
 
 impl Kiosk {
@@ -133,6 +221,12 @@ impl Kiosk {
             large_text: false,
             high_contrast: false,
             last_activity: now,
+            card: CardSlot::Unknown,
+            must_remove: false,
+            login: None,
+            session: None,
+            logged_out_at: None,
+            now,
         };
         let mut commands = vec![
             Command::ApplyLanguage(kiosk.language),
@@ -151,6 +245,8 @@ impl Kiosk {
             large_text: self.large_text,
             high_contrast: self.high_contrast,
             can_go_back: !self.history.is_empty(),
+            login: self.login_view(),
+            session: self.session_view(),
         }
     }
 
@@ -163,7 +259,16 @@ impl Kiosk {
     }
 
     /// When the idle timer will fire if nothing happens (None on the resting screen).
+    /// With a session: when the session ends (the warning comes before).
     pub fn idle_deadline(&self) -> Option<Duration> {
+        if self.session.is_some() {
+            return Some(
+                self.last_activity + self.settings.session.idle + self.settings.session.warning,
+            );
+        }
+        if let Some(at) = self.logged_out_at {
+            return Some(at + self.settings.session.logged_out);
+        }
         (self.screen != resting_screen(self.settings.mode) || self.is_personalised())
             .then(|| self.last_activity + self.settings.idle_timeout)
     }
@@ -174,27 +279,85 @@ impl Kiosk {
 
     /// Feeds one event at time `now`; returns what the adapters must do.
     pub fn handle(&mut self, event: KioskEvent, now: Duration) -> Vec<Command> {
+        self.now = now;
         if self.settings.mode == Mode::Signage {
             // Display-only: nothing a passer-by does changes the screen.
             return Vec::new();
         }
-        if event != KioskEvent::Tick {
+        // Card events and results are not the citizen's touches: they do not
+        // hold off the idle timer (a card left in must not keep a session alive).
+        let user_action = !matches!(
+            event,
+            KioskEvent::Tick
+                | KioskEvent::Card(_)
+                | KioskEvent::LoginResult(_)
+                | KioskEvent::SessionLost
+        );
+        if user_action {
             self.last_activity = now;
+            if let Some(session) = self.session.as_mut()
+                && (session.warned || event == KioskEvent::KeepAlive)
+            {
+                // Only "Pokračovat" (or any touch, equally deliberate) clears the warning.
+                session.warned = false;
+            }
         }
         match event {
-            KioskEvent::Tick => match self.idle_deadline() {
-                Some(deadline) if now >= deadline => self.return_to_rest(),
+            KioskEvent::Tick => self.tick(now),
+            KioskEvent::Touch => match self.screen {
+                Screen::Promo => self.go(Screen::Home, false),
+                Screen::LoggedOut => {
+                    self.logged_out_at = None;
+                    let mut commands = self.reset_personal();
+                    commands.extend(self.go(Screen::Home, false));
+                    commands
+                }
                 _ => Vec::new(),
             },
-            KioskEvent::Touch => {
-                if self.screen == Screen::Promo {
-                    self.go(Screen::Home, false)
+            KioskEvent::Card(card) => self.card_event(card, now),
+            KioskEvent::PinDigit(d) => {
+                if self.login_stage() == LoginStage::Pin
+                    && let Some(login) = self.login.as_mut()
+                {
+                    login.pin.push(d);
+                }
+                Vec::new()
+            }
+            KioskEvent::PinErase => {
+                if let Some(login) = self.login.as_mut() {
+                    login.pin.pop();
+                }
+                Vec::new()
+            }
+            KioskEvent::PinConfirm => self.confirm_pin(),
+            KioskEvent::LoginCancel => {
+                self.login = None;
+                self.must_remove = self.card.is_present();
+                self.history.clear();
+                let mut commands = vec![Command::ForgetUser];
+                if self.screen != Screen::Home {
+                    commands.extend(self.go(Screen::Home, false));
+                }
+                commands
+            }
+            KioskEvent::LoginRetry => {
+                if let Some(login) = self.login.as_mut() {
+                    login.service_error = false;
+                }
+                Vec::new()
+            }
+            KioskEvent::LoginResult(outcome) => self.login_result(outcome),
+            KioskEvent::KeepAlive => Vec::new(),
+            KioskEvent::Logout | KioskEvent::SessionLost => {
+                if self.session.is_some() {
+                    self.end_session(now)
                 } else {
                     Vec::new()
                 }
             }
             KioskEvent::Open(target) => {
-                if target == self.screen || target == Screen::Promo {
+                let target = self.guard(target);
+                if target == self.screen || target == Screen::Promo || target == Screen::LoggedOut {
                     return Vec::new();
                 }
                 if self.screen == Screen::Promo {
@@ -254,17 +417,31 @@ impl Kiosk {
         commands
     }
 
-    /// Idle: back to the loop (or Home at the counter), every personal choice reset.
-    fn return_to_rest(&mut self) -> Vec<Command> {
-        let rest = resting_screen(self.settings.mode);
+    /// Personal choices back to the site's defaults; the user's data forgotten.
+    fn reset_personal(&mut self) -> Vec<Command> {
         let mut commands = vec![Command::ForgetUser];
         self.history.clear();
         self.large_text = false;
         self.high_contrast = false;
+        if let Some(mut login) = self.login.take() {
+            login.pin.clear();
+        }
         if self.language != self.settings.default_language {
             self.language = self.settings.default_language;
             commands.push(Command::ApplyLanguage(self.language));
         }
+        commands
+    }
+
+    /// Idle: back to the loop (or Home at the counter), every personal choice reset.
+    fn return_to_rest(&mut self) -> Vec<Command> {
+        let rest = resting_screen(self.settings.mode);
+        self.logged_out_at = None;
+        if self.login.is_some() && self.card.is_present() {
+            // An abandoned login: the card stays in, the next person must take it out.
+            self.must_remove = true;
+        }
+        let mut commands = self.reset_personal();
         if self.screen != rest {
             self.screen = rest;
             commands.push(Command::ShowScreen(rest));

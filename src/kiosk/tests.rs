@@ -12,6 +12,7 @@ fn kiosk(mode: Mode) -> Kiosk {
         idle_timeout: secs(90),
         default_language: Language::Cs,
         languages: Language::ALL.to_vec(),
+        session: SessionTimes::default(),
     };
     Kiosk::new(settings, secs(0)).0
 }
@@ -23,6 +24,7 @@ fn starts_on_the_promotion_loop_and_starts_it() {
         idle_timeout: secs(90),
         default_language: Language::Cs,
         languages: Language::ALL.to_vec(),
+        session: SessionTimes::default(),
     };
     let (k, commands) = Kiosk::new(settings, secs(0));
     assert_eq!(k.screen(), Screen::Promo);

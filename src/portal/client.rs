@@ -10,10 +10,15 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use reqwest::StatusCode;
-use reqwest::header::{AUTHORIZATION, ETAG, IF_NONE_MATCH, RETRY_AFTER};
+use reqwest::header::{AUTHORIZATION, ETAG, HeaderValue, IF_NONE_MATCH, RETRY_AFTER};
 
 use super::Collection;
-use super::types::{EventAck, EventBatch, Heartbeat, Problem};
+use super::types::{
+    AuthCardRequest, AuthChallenge, AuthSession, EventAck, EventBatch, Heartbeat, Problem,
+};
+
+/// Header that carries the citizen's session token (beside the kiosk's bearer token).
+pub const CITIZEN_SESSION: &str = "x-citizen-session";
 use super::validate::Invalid;
 use crate::config::BackendSection;
 
@@ -268,6 +273,62 @@ impl PortalClient {
             .map_err(|e| PortalError::Malformed(without_url(&e)))?;
         serde_json::from_slice(&bytes)
             .map_err(|e| PortalError::Malformed(format!("events ack: {e}")))
+    }
+
+    async fn post_json<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl serde::Serialize,
+        what: &str,
+    ) -> Result<T, PortalError> {
+        let response = self
+            .http
+            .post(self.url(path))
+            .header(AUTHORIZATION, self.authorization.clone())
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| self.map_send_error(e))?;
+        let response = check_status(response).await?;
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| PortalError::Malformed(without_url(&e)))?;
+        serde_json::from_slice(&bytes).map_err(|e| PortalError::Malformed(format!("{what}: {e}")))
+    }
+
+    /// A fresh login challenge (nonce) for this kiosk.
+    pub async fn auth_challenge(&self) -> Result<AuthChallenge, PortalError> {
+        let challenge: AuthChallenge = self
+            .post_json("auth/challenge", &serde_json::json!({}), "auth challenge")
+            .await?;
+        if challenge.nonce.len() != crate::webeid::NONCE_LEN {
+            return Err(PortalError::Malformed(
+                "auth challenge: the nonce is not 44 characters".into(),
+            ));
+        }
+        Ok(challenge)
+    }
+
+    /// Logs in with a signed card token; the session is for memory only.
+    pub async fn auth_card(&self, request: &AuthCardRequest) -> Result<AuthSession, PortalError> {
+        self.post_json("auth/card", request, "auth session").await
+    }
+
+    /// Ends a citizen session at the backend.
+    pub async fn auth_logout(&self, session: &str) -> Result<(), PortalError> {
+        let mut value = HeaderValue::from_str(session)
+            .map_err(|_| PortalError::Malformed("session token is not a header value".into()))?;
+        value.set_sensitive(true);
+        let response = self
+            .http
+            .post(self.url("auth/logout"))
+            .header(AUTHORIZATION, self.authorization.clone())
+            .header(CITIZEN_SESSION, value)
+            .send()
+            .await
+            .map_err(|e| self.map_send_error(e))?;
+        check_status(response).await.map(|_| ())
     }
 
     pub async fn heartbeat(&self, heartbeat: &Heartbeat) -> Result<(), PortalError> {

@@ -317,3 +317,51 @@ pub struct Problem {
 fn about_blank() -> String {
     "about:blank".into()
 }
+
+/// `POST /auth/challenge`: a fresh nonce for the card to sign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AuthChallenge {
+    /// 32 random bytes, base64 (44 characters); single use.
+    pub nonce: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: Timestamp,
+}
+
+/// `POST /auth/card` body: the Web eID token (EOBCANKA.md).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AuthCardRequest {
+    #[schema(value_type = Object)]
+    pub token: crate::webeid::AuthToken,
+}
+
+impl std::fmt::Debug for AuthCardRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuthCardRequest(..)")
+    }
+}
+
+/// Who logged in, as much as the kiosk shows.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CitizenSummary {
+    /// The first name, for the greeting.
+    pub display_name: String,
+}
+
+/// `POST /auth/card` answer: a short-lived session, held in memory only.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AuthSession {
+    pub session: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: Timestamp,
+    pub citizen: CitizenSummary,
+}
+
+impl std::fmt::Debug for AuthSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuthSession(..)")
+    }
+}

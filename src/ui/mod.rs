@@ -17,7 +17,10 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use crate::config::Mode;
 use crate::i18n::Language;
-use crate::kiosk::{Command, Kiosk, KioskEvent, KioskSettings, KioskView, Screen};
+use crate::kiosk::{
+    CardEvent, Command, Kiosk, KioskEvent, KioskSettings, KioskView, LoginOutcome, LoginRequest,
+    Screen,
+};
 use crate::promo::Playlist;
 
 pub use promo_driver::PromoDriver;
@@ -60,6 +63,29 @@ pub struct UiSetup {
     pub screen_size: (u32, u32),
     pub fade: Duration,
     pub clock: Clock,
+    /// Who carries out logins; `None` where there is no reader (signage).
+    pub login: Option<Box<dyn LoginBackend>>,
+}
+
+/// The adapters behind the login: signing, the backend session, the reader.
+/// Each call returns at once; results come back as [`UiUpdate`]s.
+pub trait LoginBackend {
+    /// Sign the challenge and log in; answer with `UiUpdate::LoginResult`.
+    fn authenticate(&self, request: LoginRequest);
+    /// Read the IOK's tries again; answer with `UiUpdate::Card(CardEvent::Pin(..))`.
+    fn reread_pin(&self);
+    /// Log the session out at the backend and forget its token.
+    fn end_session(&self);
+    /// Demo only: a simulated card to insert and remove from the screen.
+    fn demo_card(&self) -> Option<&dyn DemoCardControl> {
+        None
+    }
+}
+
+/// The demo's simulated card.
+pub trait DemoCardControl {
+    fn set_inserted(&self, inserted: bool);
+    fn is_inserted(&self) -> bool;
 }
 
 pub fn screen_id(screen: Screen) -> ScreenId {
@@ -72,6 +98,8 @@ pub fn screen_id(screen: Screen) -> ScreenId {
         Screen::Login => ScreenId::Login,
         Screen::Payment => ScreenId::Payment,
         Screen::About => ScreenId::About,
+        Screen::Dashboard => ScreenId::Dashboard,
+        Screen::LoggedOut => ScreenId::LoggedOut,
     }
 }
 
@@ -85,6 +113,8 @@ fn screen_from_id(id: ScreenId) -> Screen {
         ScreenId::Login => Screen::Login,
         ScreenId::Payment => Screen::Payment,
         ScreenId::About => Screen::About,
+        ScreenId::Dashboard => Screen::Dashboard,
+        ScreenId::LoggedOut => Screen::LoggedOut,
     }
 }
 
@@ -110,6 +140,45 @@ pub fn apply_view(app: &AppWindow, view: &KioskView) {
     let theme = app.global::<Theme>();
     theme.set_large_text(view.large_text);
     theme.set_high_contrast(view.high_contrast);
+    let login = app.global::<Login>();
+    login.set_stage(login_stage(view.login.stage));
+    login.set_tries_left(i32::from(view.login.tries_left));
+    login.set_tries_max(i32::from(view.login.tries_max));
+    login.set_pin_length(view.login.pin_length as i32);
+    login.set_pin_min(crate::card::Pin::MIN as i32);
+    login.set_pin_max(crate::card::Pin::MAX as i32);
+    login.set_wrong_pin(view.login.wrong_pin);
+    let session = app.global::<Session>();
+    match &view.session {
+        Some(s) => {
+            session.set_active(true);
+            session.set_first_name(s.first_name.as_str().into());
+            session.set_warning(s.warning_seconds.is_some());
+            session.set_warning_seconds(s.warning_seconds.unwrap_or(0) as i32);
+        }
+        None => {
+            session.set_active(false);
+            session.set_first_name(SharedString::new());
+            session.set_warning(false);
+            session.set_warning_seconds(0);
+        }
+    }
+}
+
+fn login_stage(stage: crate::kiosk::LoginStage) -> LoginStage {
+    use crate::kiosk::LoginStage as S;
+    match stage {
+        S::InsertCard => LoginStage::InsertCard,
+        S::Reading => LoginStage::Reading,
+        S::Pin => LoginStage::Pin,
+        S::Verifying => LoginStage::Verifying,
+        S::Blocked => LoginStage::Blocked,
+        S::NotEObcanka => LoginStage::NotEobcanka,
+        S::CardMute => LoginStage::CardMute,
+        S::ReaderProblem => LoginStage::ReaderProblem,
+        S::ServiceError => LoginStage::ServiceError,
+        S::RemoveCard => LoginStage::RemoveCard,
+    }
 }
 
 /// Sets the static facts: offered languages and the About screen's identity.
@@ -132,6 +201,27 @@ pub enum UiUpdate {
     Playlist { playlist: Playlist, urgent: bool },
     /// How old the public data is; `stale` shows the small staff indicator.
     DataAge { stale: bool, as_of: String },
+    /// News from the card reader.
+    Card(CardEvent),
+    /// A login attempt finished.
+    LoginResult(LoginOutcome),
+    /// The backend refused the session mid-way.
+    SessionLost,
+}
+
+impl From<crate::card::ReaderEvent> for CardEvent {
+    fn from(event: crate::card::ReaderEvent) -> CardEvent {
+        use crate::card::ReaderEvent as R;
+        match event {
+            R::Ready => CardEvent::Ready,
+            R::Unavailable(_) => CardEvent::Unavailable,
+            R::Reading => CardEvent::Reading,
+            R::Card(kind) => CardEvent::Read(kind),
+            R::Mute | R::ReadFailed => CardEvent::Unreadable,
+            R::Removed => CardEvent::Removed,
+            R::Pin(state) => CardEvent::Pin(state),
+        }
+    }
 }
 
 /// Sends [`UiUpdate`]s to the UI thread from anywhere.
@@ -194,6 +284,7 @@ struct Inner {
     core: Kiosk,
     promo: PromoDriver,
     clock: Clock,
+    login: Option<Box<dyn LoginBackend>>,
 }
 
 impl KioskUi {
@@ -209,6 +300,7 @@ impl KioskUi {
             core,
             promo,
             clock: setup.clock,
+            login: setup.login,
         }));
         inner.borrow_mut().run(commands);
 
@@ -217,7 +309,7 @@ impl KioskUi {
             let weak = Rc::downgrade(&inner);
             move || {
                 if let Some(inner) = weak.upgrade() {
-                    inner.borrow_mut().dispatch(event);
+                    inner.borrow_mut().dispatch(event.clone());
                 }
             }
         };
@@ -242,6 +334,43 @@ impl KioskUi {
                     .dispatch(KioskEvent::ChooseLanguage(language));
             }
         });
+
+        let login = app.global::<Login>();
+        let weak = Rc::downgrade(&inner);
+        login.on_digit(move |d| {
+            if let (Some(inner), Ok(d)) = (weak.upgrade(), u8::try_from(d)) {
+                inner.borrow_mut().dispatch(KioskEvent::PinDigit(d));
+            }
+        });
+        login.on_erase(bind(KioskEvent::PinErase));
+        login.on_confirm(bind(KioskEvent::PinConfirm));
+        login.on_cancel(bind(KioskEvent::LoginCancel));
+        login.on_retry(bind(KioskEvent::LoginRetry));
+        let session = app.global::<Session>();
+        session.on_keep_alive(bind(KioskEvent::KeepAlive));
+        session.on_logout(bind(KioskEvent::Logout));
+        let demo = inner
+            .borrow()
+            .login
+            .as_ref()
+            .is_some_and(|l| l.demo_card().is_some());
+        login.set_demo_card(demo);
+        for inserted in [true, false] {
+            let weak = Rc::downgrade(&inner);
+            let f = move || {
+                if let Some(inner) = weak.upgrade() {
+                    let inner = inner.borrow();
+                    if let Some(card) = inner.login.as_ref().and_then(|l| l.demo_card()) {
+                        card.set_inserted(inserted);
+                    }
+                }
+            };
+            if inserted {
+                login.on_demo_insert_card(f);
+            } else {
+                login.on_demo_remove_card(f);
+            }
+        }
 
         let tick = slint::Timer::default();
         let weak = Rc::downgrade(&inner);
@@ -326,6 +455,9 @@ impl Inner {
                     flow.set_data_as_of(as_of.into());
                 }
             }
+            UiUpdate::Card(event) => self.dispatch(KioskEvent::Card(event)),
+            UiUpdate::LoginResult(outcome) => self.dispatch(KioskEvent::LoginResult(outcome)),
+            UiUpdate::SessionLost => self.dispatch(KioskEvent::SessionLost),
         }
     }
 
@@ -346,10 +478,33 @@ impl Inner {
                 Command::StartPromo => self.promo.start(),
                 Command::StopPromo => self.promo.stop(),
                 Command::ApplyLanguage(language) => select_language(language),
-                // No personal data exists yet; the login session will be wiped here.
+                // The core forgot its part; the session's view models are emptied
+                // by apply_view below (the core's view has no session any more).
                 Command::ForgetUser => {}
+                Command::Authenticate(request) => match &self.login {
+                    Some(login) => login.authenticate(request),
+                    None => {
+                        let outcome = KioskEvent::LoginResult(LoginOutcome::Failed);
+                        // A failed login asks for nothing more.
+                        let _ = self.core.handle(outcome, (self.clock)());
+                    }
+                },
+                Command::RereadPin => {
+                    if let Some(login) = &self.login {
+                        login.reread_pin();
+                    }
+                }
+                Command::EndSession => {
+                    if let Some(login) = &self.login {
+                        login.end_session();
+                    }
+                }
             }
         }
         apply_view(&app, &self.core.view());
+        if let Some(card) = self.login.as_ref().and_then(|l| l.demo_card()) {
+            app.global::<Login>()
+                .set_demo_card_inserted(card.is_inserted());
+        }
     }
 }

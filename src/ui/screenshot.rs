@@ -11,7 +11,7 @@ use super::{
     select_language,
 };
 use crate::i18n::Language;
-use crate::kiosk::{KioskView, Screen};
+use crate::kiosk::{KioskView, LoginStage, LoginView, Screen, SessionView};
 use crate::promo::{Playlist, PlaylistSlide, SlideKind, prepare_slide};
 
 /// Which of the two themes to render.
@@ -86,17 +86,75 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
         shots.push(Shot { name, pixels });
         Ok(())
     };
+    let base = KioskView {
+        screen: Screen::Promo,
+        language: options.language,
+        large_text: options.large_text,
+        high_contrast: options.theme == ThemeChoice::Contrast,
+        can_go_back: false,
+        login: LoginView::idle(),
+        session: None,
+    };
+    let citizen = |warning_seconds| SessionView {
+        first_name: "Jana".into(),
+        warning_seconds,
+    };
     for screen in Screen::ALL {
-        apply_view(
-            &app,
-            &KioskView {
-                screen,
-                language: options.language,
-                large_text: options.large_text,
-                high_contrast: options.theme == ThemeChoice::Contrast,
-                can_go_back: false,
-            },
-        );
+        let view = KioskView {
+            screen,
+            session: (screen == Screen::Dashboard).then(|| citizen(None)),
+            ..base.clone()
+        };
+        apply_view(&app, &view);
+        if screen == Screen::Login {
+            // Every stage of the login, the PIN pad twice: typing, and after a wrong PIN.
+            for stage in LoginStage::ALL {
+                let mut login = LoginView {
+                    stage,
+                    tries_left: 3,
+                    tries_max: 3,
+                    pin_length: 2,
+                    wrong_pin: false,
+                };
+                if stage == LoginStage::Blocked {
+                    login.tries_left = 0;
+                }
+                apply_view(
+                    &app,
+                    &KioskView {
+                        login: login.clone(),
+                        ..view.clone()
+                    },
+                );
+                snap(format!("login-{}", stage.name()))?;
+                if stage == LoginStage::Pin {
+                    login.tries_left = 1;
+                    login.pin_length = 0;
+                    login.wrong_pin = true;
+                    apply_view(
+                        &app,
+                        &KioskView {
+                            login,
+                            ..view.clone()
+                        },
+                    );
+                    snap("login-pin-wrong".into())?;
+                }
+            }
+            continue;
+        }
+        if screen == Screen::Dashboard {
+            snap(screen.name().to_string())?;
+            apply_view(
+                &app,
+                &KioskView {
+                    session: Some(citizen(Some(27))),
+                    ..view.clone()
+                },
+            );
+            snap("session-warning".into())?;
+            continue;
+        }
         if screen == Screen::Promo {
             // The first image slide and the first text slide with a QR code.
             let first_image = playlist

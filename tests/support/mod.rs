@@ -30,12 +30,14 @@ pub fn kiosk(mode: Mode, playlist: Playlist) -> (AppWindow, KioskUi) {
             idle_timeout: IDLE,
             default_language: Language::Cs,
             languages: Language::ALL.to_vec(),
+            session: portal_kiosk::kiosk::SessionTimes::default(),
         },
         identity: KioskIdentity::new("lt-test-01", "Testovací kiosek"),
         playlist,
         screen_size: (1920, 1080),
         fade: Duration::from_millis(160),
         clock,
+        login: None,
     };
     let ui = KioskUi::attach(&app, setup);
     settle();

@@ -1,0 +1,413 @@
+//! The eObčanka login and the citizen's session, as part of the flow core: what
+//! the reader holds, the PIN being typed, the login in flight, the session and
+//! its idle warning. Everything personal lives here only while it is needed and
+//! is dropped on removal, logout, timeout and cancel.
+
+use std::time::Duration;
+
+use super::{Command, Kiosk, Screen};
+use crate::card::{CardKind, EObcanka, Pin, PinState};
+use crate::config::Mode;
+
+/// What is in the reader, as far as the core knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CardSlot {
+    /// No news from the reader yet.
+    Unknown,
+    /// pcscd down or no reader.
+    Unavailable,
+    Empty,
+    Reading,
+    /// An eObčanka, read.
+    EObcanka(Box<EObcanka>),
+    NotEObcanka,
+    /// A card that does not answer, or could not be read.
+    Unreadable,
+    /// A card is in, but what was read from it has been forgotten.
+    Present,
+}
+
+impl CardSlot {
+    pub fn is_present(&self) -> bool {
+        !matches!(
+            self,
+            CardSlot::Unknown | CardSlot::Unavailable | CardSlot::Empty
+        )
+    }
+}
+
+/// The login screen's state; mirrors the UI's `LoginStage`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginStage {
+    InsertCard,
+    Reading,
+    Pin,
+    Verifying,
+    Blocked,
+    NotEObcanka,
+    CardMute,
+    ReaderProblem,
+    ServiceError,
+    RemoveCard,
+}
+
+impl LoginStage {
+    pub const ALL: [LoginStage; 10] = [
+        LoginStage::InsertCard,
+        LoginStage::Reading,
+        LoginStage::Pin,
+        LoginStage::Verifying,
+        LoginStage::Blocked,
+        LoginStage::NotEObcanka,
+        LoginStage::CardMute,
+        LoginStage::ReaderProblem,
+        LoginStage::ServiceError,
+        LoginStage::RemoveCard,
+    ];
+
+    /// Stable machine name (screenshot files, logs).
+    pub fn name(self) -> &'static str {
+        match self {
+            LoginStage::InsertCard => "insert-card",
+            LoginStage::Reading => "reading",
+            LoginStage::Pin => "pin",
+            LoginStage::Verifying => "verifying",
+            LoginStage::Blocked => "blocked",
+            LoginStage::NotEObcanka => "not-eobcanka",
+            LoginStage::CardMute => "card-mute",
+            LoginStage::ReaderProblem => "reader-problem",
+            LoginStage::ServiceError => "service-error",
+            LoginStage::RemoveCard => "remove-card",
+        }
+    }
+}
+
+impl LoginView {
+    /// The view of a login screen without a card.
+    pub fn idle() -> LoginView {
+        LoginView {
+            stage: LoginStage::InsertCard,
+            tries_left: 0,
+            tries_max: 0,
+            pin_length: 0,
+            wrong_pin: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginView {
+    pub stage: LoginStage,
+    pub tries_left: u8,
+    pub tries_max: u8,
+    /// How many digits are typed (the digits never leave the core).
+    pub pin_length: usize,
+    pub wrong_pin: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionView {
+    pub first_name: String,
+    /// Seconds left on the idle warning, when it shows.
+    pub warning_seconds: Option<u32>,
+}
+
+/// How a login attempt ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginOutcome {
+    LoggedIn {
+        first_name: String,
+    },
+    WrongPin,
+    Blocked,
+    /// The backend, the network or the signer failed: "try again".
+    Failed,
+}
+
+/// What the adapter needs to log in: the card's certificates and the PIN.
+#[derive(PartialEq, Eq)]
+pub struct LoginRequest {
+    pub short_certificate: Vec<u8>,
+    pub long_certificate: Option<Vec<u8>>,
+    pub pin: Pin,
+}
+
+impl std::fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LoginRequest(..)")
+    }
+}
+
+/// A login in progress.
+#[derive(Debug)]
+pub(super) struct Login {
+    pub(super) pin: Pin,
+    pub(super) tries_left: u8,
+    pub(super) tries_max: u8,
+    pub(super) wrong_pin: bool,
+    pub(super) blocked: bool,
+    pub(super) verifying: bool,
+    pub(super) service_error: bool,
+}
+
+impl Login {
+    fn new(iok: PinState) -> Login {
+        Login {
+            pin: Pin::new(),
+            tries_left: iok.tries_left,
+            tries_max: iok.max_tries,
+            wrong_pin: false,
+            blocked: iok.blocked || iok.tries_left == 0,
+            verifying: false,
+            service_error: false,
+        }
+    }
+}
+
+/// The logged-in citizen.
+#[derive(Debug)]
+pub(super) struct Session {
+    pub(super) first_name: String,
+    pub(super) warned: bool,
+}
+
+impl Kiosk {
+    pub fn login_stage(&self) -> LoginStage {
+        match &self.card {
+            CardSlot::Unavailable => LoginStage::ReaderProblem,
+            CardSlot::Unknown | CardSlot::Empty => LoginStage::InsertCard,
+            _ if self.must_remove => LoginStage::RemoveCard,
+            CardSlot::Reading => LoginStage::Reading,
+            CardSlot::NotEObcanka => LoginStage::NotEObcanka,
+            CardSlot::Unreadable => LoginStage::CardMute,
+            CardSlot::Present => LoginStage::RemoveCard,
+            CardSlot::EObcanka(card) => match &self.login {
+                None => LoginStage::RemoveCard,
+                Some(l) if l.blocked || card.iok.blocked => LoginStage::Blocked,
+                Some(l) if l.verifying => LoginStage::Verifying,
+                Some(l) if l.service_error => LoginStage::ServiceError,
+                Some(_) => LoginStage::Pin,
+            },
+        }
+    }
+
+    pub(super) fn login_view(&self) -> LoginView {
+        let login = self.login.as_ref();
+        LoginView {
+            stage: self.login_stage(),
+            tries_left: login.map_or(0, |l| l.tries_left),
+            tries_max: login.map_or(0, |l| l.tries_max),
+            pin_length: login.map_or(0, |l| l.pin.len()),
+            wrong_pin: login.is_some_and(|l| l.wrong_pin),
+        }
+    }
+
+    pub(super) fn session_view(&self) -> Option<SessionView> {
+        self.session.as_ref().map(|s| {
+            let ends =
+                self.last_activity + self.settings.session.idle + self.settings.session.warning;
+            SessionView {
+                first_name: s.first_name.clone(),
+                warning_seconds: s
+                    .warned
+                    .then(|| ends.saturating_sub(self.now).as_secs_f64().ceil() as u32),
+            }
+        })
+    }
+
+    pub fn has_session(&self) -> bool {
+        self.session.is_some()
+    }
+
+    /// Screens that need a login lead to it; the login screen leads a logged-in
+    /// citizen to the dashboard.
+    pub(super) fn guard(&self, target: Screen) -> Screen {
+        match (target, self.session.is_some()) {
+            (Screen::Payment | Screen::Dashboard, false) => Screen::Login,
+            (Screen::Login | Screen::Payment, true) => Screen::Dashboard,
+            (t, _) => t,
+        }
+    }
+
+    pub(super) fn tick(&mut self, now: Duration) -> Vec<Command> {
+        if let Some(session) = self.session.as_mut() {
+            let idle = now.saturating_sub(self.last_activity);
+            let times = self.settings.session;
+            if idle >= times.idle + times.warning {
+                return self.end_session(now);
+            }
+            if idle >= times.idle {
+                session.warned = true;
+            }
+            return Vec::new();
+        }
+        match self.idle_deadline() {
+            Some(deadline) if now >= deadline => self.return_to_rest(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub(super) fn card_event(&mut self, event: super::CardEvent, now: Duration) -> Vec<Command> {
+        use super::CardEvent as E;
+        match event {
+            E::Ready | E::Removed => {
+                let was_present = self.card.is_present();
+                self.card = CardSlot::Empty;
+                self.must_remove = false;
+                if self.session.is_some() {
+                    return self.end_session(now);
+                }
+                if let Some(mut login) = self.login.take() {
+                    login.pin.clear();
+                    return vec![Command::ForgetUser];
+                }
+                let _ = was_present;
+                Vec::new()
+            }
+            E::Unavailable => {
+                self.card = CardSlot::Unavailable;
+                self.must_remove = false;
+                if self.session.is_some() {
+                    return self.end_session(now);
+                }
+                self.login = None;
+                Vec::new()
+            }
+            E::Reading => {
+                self.card = CardSlot::Reading;
+                self.must_remove = false;
+                self.login = None;
+                self.wake_for_card(now)
+            }
+            E::Read(CardKind::EObcanka(card)) => {
+                if self.session.is_some() {
+                    return Vec::new();
+                }
+                self.login = Some(Login::new(card.iok));
+                self.card = CardSlot::EObcanka(card);
+                self.wake_for_card(now)
+            }
+            E::Read(CardKind::NotEObcanka) => {
+                self.card = CardSlot::NotEObcanka;
+                self.wake_for_card(now)
+            }
+            E::Unreadable => {
+                self.card = CardSlot::Unreadable;
+                self.wake_for_card(now)
+            }
+            E::Pin(state) => {
+                if let Some(login) = self.login.as_mut() {
+                    login.tries_left = login.tries_left.min(state.tries_left);
+                    login.blocked |= state.blocked || login.tries_left == 0;
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    /// A card went in: the login screen comes up wherever the kiosk was.
+    fn wake_for_card(&mut self, now: Duration) -> Vec<Command> {
+        if self.settings.mode == Mode::Signage || self.session.is_some() {
+            return Vec::new();
+        }
+        self.last_activity = now;
+        let mut commands = Vec::new();
+        if self.screen == Screen::LoggedOut {
+            self.logged_out_at = None;
+            commands.extend(self.reset_personal());
+        }
+        if self.screen != Screen::Login {
+            let push = !matches!(
+                self.screen,
+                Screen::Home | Screen::Promo | Screen::LoggedOut
+            );
+            commands.extend(self.go(Screen::Login, push));
+        }
+        commands
+    }
+
+    pub(super) fn confirm_pin(&mut self) -> Vec<Command> {
+        if self.login_stage() != LoginStage::Pin {
+            return Vec::new();
+        }
+        let CardSlot::EObcanka(card) = &self.card else {
+            return Vec::new();
+        };
+        let Some(login) = self.login.as_mut() else {
+            return Vec::new();
+        };
+        if !login.pin.is_complete() {
+            return Vec::new();
+        }
+        login.verifying = true;
+        login.wrong_pin = false;
+        vec![Command::Authenticate(LoginRequest {
+            short_certificate: card.short_certificate.clone(),
+            long_certificate: card.long_certificate.clone(),
+            pin: login.pin.take(),
+        })]
+    }
+
+    pub(super) fn login_result(&mut self, outcome: LoginOutcome) -> Vec<Command> {
+        let in_flight = self.login.as_ref().is_some_and(|l| l.verifying);
+        if !in_flight {
+            // The card came out (or the login was cancelled) while signing: a
+            // session the backend opened meanwhile is closed at once.
+            return match outcome {
+                LoginOutcome::LoggedIn { .. } => vec![Command::EndSession],
+                _ => Vec::new(),
+            };
+        }
+        let Some(login) = self.login.as_mut() else {
+            return Vec::new();
+        };
+        login.verifying = false;
+        match outcome {
+            LoginOutcome::LoggedIn { first_name } => {
+                self.login = None;
+                // Nothing read from the card is needed any more.
+                self.card = CardSlot::Present;
+                self.session = Some(Session {
+                    first_name,
+                    warned: false,
+                });
+                self.last_activity = self.now;
+                self.history.clear();
+                self.go(Screen::Dashboard, false)
+            }
+            LoginOutcome::WrongPin => {
+                login.wrong_pin = true;
+                login.tries_left = login.tries_left.saturating_sub(1);
+                login.blocked = login.tries_left == 0;
+                vec![Command::RereadPin]
+            }
+            LoginOutcome::Blocked => {
+                login.blocked = true;
+                login.tries_left = 0;
+                Vec::new()
+            }
+            LoginOutcome::Failed => {
+                login.service_error = true;
+                Vec::new()
+            }
+        }
+    }
+
+    /// Logout, removal, timeout or a backend error: the session ends, everything
+    /// of it is forgotten, and the privacy message shows.
+    pub(super) fn end_session(&mut self, now: Duration) -> Vec<Command> {
+        self.session = None;
+        if let Some(mut login) = self.login.take() {
+            login.pin.clear();
+        }
+        if self.card.is_present() {
+            self.card = CardSlot::Present;
+            self.must_remove = true;
+        }
+        self.logged_out_at = Some(now);
+        self.history.clear();
+        let mut commands = vec![Command::EndSession, Command::ForgetUser];
+        commands.extend(self.go(Screen::LoggedOut, false));
+        commands
+    }
+}
