@@ -9,6 +9,7 @@ pub mod devportal;
 pub mod i18n;
 pub mod kiosk;
 pub mod logging;
+pub mod login;
 pub mod ops;
 pub mod payment;
 pub mod portal;

@@ -51,6 +51,24 @@ enum CliCommand {
         /// Exit after this many seconds (benchmarks and smoke tests).
         #[arg(long)]
         exit_after: Option<f64>,
+        /// `sim`: a simulated eObčanka inserted from an on-screen DEMO control;
+        /// `reader`: the real PC/SC reader (with the PKCS#11 module of the config).
+        #[arg(long, value_parser = ["sim", "reader"], default_value = "sim")]
+        card: String,
+        /// Whose simulated card (demo-jana, demo-josef, demo-tereza, demo-podnikatel).
+        #[arg(long, default_value = "demo-jana")]
+        citizen: String,
+    },
+    /// List the card readers and read the card in one: ATR, eObčanka or not,
+    /// document number, IOK tries. Personal data masked unless --show-personal.
+    CardInfo {
+        /// Part of the reader's name; default: every reader.
+        #[arg(long)]
+        reader: Option<String>,
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        show_personal: bool,
     },
     /// Validate config files: prints `ok FILE` or every error with its place.
     CheckConfig {
@@ -93,7 +111,9 @@ enum CliCommand {
         /// Where vpcd listens for a card, e.g. 127.0.0.1:35963.
         #[arg(long, default_value = "127.0.0.1:35963")]
         vpcd: String,
-        #[arg(long, value_parser = ["valid", "blocked", "bank-card"], default_value = "valid")]
+        /// valid, blocked, bank-card, a demo citizen id (demo-jana…), or a
+        /// profile file (assets/cards/*.toml).
+        #[arg(long, default_value = "valid")]
         profile: String,
     },
     /// Decode ESC/POS bytes (a slip sent to a printer): text, styles, QR payloads, cuts.
@@ -183,7 +203,14 @@ fn main() -> ExitCode {
             fullscreen,
             size,
             exit_after,
-        } => demo(mode, fullscreen, size, exit_after, started),
+            card,
+            citizen,
+        } => demo(mode, fullscreen, size, exit_after, started, &card, &citizen),
+        CliCommand::CardInfo {
+            reader,
+            json,
+            show_personal,
+        } => card_info(reader.as_deref(), json, show_personal),
         CliCommand::CheckConfig { files } => check_config(&files),
         CliCommand::Sync { config, once, json } => sync_once(config, once, json),
         CliCommand::ReceiptDecode { file, json } => receipt_decode(&file, json),
@@ -194,13 +221,9 @@ fn main() -> ExitCode {
         } => print_test(&printer, &profile, &slip),
         #[cfg(feature = "devtools")]
         CliCommand::CardSim { vpcd, profile } => {
-            use portal_kiosk::card::sim::SimProfile;
-            let profile = match profile.as_str() {
-                "blocked" => SimProfile::blocked(),
-                "bank-card" => SimProfile::bank_card(),
-                _ => SimProfile::valid(),
-            };
-            portal_kiosk::card::vpicc::serve(&vpcd, profile).map_err(|e| e.to_string())
+            portal_kiosk::card::testcards::load_profile(&profile).and_then(|profile| {
+                portal_kiosk::card::vpicc::serve(&vpcd, profile).map_err(|e| e.to_string())
+            })
         }
         CliCommand::Spayd {
             account,
@@ -397,6 +420,99 @@ fn check_config(files: &[PathBuf]) -> Result<(), String> {
     }
 }
 
+/// `card-info`: readers, and what is in them. Personal data (document number,
+/// names from the certificate) is masked unless asked for.
+fn card_info(pattern: Option<&str>, json: bool, show_personal: bool) -> Result<(), String> {
+    use portal_kiosk::card::{CardKind, reader};
+    let readers = reader::list_readers()?;
+    let pattern = pattern.map(str::to_lowercase);
+    let mask = |s: &str| -> String {
+        if show_personal {
+            s.to_string()
+        } else {
+            let n = s.chars().count();
+            let tail: String = s.chars().skip(n.saturating_sub(2)).collect();
+            format!("{}{tail}", "*".repeat(n.saturating_sub(2)))
+        }
+    };
+    let mut out = Vec::new();
+    for r in readers.iter().filter(|r| {
+        pattern
+            .as_ref()
+            .is_none_or(|p| r.name.to_lowercase().contains(p))
+    }) {
+        let mut entry = serde_json::json!({ "reader": r.name, "cardPresent": r.card_present });
+        if r.card_present {
+            entry["atr"] = serde_json::json!(r.atr);
+            match reader::read_card_in(&r.name) {
+                Ok(CardKind::EObcanka(card)) => {
+                    entry["eobcanka"] = serde_json::json!(true);
+                    entry["documentNumber"] = serde_json::json!(mask(&card.document_number));
+                    entry["iok"] = serde_json::json!({
+                        "triesLeft": card.iok.tries_left,
+                        "maxTries": card.iok.max_tries,
+                        "blocked": card.iok.blocked,
+                    });
+                    let cert = card.long_certificate.as_deref();
+                    entry["identificationCertificateReadable"] = serde_json::json!(cert.is_some());
+                    if let Some(id) = cert.and_then(portal_kiosk::webeid::identity_of) {
+                        entry["holder"] =
+                            serde_json::json!(mask(&id.common_name.unwrap_or_default()));
+                    }
+                }
+                Ok(CardKind::NotEObcanka) => entry["eobcanka"] = serde_json::json!(false),
+                Err(e) => entry["error"] = serde_json::json!(e),
+            }
+        }
+        out.push(entry);
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
+        );
+    } else if out.is_empty() {
+        println!(
+            "no card reader{}",
+            if pattern.is_some() { " matches" } else { "" }
+        );
+    } else {
+        for e in &out {
+            println!("reader: {}", e["reader"].as_str().unwrap_or_default());
+            if e["cardPresent"] != serde_json::json!(true) {
+                println!("  no card");
+                continue;
+            }
+            println!("  ATR: {}", e["atr"].as_str().unwrap_or_default());
+            match e["eobcanka"].as_bool() {
+                Some(true) => {
+                    println!("  eObčanka: yes");
+                    println!(
+                        "  document number: {}",
+                        e["documentNumber"].as_str().unwrap_or_default()
+                    );
+                    println!(
+                        "  IOK: {} of {} tries left{}",
+                        e["iok"]["triesLeft"],
+                        e["iok"]["maxTries"],
+                        if e["iok"]["blocked"] == serde_json::json!(true) {
+                            " (BLOCKED)"
+                        } else {
+                            ""
+                        }
+                    );
+                    if let Some(h) = e["holder"].as_str() {
+                        println!("  holder: {h}");
+                    }
+                }
+                Some(false) => println!("  eObčanka: no (another kind of card)"),
+                None => println!("  error: {}", e["error"].as_str().unwrap_or_default()),
+            }
+        }
+    }
+    Ok(())
+}
+
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -417,7 +533,17 @@ fn run(path: PathBuf, started: Instant) -> Result<(), String> {
         config.screen.logical_size(),
         None,
         started,
+        CardChoice::Reader,
     )
+}
+
+/// Where logins come from.
+enum CardChoice {
+    /// The PC/SC reader and PKCS#11 module of the config.
+    Reader,
+    /// The demo's simulated card of this citizen.
+    #[cfg(feature = "devtools")]
+    Simulated(&'static portal_kiosk::card::testcards::TestCitizen),
 }
 
 fn demo(
@@ -426,6 +552,8 @@ fn demo(
     size: (u32, u32),
     exit_after: Option<f64>,
     started: Instant,
+    card: &str,
+    citizen: &str,
 ) -> Result<(), String> {
     let mut config = KioskConfig::embedded_default()
         .map_err(|e| format!("the built-in demo config is invalid: {e}"))?;
@@ -455,7 +583,20 @@ fn demo(
         embedded
     };
     config.storage.data_dir = dir.0.join("data");
-    start_kiosk(&config, &rt, fullscreen, size, exit_after, started)
+    #[cfg(feature = "devtools")]
+    let card = match card {
+        "reader" => CardChoice::Reader,
+        _ => CardChoice::Simulated(
+            portal_kiosk::card::testcards::citizen(citizen)
+                .ok_or_else(|| format!("no demo citizen {citizen}"))?,
+        ),
+    };
+    #[cfg(not(feature = "devtools"))]
+    let card = {
+        let _ = (card, citizen);
+        CardChoice::Reader
+    };
+    start_kiosk(&config, &rt, fullscreen, size, exit_after, started, card)
 }
 
 /// A temporary directory for a demo run, removed when the demo ends.
@@ -533,6 +674,7 @@ fn start_kiosk(
     size: (u32, u32),
     exit_after: Option<Duration>,
     started: Instant,
+    card: CardChoice,
 ) -> Result<(), String> {
     let default_duration = Duration::from_secs(config.promo.default_slide_seconds);
     let fallback = match &config.promo.playlist {
@@ -571,7 +713,8 @@ fn start_kiosk(
         })
         .unwrap_or_else(|| fallback.clone());
 
-    let kiosk_ui_and_app = start_ui(config, playlist, size, fullscreen)?;
+    let login = login_backend(config, rt, card);
+    let kiosk_ui_and_app = start_ui(config, playlist, size, fullscreen, login)?;
     let (app, kiosk_ui) = &kiosk_ui_and_app;
     for update in first_updates
         .into_iter()
@@ -638,11 +781,53 @@ fn start_kiosk(
     result
 }
 
+/// The login's adapters for this config; none in signage mode or with the reader off.
+fn login_backend(
+    config: &KioskConfig,
+    rt: &tokio::runtime::Runtime,
+    card: CardChoice,
+) -> Option<Box<dyn ui::LoginBackend>> {
+    use portal_kiosk::login::{CardLogin, CardSource};
+    if config.kiosk.mode == Mode::Signage || !config.card_reader.enabled {
+        return None;
+    }
+    let client = match PortalClient::from_config(&config.backend) {
+        Ok(c) => std::sync::Arc::new(c),
+        Err(e) => {
+            tracing::error!(error = %e, "card login disabled: no backend client");
+            return None;
+        }
+    };
+    let (signer, source): (Box<dyn portal_kiosk::card::Signer>, CardSource) = match card {
+        CardChoice::Reader => (
+            Box::new(portal_kiosk::card::Pkcs11Signer::new(
+                &config.card_reader.pkcs11_module,
+            )),
+            CardSource::Pcsc {
+                pattern: config.card_reader.name_pattern.clone(),
+            },
+        ),
+        #[cfg(feature = "devtools")]
+        CardChoice::Simulated(citizen) => {
+            let card = portal_kiosk::card::demo::DemoCard::new(citizen);
+            (Box::new(card.signer()), CardSource::Demo(card))
+        }
+    };
+    match CardLogin::new(rt.handle().clone(), client, signer, source) {
+        Ok(login) => Some(Box::new(login)),
+        Err(e) => {
+            tracing::error!(error = %e, "card login disabled");
+            None
+        }
+    }
+}
+
 fn start_ui(
     config: &KioskConfig,
     playlist: Playlist,
     size: (u32, u32),
     fullscreen: bool,
+    login: Option<Box<dyn ui::LoginBackend>>,
 ) -> Result<(AppWindow, KioskUi), String> {
     if config.screen.rotation != 0 && std::env::var_os("SLINT_KMS_ROTATION").is_none() {
         // Honoured by the linuxkms backend; under X11/Wayland the compositor rotates.
@@ -674,7 +859,7 @@ fn start_ui(
         screen_size: size,
         fade: Duration::from_millis(config.promo.transition_ms),
         clock: ui::system_clock(),
-        login: None,
+        login,
     };
     let kiosk_ui = KioskUi::attach(&app, setup);
     Ok((app, kiosk_ui))

@@ -308,6 +308,113 @@ mod tests {
         assert_eq!(d.to_vec(), Sha512::digest(&cat).to_vec());
     }
 
+    fn signed_token(key_pem: &str, cert: &[u8], origin: &str, nonce: &str) -> String {
+        use p521::ecdsa::signature::hazmat::PrehashSigner;
+        use p521::pkcs8::DecodePrivateKey;
+        let key = p521::ecdsa::SigningKey::from_pkcs8_pem(key_pem).unwrap();
+        let sig: p521::ecdsa::Signature = key.sign_prehash(&signed_digest(origin, nonce)).unwrap();
+        serde_json::to_string(&AuthToken::new(cert, &sig.to_bytes())).unwrap()
+    }
+
+    const NOW: i64 = 1_795_000_000; // 2026-11-18
+
+    fn anchors() -> TrustAnchors {
+        TrustAnchors::from_pem(include_str!("../assets/test-pki/ca.pem")).unwrap()
+    }
+
+    #[test]
+    fn a_card_token_of_the_test_ca_validates_and_names_the_citizen() {
+        let token = signed_token(
+            include_str!("../assets/test-pki/demo-jana.key.pem"),
+            include_bytes!("../assets/test-pki/demo-jana.auth.der"),
+            "https://obcan.litomerice.cz",
+            "nonce-1",
+        );
+        let id = validate(
+            &token,
+            "https://obcan.litomerice.cz",
+            "nonce-1",
+            &anchors(),
+            NOW,
+        )
+        .unwrap();
+        assert_eq!(id.serial_number.as_deref(), Some("DEMO-0001"));
+        assert_eq!(id.given_name.as_deref(), Some("Jana"));
+        assert_eq!(id.common_name.as_deref(), Some("JANA NOVÁKOVÁ"));
+        // Same token, other nonce or origin: the signature does not fit.
+        assert_eq!(
+            validate(
+                &token,
+                "https://obcan.litomerice.cz",
+                "nonce-2",
+                &anchors(),
+                NOW
+            ),
+            Err(TokenError::Signature)
+        );
+        assert_eq!(
+            validate(&token, "https://evil.example", "nonce-1", &anchors(), NOW),
+            Err(TokenError::Signature)
+        );
+        // Before the certificate's validity (2025-01-01).
+        assert_eq!(
+            validate(
+                &token,
+                "https://obcan.litomerice.cz",
+                "nonce-1",
+                &anchors(),
+                1_700_000_000
+            ),
+            Err(TokenError::Validity)
+        );
+    }
+
+    #[test]
+    fn foreign_expired_and_non_signing_certificates_are_refused() {
+        let o = "https://obcan.litomerice.cz";
+        let stranger = signed_token(
+            include_str!("../assets/test-pki/stranger.key.pem"),
+            include_bytes!("../assets/test-pki/stranger.auth.der"),
+            o,
+            "n",
+        );
+        assert_eq!(
+            validate(&stranger, o, "n", &anchors(), NOW),
+            Err(TokenError::Issuer)
+        );
+        let expired = signed_token(
+            include_str!("../assets/test-pki/expired.key.pem"),
+            include_bytes!("../assets/test-pki/expired.auth.der"),
+            o,
+            "n",
+        );
+        assert_eq!(
+            validate(&expired, o, "n", &anchors(), NOW),
+            Err(TokenError::Validity)
+        );
+        let nosig = signed_token(
+            include_str!("../assets/test-pki/nosig.key.pem"),
+            include_bytes!("../assets/test-pki/nosig.auth.der"),
+            o,
+            "n",
+        );
+        assert_eq!(
+            validate(&nosig, o, "n", &anchors(), NOW),
+            Err(TokenError::KeyUsage)
+        );
+        // A token whose certificate is Jana's but whose signature is the stranger's key.
+        let forged = signed_token(
+            include_str!("../assets/test-pki/stranger.key.pem"),
+            include_bytes!("../assets/test-pki/demo-jana.auth.der"),
+            o,
+            "n",
+        );
+        assert_eq!(
+            validate(&forged, o, "n", &anchors(), NOW),
+            Err(TokenError::Signature)
+        );
+    }
+
     #[test]
     fn malformed_tokens_are_refused_in_order() {
         let anchors_pem = include_str!("../assets/test-pki/ca.pem");

@@ -3,16 +3,29 @@
 use std::path::Path;
 use std::process::Command;
 
-const SCREENS: [&str; 9] = [
+const SCREENS: [&str; 22] = [
     "promo",
     "promo-text",
     "home",
     "services",
     "contacts",
     "elections",
-    "login",
+    "login-insert-card",
+    "login-reading",
+    "login-pin",
+    "login-pin-wrong",
+    "login-verifying",
+    "login-blocked",
+    "login-not-eobcanka",
+    "login-card-mute",
+    "login-reader-problem",
+    "login-service-error",
+    "login-remove-card",
     "payment",
     "about",
+    "dashboard",
+    "session-warning",
+    "logged-out",
 ];
 
 fn colours(path: &Path) -> usize {

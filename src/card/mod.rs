@@ -3,10 +3,14 @@
 //! (issue 4) build on these. Nothing here logs card data or ever sends a PIN.
 
 pub mod apdu;
+#[cfg(feature = "devtools")]
+pub mod demo;
 pub mod eobcanka;
 pub mod reader;
 pub mod signer;
 pub mod sim;
+#[cfg(feature = "devtools")]
+pub mod testcards;
 pub mod vpicc;
 
 pub use apdu::{CardError, CardTransport, Command, Status, TransportError};

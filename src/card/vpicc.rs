@@ -43,18 +43,100 @@ fn write_message(stream: &mut TcpStream, payload: &[u8]) -> std::io::Result<()> 
     stream.flush()
 }
 
-/// Inserts a simulated card into vpcd at `addr` and answers until vpcd closes
-/// the connection (or `serve` is told to stop by dropping the stream elsewhere).
-pub fn serve(addr: &str, profile: SimProfile) -> Result<(), VpiccError> {
-    let mut stream = TcpStream::connect(addr).map_err(|source| VpiccError::Connect {
+/// A simulated card sitting in a vpcd reader; [`InsertedCard::remove`] (or
+/// dropping it) pulls it out.
+pub struct InsertedCard {
+    stream: TcpStream,
+    thread: Option<std::thread::JoinHandle<Result<(), VpiccError>>>,
+}
+
+impl InsertedCard {
+    /// Connects to vpcd at `addr` (the card goes in) and answers on a thread.
+    pub fn insert(addr: &str, profile: SimProfile) -> Result<InsertedCard, VpiccError> {
+        let stream = connect(addr)?;
+        let serving = stream.try_clone()?;
+        let thread = std::thread::Builder::new()
+            .name("vpicc".into())
+            .spawn(move || answer(serving, profile))?;
+        Ok(InsertedCard {
+            stream,
+            thread: Some(thread),
+        })
+    }
+
+    /// Pulls the card out: closes the connection and waits for the thread.
+    pub fn remove(mut self) {
+        self.pull();
+    }
+
+    fn pull(&mut self) {
+        let _ = self.stream.shutdown(std::net::Shutdown::Both);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for InsertedCard {
+    fn drop(&mut self) {
+        self.pull();
+    }
+}
+
+fn connect(addr: &str) -> Result<TcpStream, VpiccError> {
+    use std::net::ToSocketAddrs;
+    let error = |source| VpiccError::Connect {
         addr: addr.to_string(),
         source,
-    })?;
+    };
+    let target = addr
+        .to_socket_addrs()
+        .map_err(error)?
+        .next()
+        .ok_or_else(|| error(std::io::Error::other("no address")))?;
+    // vpcd accepts the next card only after it noticed the last one leave (at
+    // pcscd's next poll): a short timeout, tried again, instead of TCP's minutes.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let stream = loop {
+        match TcpStream::connect_timeout(&target, Duration::from_millis(1500)) {
+            Ok(s) => break s,
+            Err(e)
+                if e.kind() == std::io::ErrorKind::TimedOut
+                    && std::time::Instant::now() < deadline => {}
+            Err(e) => return Err(error(e)),
+        }
+    };
     stream.set_nodelay(true)?;
+    Ok(stream)
+}
+
+/// Inserts a simulated card into vpcd at `addr` and answers until vpcd closes
+/// the connection.
+pub fn serve(addr: &str, profile: SimProfile) -> Result<(), VpiccError> {
+    answer(connect(addr)?, profile)
+}
+
+fn answer(mut stream: TcpStream, profile: SimProfile) -> Result<(), VpiccError> {
     stream.set_read_timeout(None)?;
     let _ = stream.set_write_timeout(Some(Duration::from_secs(5)));
     let mut card = SimCard::new(profile.clone());
-    while let Some(message) = read_message(&mut stream)? {
+    loop {
+        let message = match read_message(&mut stream) {
+            Ok(Some(m)) => m,
+            Ok(None) => break,
+            // Our own shutdown (the card was pulled) ends the loop quietly.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotConnected
+                        | std::io::ErrorKind::ConnectionReset
+                        | std::io::ErrorKind::ConnectionAborted
+                ) =>
+            {
+                break;
+            }
+            Err(e) => return Err(e.into()),
+        };
         match message.as_slice() {
             [0x00] => {}                                             // power off
             [0x01] | [0x02] => card = SimCard::new(profile.clone()), // power on / reset: fresh state

@@ -147,6 +147,7 @@ fn a_language_not_offered_at_this_site_is_ignored() {
         idle_timeout: secs(90),
         default_language: Language::Cs,
         languages: vec![Language::Cs, Language::En],
+        session: SessionTimes::default(),
     };
     let (mut k, _) = Kiosk::new(settings, secs(0));
     k.handle(KioskEvent::Touch, secs(1));
@@ -191,4 +192,240 @@ fn idle_on_home_with_a_changed_language_still_resets() {
         commands,
         vec![Command::ForgetUser, Command::ApplyLanguage(Language::Cs)]
     );
+}
+
+// ------------------------------------------------------------ login and session
+
+use crate::card::sim::{SimCard, SimProfile};
+
+fn card(profile: SimProfile) -> CardKind {
+    crate::card::read_card(&mut SimCard::new(profile)).unwrap()
+}
+
+fn insert(k: &mut Kiosk, at: u64) -> Vec<Command> {
+    let mut commands = k.handle(KioskEvent::Card(CardEvent::Reading), secs(at));
+    commands.extend(k.handle(
+        KioskEvent::Card(CardEvent::Read(card(SimProfile::valid()))),
+        secs(at),
+    ));
+    commands
+}
+
+fn type_pin(k: &mut Kiosk, digits: &[u8], at: u64) -> Option<LoginRequest> {
+    for d in digits {
+        k.handle(KioskEvent::PinDigit(*d), secs(at));
+    }
+    k.handle(KioskEvent::PinConfirm, secs(at))
+        .into_iter()
+        .find_map(|c| match c {
+            Command::Authenticate(r) => Some(r),
+            _ => None,
+        })
+}
+
+fn logged_in(at: u64) -> Kiosk {
+    let mut k = kiosk(Mode::Kiosk);
+    insert(&mut k, at);
+    type_pin(&mut k, &[1, 2, 3, 4], at).unwrap();
+    k.handle(
+        KioskEvent::LoginResult(LoginOutcome::LoggedIn {
+            first_name: "Jana".into(),
+        }),
+        secs(at),
+    );
+    assert_eq!(k.screen(), Screen::Dashboard);
+    k
+}
+
+#[test]
+fn a_card_wakes_the_loop_into_the_pin_pad() {
+    let mut k = kiosk(Mode::Kiosk);
+    let commands = insert(&mut k, 5);
+    assert!(commands.contains(&Command::StopPromo));
+    assert_eq!(k.screen(), Screen::Login);
+    let view = k.view().login;
+    assert_eq!(view.stage, LoginStage::Pin);
+    assert_eq!((view.tries_left, view.tries_max), (3, 3));
+}
+
+#[test]
+fn the_pin_needs_four_digits_and_only_its_length_is_shown() {
+    let mut k = kiosk(Mode::Kiosk);
+    insert(&mut k, 1);
+    assert!(
+        type_pin(&mut k, &[1, 2, 3], 2).is_none(),
+        "3 digits are not a PIN"
+    );
+    assert_eq!(k.view().login.pin_length, 3);
+    let request = type_pin(&mut k, &[4], 3).unwrap();
+    assert_eq!(request.pin.len(), 4);
+    assert_eq!(format!("{request:?}"), "LoginRequest(..)");
+    // While verifying the pad is empty and takes no digits.
+    assert_eq!(k.view().login.stage, LoginStage::Verifying);
+    assert_eq!(k.view().login.pin_length, 0);
+    k.handle(KioskEvent::PinDigit(5), secs(4));
+    assert_eq!(k.view().login.pin_length, 0);
+}
+
+#[test]
+fn wrong_pins_count_down_to_blocked() {
+    let mut k = kiosk(Mode::Kiosk);
+    insert(&mut k, 1);
+    for left in [2, 1] {
+        type_pin(&mut k, &[9, 9, 9, 9], 2).unwrap();
+        let commands = k.handle(KioskEvent::LoginResult(LoginOutcome::WrongPin), secs(3));
+        assert_eq!(commands, vec![Command::RereadPin]);
+        let view = k.view().login;
+        assert!(view.wrong_pin);
+        assert_eq!(view.tries_left, left);
+        assert_eq!(view.stage, LoginStage::Pin);
+    }
+    // The card, re-read, may know better (never more than counted here).
+    k.handle(
+        KioskEvent::Card(CardEvent::Pin(PinState {
+            active: true,
+            blocked: false,
+            tries_left: 3,
+            max_tries: 3,
+        })),
+        secs(4),
+    );
+    assert_eq!(k.view().login.tries_left, 1);
+    type_pin(&mut k, &[9, 9, 9, 9], 5).unwrap();
+    k.handle(KioskEvent::LoginResult(LoginOutcome::WrongPin), secs(6));
+    assert_eq!(k.view().login.stage, LoginStage::Blocked);
+    assert!(type_pin(&mut k, &[1, 2, 3, 4], 7).is_none());
+}
+
+#[test]
+fn a_service_error_offers_a_retry_back_to_the_pin_pad() {
+    let mut k = kiosk(Mode::Kiosk);
+    insert(&mut k, 1);
+    type_pin(&mut k, &[1, 2, 3, 4], 2).unwrap();
+    k.handle(KioskEvent::LoginResult(LoginOutcome::Failed), secs(3));
+    assert_eq!(k.view().login.stage, LoginStage::ServiceError);
+    k.handle(KioskEvent::LoginRetry, secs(4));
+    assert_eq!(k.view().login.stage, LoginStage::Pin);
+}
+
+#[test]
+fn other_cards_and_the_reader_get_their_own_stage() {
+    let mut k = kiosk(Mode::Kiosk);
+    k.handle(KioskEvent::Open(Screen::Login), secs(1));
+    k.handle(KioskEvent::Touch, secs(1));
+    k.handle(KioskEvent::Open(Screen::Login), secs(1));
+    assert_eq!(k.view().login.stage, LoginStage::InsertCard);
+    k.handle(
+        KioskEvent::Card(CardEvent::Read(card(SimProfile::bank_card()))),
+        secs(2),
+    );
+    assert_eq!(k.view().login.stage, LoginStage::NotEObcanka);
+    k.handle(KioskEvent::Card(CardEvent::Removed), secs(3));
+    k.handle(KioskEvent::Card(CardEvent::Unreadable), secs(3));
+    assert_eq!(k.view().login.stage, LoginStage::CardMute);
+    k.handle(KioskEvent::Card(CardEvent::Unavailable), secs(4));
+    assert_eq!(k.view().login.stage, LoginStage::ReaderProblem);
+    k.handle(KioskEvent::Card(CardEvent::Ready), secs(5));
+    assert_eq!(k.view().login.stage, LoginStage::InsertCard);
+    k.handle(
+        KioskEvent::Card(CardEvent::Read(card(SimProfile::blocked()))),
+        secs(6),
+    );
+    assert_eq!(k.view().login.stage, LoginStage::Blocked);
+}
+
+#[test]
+fn pulling_the_card_ends_the_session_and_shows_the_privacy_message() {
+    let mut k = logged_in(1);
+    assert_eq!(k.view().session.unwrap().first_name, "Jana");
+    let commands = k.handle(KioskEvent::Card(CardEvent::Removed), secs(10));
+    assert_eq!(
+        commands,
+        vec![
+            Command::EndSession,
+            Command::ForgetUser,
+            Command::ShowScreen(Screen::LoggedOut)
+        ]
+    );
+    assert!(k.view().session.is_none());
+    assert_eq!(k.view().login, LoginView::idle());
+    // Then the loop, after the logged-out time.
+    assert!(k.handle(KioskEvent::Tick, secs(17)).is_empty());
+    let commands = k.handle(KioskEvent::Tick, secs(18));
+    assert!(commands.contains(&Command::StartPromo));
+    assert_eq!(k.screen(), Screen::Promo);
+}
+
+#[test]
+fn the_idle_warning_comes_first_and_pokracovat_keeps_the_session() {
+    let mut k = logged_in(0);
+    // SessionTimes::default(): warning after 120 s, 30 s of countdown.
+    k.handle(KioskEvent::Tick, secs(119));
+    assert_eq!(k.view().session.unwrap().warning_seconds, None);
+    k.handle(KioskEvent::Tick, secs(120));
+    assert_eq!(k.view().session.unwrap().warning_seconds, Some(30));
+    k.handle(KioskEvent::Tick, secs(131));
+    assert_eq!(k.view().session.unwrap().warning_seconds, Some(19));
+    k.handle(KioskEvent::KeepAlive, secs(132));
+    assert_eq!(k.view().session.unwrap().warning_seconds, None);
+    // A card left in does not count as activity; time does.
+    k.handle(KioskEvent::Tick, secs(252));
+    assert!(k.view().session.unwrap().warning_seconds.is_some());
+    let commands = k.handle(KioskEvent::Tick, secs(282));
+    assert!(commands.contains(&Command::EndSession));
+    assert_eq!(k.screen(), Screen::LoggedOut);
+    // The card is still in: the next login must wait for it to come out.
+    k.handle(KioskEvent::Touch, secs(283));
+    k.handle(KioskEvent::Open(Screen::Login), secs(284));
+    assert_eq!(k.view().login.stage, LoginStage::RemoveCard);
+    k.handle(KioskEvent::Card(CardEvent::Removed), secs(285));
+    assert_eq!(k.view().login.stage, LoginStage::InsertCard);
+}
+
+#[test]
+fn a_login_that_finishes_after_the_card_came_out_is_closed_at_once() {
+    let mut k = kiosk(Mode::Kiosk);
+    insert(&mut k, 1);
+    type_pin(&mut k, &[1, 2, 3, 4], 2).unwrap();
+    k.handle(KioskEvent::Card(CardEvent::Removed), secs(3));
+    let commands = k.handle(
+        KioskEvent::LoginResult(LoginOutcome::LoggedIn {
+            first_name: "Jana".into(),
+        }),
+        secs(3),
+    );
+    assert_eq!(commands, vec![Command::EndSession]);
+    assert!(k.view().session.is_none());
+    assert_eq!(k.screen(), Screen::Login);
+}
+
+#[test]
+fn logout_and_backend_loss_end_the_session_like_removal() {
+    for event in [KioskEvent::Logout, KioskEvent::SessionLost] {
+        let mut k = logged_in(1);
+        let commands = k.handle(event, secs(5));
+        assert!(commands.contains(&Command::EndSession));
+        assert!(commands.contains(&Command::ForgetUser));
+        assert_eq!(k.screen(), Screen::LoggedOut);
+        assert!(k.view().session.is_none());
+    }
+}
+
+#[test]
+fn payment_needs_a_login_and_a_logged_in_citizen_skips_it() {
+    let mut k = kiosk(Mode::Kiosk);
+    k.handle(KioskEvent::Touch, secs(1));
+    k.handle(KioskEvent::Open(Screen::Payment), secs(2));
+    assert_eq!(k.screen(), Screen::Login);
+    let mut k = logged_in(1);
+    k.handle(KioskEvent::Home, secs(2));
+    k.handle(KioskEvent::Open(Screen::Login), secs(3));
+    assert_eq!(k.screen(), Screen::Dashboard);
+}
+
+#[test]
+fn signage_ignores_cards() {
+    let mut k = kiosk(Mode::Signage);
+    assert!(insert(&mut k, 1).is_empty());
+    assert_eq!(k.screen(), Screen::Promo);
 }

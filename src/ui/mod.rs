@@ -70,6 +70,8 @@ pub struct UiSetup {
 /// The adapters behind the login: signing, the backend session, the reader.
 /// Each call returns at once; results come back as [`UiUpdate`]s.
 pub trait LoginBackend {
+    /// Called once by [`KioskUi::attach`]: where results and card news go.
+    fn connect(&mut self, updates: UiUpdates);
     /// Sign the challenge and log in; answer with `UiUpdate::LoginResult`.
     fn authenticate(&self, request: LoginRequest);
     /// Read the IOK's tries again; answer with `UiUpdate::Card(CardEvent::Pin(..))`.
@@ -293,6 +295,11 @@ impl KioskUi {
         apply_identity(app, &setup.identity, &setup.settings.languages);
         app.global::<Flow>()
             .set_interactive(setup.settings.mode != Mode::Signage);
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<UiUpdate>();
+        let mut login_backend = setup.login;
+        if let Some(backend) = login_backend.as_mut() {
+            backend.connect(UiUpdates(tx.clone()));
+        }
         let (core, commands) = Kiosk::new(setup.settings, (setup.clock)());
         let promo = PromoDriver::new(app, setup.playlist, setup.screen_size, setup.fade);
         let inner = Rc::new(RefCell::new(Inner {
@@ -300,7 +307,7 @@ impl KioskUi {
             core,
             promo,
             clock: setup.clock,
-            login: setup.login,
+            login: login_backend,
         }));
         inner.borrow_mut().run(commands);
 
@@ -383,7 +390,6 @@ impl KioskUi {
                 }
             },
         );
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<UiUpdate>();
         let pending_updates = Rc::new(RefCell::new(rx));
         let receiver = pending_updates.clone();
         let weak = Rc::downgrade(&inner);

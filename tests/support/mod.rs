@@ -8,9 +8,9 @@ use std::time::Duration;
 use i_slint_backend_testing::ElementHandle;
 use portal_kiosk::config::Mode;
 use portal_kiosk::i18n::Language;
-use portal_kiosk::kiosk::KioskSettings;
+use portal_kiosk::kiosk::{KioskSettings, SessionTimes};
 use portal_kiosk::promo::Playlist;
-use portal_kiosk::ui::{AppWindow, Clock, KioskIdentity, KioskUi, UiSetup};
+use portal_kiosk::ui::{AppWindow, Clock, KioskIdentity, KioskUi, LoginBackend, UiSetup};
 use slint::ComponentHandle;
 use slint::platform::PointerEventButton;
 
@@ -18,6 +18,16 @@ pub const IDLE: Duration = Duration::from_secs(90);
 
 /// A kiosk window on this test thread (each test thread has its own backend).
 pub fn kiosk(mode: Mode, playlist: Playlist) -> (AppWindow, KioskUi) {
+    kiosk_with_login(mode, playlist, None, SessionTimes::default())
+}
+
+/// A kiosk window with a login backend and session times of the test's choice.
+pub fn kiosk_with_login(
+    mode: Mode,
+    playlist: Playlist,
+    login: Option<Box<dyn LoginBackend>>,
+    session: SessionTimes,
+) -> (AppWindow, KioskUi) {
     i_slint_backend_testing::init_no_event_loop();
     let app = AppWindow::new().expect("window");
     app.window().set_size(slint::PhysicalSize::new(1920, 1080));
@@ -30,14 +40,14 @@ pub fn kiosk(mode: Mode, playlist: Playlist) -> (AppWindow, KioskUi) {
             idle_timeout: IDLE,
             default_language: Language::Cs,
             languages: Language::ALL.to_vec(),
-            session: portal_kiosk::kiosk::SessionTimes::default(),
+            session,
         },
         identity: KioskIdentity::new("lt-test-01", "Testovací kiosek"),
         playlist,
         screen_size: (1920, 1080),
         fade: Duration::from_millis(160),
         clock,
-        login: None,
+        login,
     };
     let ui = KioskUi::attach(&app, setup);
     settle();
@@ -74,4 +84,21 @@ pub fn touch(app: &AppWindow, label: &str) {
     );
     found[0].mock_single_click(PointerEventButton::Left);
     settle();
+}
+
+/// Delivers updates from other threads until `done` holds (10 s real time at most).
+pub fn pump_until(ui: &KioskUi, what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        ui.pump_updates();
+        if done() {
+            i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(20));
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for: {what}"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
 }
