@@ -3,6 +3,7 @@
 //! flow core (`kiosk`), its adapters (`promo`, `ui`, …) and the configuration.
 
 pub mod card;
+pub mod citizen;
 pub mod config;
 #[cfg(feature = "devtools")]
 pub mod devportal;
@@ -13,8 +14,10 @@ pub mod login;
 pub mod ops;
 pub mod payment;
 pub mod portal;
+pub mod printing;
 pub mod promo;
 pub mod receipt;
+pub mod staff;
 pub mod store;
 pub mod sync;
 pub mod ui;

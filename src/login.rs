@@ -6,11 +6,13 @@
 //!
 //! Logs say what happened, never who: no names, numbers, certificates or PINs.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use zeroize::Zeroizing;
 
 use crate::card::{CardCertificates, ReaderEvent, ReaderMonitor, SignError, Signer};
+use crate::citizen::{CitizenRequest, CitizenResult};
 use crate::kiosk::{CardEvent, LoginOutcome, LoginRequest};
 use crate::portal::client::{PortalClient, PortalError};
 use crate::portal::types::AuthCardRequest;
@@ -36,6 +38,8 @@ pub struct CardLogin {
     monitor: Option<ReaderMonitor>,
     updates: Option<UiUpdates>,
     observer: Option<ReaderObserver>,
+    /// Bumped at every end of a session: answers for an older one are dropped.
+    generation: Arc<AtomicU64>,
 }
 
 /// Sees every reader event as it arrives on the reader thread (metrics, benchmarks).
@@ -60,6 +64,7 @@ impl CardLogin {
             monitor: None,
             updates: None,
             observer: None,
+            generation: Arc::new(AtomicU64::new(0)),
         })
     }
 
@@ -133,7 +138,36 @@ impl LoginBackend for CardLogin {
         }
     }
 
+    fn citizen(&self, request: CitizenRequest) {
+        let Some(updates) = self.updates.clone() else {
+            return;
+        };
+        let token = self
+            .session
+            .lock()
+            .ok()
+            .and_then(|s| s.as_ref().map(|t| Zeroizing::new(t.to_string())));
+        let generation = self.generation.clone();
+        let current = generation.load(Ordering::SeqCst);
+        let client = self.client.clone();
+        self.runtime.spawn(async move {
+            let result = match token {
+                Some(token) => citizen_call(&client, &token, request).await,
+                None => CitizenResult::Failed {
+                    request,
+                    session_ended: true,
+                    refused: false,
+                },
+            };
+            // The citizen left meanwhile: their data must not reach the screen.
+            if generation.load(Ordering::SeqCst) == current {
+                updates.send(UiUpdate::Citizen(result));
+            }
+        });
+    }
+
     fn end_session(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
         let token = self.session.lock().ok().and_then(|mut s| s.take());
         let Some(token) = token else {
             return;
@@ -195,6 +229,53 @@ fn reader_event_name(event: &ReaderEvent) -> &'static str {
         ReaderEvent::Removed => "removed",
         ReaderEvent::Pin(_) => "pin-state",
     }
+}
+
+async fn citizen_call(
+    client: &PortalClient,
+    token: &str,
+    request: CitizenRequest,
+) -> CitizenResult {
+    let result = match &request {
+        CitizenRequest::Dashboard => client
+            .me_dashboard(token)
+            .await
+            .map(CitizenResult::Dashboard),
+        CitizenRequest::Obligations => client
+            .me_obligations(token)
+            .await
+            .map(|l| CitizenResult::Obligations(l.obligations)),
+        CitizenRequest::Submissions => client
+            .me_submissions(token)
+            .await
+            .map(CitizenResult::Submissions),
+        CitizenRequest::Watchdog => client.me_watchdog(token).await.map(CitizenResult::Watchdog),
+        CitizenRequest::SaveWatchdog(w) => client
+            .put_me_watchdog(token, w)
+            .await
+            .map(|()| CitizenResult::WatchdogSaved(w.clone())),
+        CitizenRequest::CreatePayment(ids) => client
+            .create_payment(token, ids)
+            .await
+            .map(CitizenResult::Payment),
+        CitizenRequest::PaymentState(id) => {
+            client.payment(token, id).await.map(CitizenResult::Payment)
+        }
+    };
+    result.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "citizen data request failed");
+        CitizenResult::Failed {
+            session_ended: e.is_session_ended(),
+            refused: matches!(
+                e,
+                PortalError::Status {
+                    status: 400..=499,
+                    ..
+                }
+            ),
+            request,
+        }
+    })
 }
 
 /// One login attempt, start to end.

@@ -161,6 +161,9 @@ enum CliCommand {
         #[arg(long, default_value = "1920x1080", value_parser = parse_size)]
         size: (u32, u32),
     },
+    /// Hash a staff PIN (6–12 digits, one line on standard input) for a
+    /// `[[staff]]` entry of the credentials file (counter mode).
+    StaffPinHash,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -256,6 +259,7 @@ fn main() -> ExitCode {
             large_text,
             size,
         } => take_screenshots(out, &lang, theme, large_text, size),
+        CliCommand::StaffPinHash => staff_pin_hash(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -854,7 +858,8 @@ fn start_ui(
     };
     let setup = UiSetup {
         settings,
-        identity: KioskIdentity::new(&config.kiosk.id, &config.kiosk.site),
+        identity: KioskIdentity::new(&config.kiosk.id, &config.kiosk.site)
+            .with_printer_profile(&config.printer.profile),
         playlist,
         screen_size: size,
         fade: Duration::from_millis(config.promo.transition_ms),
@@ -890,5 +895,19 @@ fn take_screenshots(
     for path in written {
         println!("{}", path.display());
     }
+    Ok(())
+}
+
+/// `staff-pin-hash`: reads a staff PIN from stdin (not echoed on a terminal)
+/// and prints its argon2id hash, the `pin_hash` of a `[[staff]]` entry:
+///
+/// ```toml
+/// [[staff]]
+/// name = "Přepážka 1"
+/// pin_hash = "$argon2id$v=19$m=65536,t=3,p=1$…"
+/// ```
+fn staff_pin_hash() -> Result<(), String> {
+    let pin = portal_kiosk::staff::read_pin_from_stdin()?;
+    println!("{}", portal_kiosk::staff::hash_pin(&pin)?);
     Ok(())
 }

@@ -43,6 +43,11 @@ impl DemoCard {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Whose card this is.
+    pub fn citizen(&self) -> &'static TestCitizen {
+        self.citizen
+    }
+
     pub fn is_inserted(&self) -> bool {
         self.lock().inserted
     }

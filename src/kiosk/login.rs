@@ -223,8 +223,11 @@ impl Kiosk {
     /// citizen to the dashboard.
     pub(super) fn guard(&self, target: Screen) -> Screen {
         match (target, self.session.is_some()) {
-            (Screen::Payment | Screen::Dashboard, false) => Screen::Login,
-            (Screen::Login | Screen::Payment, true) => Screen::Dashboard,
+            (Screen::Payment, false) => Screen::Login,
+            (t, false) if t.is_personal() => Screen::Login,
+            (Screen::Login, true) => Screen::Dashboard,
+            // "Zaplatit poplatek" leads a logged-in citizen to the konto.
+            (Screen::Payment, true) => Screen::Obligations,
             (t, _) => t,
         }
     }

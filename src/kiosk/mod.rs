@@ -36,11 +36,19 @@ pub enum Screen {
     Dashboard,
     /// "Byli jste odhlášeni. Nezapomeňte si kartu."
     LoggedOut,
+    /// Konto plátce: obligations to pay and paid.
+    Obligations,
+    /// The payment QR code of one obligation (or several).
+    Pay,
+    /// Stav podání.
+    Submissions,
+    /// Hlídací pes.
+    Watchdog,
 }
 
 impl Screen {
     /// Every screen, in the order the screenshot command renders them.
-    pub const ALL: [Screen; 10] = [
+    pub const ALL: [Screen; 14] = [
         Screen::Promo,
         Screen::Home,
         Screen::Services,
@@ -51,6 +59,10 @@ impl Screen {
         Screen::About,
         Screen::Dashboard,
         Screen::LoggedOut,
+        Screen::Obligations,
+        Screen::Pay,
+        Screen::Submissions,
+        Screen::Watchdog,
     ];
 
     /// Stable machine name: used for screenshot file names and logs.
@@ -66,7 +78,23 @@ impl Screen {
             Screen::About => "about",
             Screen::Dashboard => "dashboard",
             Screen::LoggedOut => "logged-out",
+            Screen::Obligations => "obligations",
+            Screen::Pay => "pay",
+            Screen::Submissions => "submissions",
+            Screen::Watchdog => "watchdog",
         }
+    }
+
+    /// Screens that show the logged-in citizen's data.
+    pub fn is_personal(self) -> bool {
+        matches!(
+            self,
+            Screen::Dashboard
+                | Screen::Obligations
+                | Screen::Pay
+                | Screen::Submissions
+                | Screen::Watchdog
+        )
     }
 }
 

@@ -421,6 +421,22 @@ fn payment_needs_a_login_and_a_logged_in_citizen_skips_it() {
     k.handle(KioskEvent::Home, secs(2));
     k.handle(KioskEvent::Open(Screen::Login), secs(3));
     assert_eq!(k.screen(), Screen::Dashboard);
+    k.handle(KioskEvent::Open(Screen::Payment), secs(4));
+    assert_eq!(k.screen(), Screen::Obligations);
+    // Every personal screen needs the session: without it, the login.
+    let mut k = kiosk(Mode::Kiosk);
+    k.handle(KioskEvent::Touch, secs(1));
+    for screen in [
+        Screen::Dashboard,
+        Screen::Obligations,
+        Screen::Pay,
+        Screen::Submissions,
+        Screen::Watchdog,
+    ] {
+        k.handle(KioskEvent::Open(screen), secs(2));
+        assert_eq!(k.screen(), Screen::Login, "{screen:?}");
+        k.handle(KioskEvent::Home, secs(2));
+    }
 }
 
 #[test]

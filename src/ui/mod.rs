@@ -6,6 +6,7 @@
 //! This module must never block the UI thread: no file, network or decoding work
 //! happens here, only property updates.
 
+mod citizen;
 mod promo_driver;
 pub mod screenshot;
 
@@ -42,6 +43,8 @@ pub struct KioskIdentity {
     pub version: String,
     pub kiosk_id: String,
     pub site_name: String,
+    /// The printer profile slips are laid out for.
+    pub printer_profile: String,
 }
 
 impl KioskIdentity {
@@ -50,7 +53,13 @@ impl KioskIdentity {
             version: env!("CARGO_PKG_VERSION").to_string(),
             kiosk_id: kiosk_id.to_string(),
             site_name: site_name.to_string(),
+            printer_profile: "epson-tm-t20".into(),
         }
+    }
+
+    pub fn with_printer_profile(mut self, profile: &str) -> KioskIdentity {
+        self.printer_profile = profile.to_string();
+        self
     }
 }
 
@@ -78,6 +87,9 @@ pub trait LoginBackend {
     fn reread_pin(&self);
     /// Log the session out at the backend and forget its token.
     fn end_session(&self);
+    /// Ask the backend for the citizen's data; answer with `UiUpdate::Citizen`.
+    /// Answers for a session that has ended meanwhile are never delivered.
+    fn citizen(&self, request: crate::citizen::CitizenRequest);
     /// Demo only: a simulated card to insert and remove from the screen.
     fn demo_card(&self) -> Option<&dyn DemoCardControl> {
         None
@@ -102,6 +114,10 @@ pub fn screen_id(screen: Screen) -> ScreenId {
         Screen::About => ScreenId::About,
         Screen::Dashboard => ScreenId::Dashboard,
         Screen::LoggedOut => ScreenId::LoggedOut,
+        Screen::Obligations => ScreenId::Obligations,
+        Screen::Pay => ScreenId::Pay,
+        Screen::Submissions => ScreenId::Submissions,
+        Screen::Watchdog => ScreenId::Watchdog,
     }
 }
 
@@ -117,6 +133,10 @@ fn screen_from_id(id: ScreenId) -> Screen {
         ScreenId::About => Screen::About,
         ScreenId::Dashboard => Screen::Dashboard,
         ScreenId::LoggedOut => Screen::LoggedOut,
+        ScreenId::Obligations => Screen::Obligations,
+        ScreenId::Pay => Screen::Pay,
+        ScreenId::Submissions => Screen::Submissions,
+        ScreenId::Watchdog => Screen::Watchdog,
     }
 }
 
@@ -209,6 +229,8 @@ pub enum UiUpdate {
     LoginResult(LoginOutcome),
     /// The backend refused the session mid-way.
     SessionLost,
+    /// The citizen's data (or why it did not come).
+    Citizen(crate::citizen::CitizenResult),
 }
 
 impl From<crate::card::ReaderEvent> for CardEvent {
@@ -287,6 +309,7 @@ struct Inner {
     promo: PromoDriver,
     clock: Clock,
     login: Option<Box<dyn LoginBackend>>,
+    citizen: citizen::CitizenArea,
 }
 
 impl KioskUi {
@@ -308,6 +331,10 @@ impl KioskUi {
             promo,
             clock: setup.clock,
             login: login_backend,
+            citizen: citizen::CitizenArea::new(
+                &setup.identity.printer_profile,
+                &setup.identity.kiosk_id,
+            ),
         }));
         inner.borrow_mut().run(commands);
 
@@ -378,6 +405,84 @@ impl KioskUi {
                 login.on_demo_remove_card(f);
             }
         }
+
+        let citizen = app.global::<Citizen>();
+        let weak = Rc::downgrade(&inner);
+        citizen.on_pay(move |id| {
+            if let Some(inner) = weak.upgrade() {
+                inner
+                    .borrow_mut()
+                    .citizen_action(|c, app| c.pay(app, vec![id.to_string()]), true);
+            }
+        });
+        let weak = Rc::downgrade(&inner);
+        citizen.on_pay_selected(move || {
+            if let Some(inner) = weak.upgrade() {
+                inner
+                    .borrow_mut()
+                    .citizen_action(|c, app| c.pay_selected(app), true);
+            }
+        });
+        let weak = Rc::downgrade(&inner);
+        citizen.on_new_intent(move || {
+            if let Some(inner) = weak.upgrade() {
+                inner
+                    .borrow_mut()
+                    .citizen_action(|c, app| c.new_intent(app), false);
+            }
+        });
+        let weak = Rc::downgrade(&inner);
+        citizen.on_retry(move || {
+            if let Some(inner) = weak.upgrade() {
+                inner
+                    .borrow_mut()
+                    .citizen_action(|c, app| c.retry(app), false);
+            }
+        });
+        let weak = Rc::downgrade(&inner);
+        citizen.on_toggle_select(move |id| {
+            if let Some(inner) = weak.upgrade() {
+                inner.borrow_mut().citizen_action(
+                    |c, app| {
+                        c.toggle_select(app, &id);
+                        None
+                    },
+                    false,
+                );
+            }
+        });
+        let weak = Rc::downgrade(&inner);
+        citizen.on_toggle_watch(move |kind| {
+            if let Some(inner) = weak.upgrade() {
+                inner
+                    .borrow_mut()
+                    .citizen_action(|c, app| c.toggle_watch(app, &kind), false);
+            }
+        });
+        let weak = Rc::downgrade(&inner);
+        citizen.on_print_payment(move || {
+            if let Some(inner) = weak.upgrade() {
+                inner.borrow_mut().citizen_action(
+                    |c, app| {
+                        c.print_preview(app);
+                        None
+                    },
+                    false,
+                );
+            }
+        });
+        let weak = Rc::downgrade(&inner);
+        citizen.on_close_preview(move || {
+            if let Some(inner) = weak.upgrade() {
+                inner.borrow_mut().citizen_action(
+                    |_, app| {
+                        app.global::<Citizen>().set_slip_preview_visible(false);
+                        None
+                    },
+                    false,
+                );
+            }
+        });
 
         let tick = slint::Timer::default();
         let weak = Rc::downgrade(&inner);
@@ -464,13 +569,61 @@ impl Inner {
             UiUpdate::Card(event) => self.dispatch(KioskEvent::Card(event)),
             UiUpdate::LoginResult(outcome) => self.dispatch(KioskEvent::LoginResult(outcome)),
             UiUpdate::SessionLost => self.dispatch(KioskEvent::SessionLost),
+            UiUpdate::Citizen(result) => {
+                // Nothing of a session that has ended may reach the screen.
+                if !self.core.has_session() {
+                    return;
+                }
+                let Some(app) = self.app.upgrade() else {
+                    return;
+                };
+                if self.citizen.apply(&app, result) {
+                    self.dispatch(KioskEvent::SessionLost);
+                }
+            }
         }
     }
 
     fn dispatch(&mut self, event: KioskEvent) {
         let now = (self.clock)();
+        let tick = event == KioskEvent::Tick;
         let commands = self.core.handle(event, now);
         self.run(commands);
+        if tick && let Some(request) = self.citizen.poll(self.core.screen(), now) {
+            self.request(request);
+        }
+    }
+
+    fn request(&self, request: crate::citizen::CitizenRequest) {
+        if let Some(login) = &self.login {
+            login.citizen(request);
+        }
+    }
+
+    /// A touch in the citizen area: counts as activity, may ask the backend,
+    /// and with `open_pay` shows the payment screen.
+    fn citizen_action(
+        &mut self,
+        f: impl FnOnce(&mut citizen::CitizenArea, &AppWindow) -> Option<crate::citizen::CitizenRequest>,
+        open_pay: bool,
+    ) {
+        let Some(app) = self.app.upgrade() else {
+            return;
+        };
+        if !self.core.has_session() {
+            return;
+        }
+        let request = f(&mut self.citizen, &app);
+        let opened = request.is_some() && open_pay;
+        if let Some(request) = request {
+            self.request(request);
+        }
+        // Any of these is a touch: it keeps the session awake.
+        self.dispatch(if opened {
+            KioskEvent::Open(Screen::Pay)
+        } else {
+            KioskEvent::Touch
+        });
     }
 
     fn run(&mut self, commands: Vec<Command>) {
@@ -480,13 +633,21 @@ impl Inner {
         for command in commands {
             tracing::debug!(?command, "kiosk command");
             match command {
-                Command::ShowScreen(screen) => tracing::info!(screen = screen.name(), "screen"),
+                Command::ShowScreen(screen) => {
+                    tracing::info!(screen = screen.name(), "screen");
+                    if self.core.has_session()
+                        && let Some(request) = self.citizen.screen_shown(&app, screen)
+                        && let Some(login) = &self.login
+                    {
+                        login.citizen(request);
+                    }
+                }
                 Command::StartPromo => self.promo.start(),
                 Command::StopPromo => self.promo.stop(),
                 Command::ApplyLanguage(language) => select_language(language),
-                // The core forgot its part; the session's view models are emptied
-                // by apply_view below (the core's view has no session any more).
-                Command::ForgetUser => {}
+                // The core forgot its part; here the citizen area's view models
+                // are emptied (apply_view below empties the session's).
+                Command::ForgetUser => self.citizen.clear(&app),
                 Command::Authenticate(request) => match &self.login {
                     Some(login) => login.authenticate(request),
                     None => {

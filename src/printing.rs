@@ -1,0 +1,166 @@
+//! The kiosk's printer, off the UI thread: a `printer` thread owns the print
+//! queue and its own connection to the store (slip numbers that survive
+//! restarts, anonymous jobs kept until printed). The UI hands it slips and gets
+//! back what happened, in states a citizen and staff understand.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::Duration;
+
+use crate::receipt::printer::{PrinterState, PrinterUri};
+use crate::receipt::profiles::PrinterProfile;
+use crate::receipt::queue::{JobOutcome, PrintJob, PrintQueue};
+use crate::receipt::slip::{Slip, SlipHeader};
+use crate::store::Store;
+
+/// What the printer thread is asked to do.
+pub enum PrintRequest {
+    /// Lay out (with the next slip number), encode and print a slip.
+    Slip {
+        kind: &'static str,
+        personal: bool,
+        build: Box<dyn FnOnce(&SlipHeader) -> Option<Slip> + Send>,
+    },
+    /// The session ended: its unprinted slips are dropped.
+    EndSession,
+    /// Print what waits (staff: "znovu vytisknout" after fixing the printer).
+    Retry,
+    /// Ask the printer how it is.
+    Status,
+}
+
+/// What happened, for the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrintReport {
+    Printed {
+        kind: &'static str,
+        number: u64,
+        state: PrinterState,
+    },
+    /// Not printed; kept (anonymous) or held for this session (personal).
+    NotPrinted {
+        kind: &'static str,
+        state: Option<PrinterState>,
+    },
+    /// The slip could not be made (e.g. an invalid account).
+    Invalid {
+        kind: &'static str,
+    },
+    Status(Option<PrinterState>),
+}
+
+pub struct PrintService {
+    requests: Sender<PrintRequest>,
+}
+
+impl PrintService {
+    /// Starts the printer thread; `report` is called on it with every outcome.
+    pub fn start(
+        uri: PrinterUri,
+        profile: &'static PrinterProfile,
+        kiosk_id: String,
+        data_dir: PathBuf,
+        report: impl Fn(PrintReport) + Send + 'static,
+    ) -> std::io::Result<PrintService> {
+        let (tx, rx) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("printer".into())
+            .spawn(move || run(rx, uri, profile, kiosk_id, data_dir, report))?;
+        Ok(PrintService { requests: tx })
+    }
+
+    pub fn send(&self, request: PrintRequest) {
+        let _ = self.requests.send(request);
+    }
+}
+
+fn run(
+    rx: Receiver<PrintRequest>,
+    uri: PrinterUri,
+    profile: &'static PrinterProfile,
+    kiosk_id: String,
+    data_dir: PathBuf,
+    report: impl Fn(PrintReport),
+) {
+    let store = match Store::open_in(&data_dir) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            tracing::error!(error = %e, "printer: no store; slips print without kept numbers");
+            None
+        }
+    };
+    let mut queue = PrintQueue::new(uri.clone());
+    let mut fallback_number = 0u64;
+    while let Ok(request) = rx.recv() {
+        match request {
+            PrintRequest::EndSession => queue.end_session(),
+            PrintRequest::Status => {
+                report(PrintReport::Status(
+                    crate::receipt::printer::status(&uri).ok(),
+                ));
+            }
+            PrintRequest::Retry => {
+                if let Some(store) = &store {
+                    for outcome in queue.retry(store) {
+                        tracing::info!(?outcome, "print retry");
+                    }
+                }
+                report(PrintReport::Status(
+                    crate::receipt::printer::status(&uri).ok(),
+                ));
+            }
+            PrintRequest::Slip {
+                kind,
+                personal,
+                build,
+            } => {
+                let number = match store.as_ref().map(|s| s.next_number("slip")) {
+                    Some(Ok(n)) => n,
+                    _ => {
+                        fallback_number += 1;
+                        fallback_number
+                    }
+                };
+                let header = SlipHeader {
+                    kiosk_id: kiosk_id.clone(),
+                    slip_number: number,
+                    printed_at: chrono::Local::now().naive_local(),
+                };
+                let Some(bytes) = build(&header).and_then(|slip| slip.encode(profile).ok()) else {
+                    report(PrintReport::Invalid { kind });
+                    continue;
+                };
+                let job = PrintJob {
+                    kind: kind.to_string(),
+                    personal,
+                    bytes,
+                };
+                let outcome = match &store {
+                    Some(store) => queue.submit(job, store),
+                    None => match crate::receipt::printer::print(&uri, &job.bytes, kind) {
+                        Ok(p) => JobOutcome::Printed { after: p.after },
+                        Err(e) => JobOutcome::Unreachable {
+                            error: e.to_string(),
+                        },
+                    },
+                };
+                tracing::info!(kind, number, outcome = ?outcome, "slip");
+                report(match outcome {
+                    JobOutcome::Printed { after } => PrintReport::Printed {
+                        kind,
+                        number,
+                        state: after,
+                    },
+                    JobOutcome::Waiting { state } => PrintReport::NotPrinted {
+                        kind,
+                        state: Some(state),
+                    },
+                    JobOutcome::Unreachable { .. } => PrintReport::NotPrinted { kind, state: None },
+                });
+            }
+        }
+    }
+}
+
+/// How long the "Vezměte si doklad" message stays.
+pub const TAKE_SLIP_FOR: Duration = Duration::from_secs(8);

@@ -1,0 +1,426 @@
+//! The citizen area end to end: a simulated eObčanka (the demo card and its
+//! signer) logs in against the development portal on loopback; the window is
+//! walked by accessible labels: nástěnka → konto → pay → paid, the idle warning,
+//! the timeout wipe, the card pulled mid-payment — and afterwards no personal
+//! string is left in the UI's models, the kiosk's SQLite files or the log.
+
+mod support;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use portal_kiosk::card::demo::DemoCard;
+use portal_kiosk::card::testcards;
+use portal_kiosk::config::Mode;
+use portal_kiosk::devportal::{self, DEMO_ADMIN_TOKEN, DEMO_KIOSK_TOKEN, RunningPortal};
+use portal_kiosk::kiosk::SessionTimes;
+use portal_kiosk::login::{CardLogin, CardSource};
+use portal_kiosk::portal::PortalClient;
+use portal_kiosk::promo::Playlist;
+use portal_kiosk::ui::{
+    AppWindow, Citizen, Flow, KioskUi, LoadState, Login, LoginStage, PayState, ScreenId, Session,
+};
+use slint::{ComponentHandle, Model};
+use support::*;
+
+/// Everything the kiosk logs in this test binary.
+#[derive(Clone, Default)]
+struct LogBuffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn log() -> &'static LogBuffer {
+    static LOG: OnceLock<LogBuffer> = OnceLock::new();
+    LOG.get_or_init(|| {
+        let buffer = LogBuffer::default();
+        let writer = buffer.clone();
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::DEBUG)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .init();
+        buffer
+    })
+}
+
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
+    })
+}
+
+struct Setup {
+    app: AppWindow,
+    ui: KioskUi,
+    card: DemoCard,
+    portal: RunningPortal,
+    _dir: tempfile::TempDir,
+}
+
+fn setup(citizen: &str, session: SessionTimes) -> Setup {
+    log();
+    let dir = tempfile::tempdir().unwrap();
+    let portal = runtime()
+        .block_on(devportal::start(
+            "127.0.0.1:0",
+            &dir.path().join("portal.sqlite"),
+            true,
+        ))
+        .unwrap();
+    let client = Arc::new(
+        PortalClient::new(
+            &portal.kiosk_api_url(),
+            DEMO_KIOSK_TOKEN,
+            None,
+            Duration::from_secs(2),
+        )
+        .unwrap(),
+    );
+    let card = DemoCard::new(testcards::citizen(citizen).unwrap());
+    let login = CardLogin::new(
+        runtime().handle().clone(),
+        client,
+        Box::new(card.signer()),
+        CardSource::Demo(card.clone()),
+    )
+    .unwrap();
+    let (app, ui) = kiosk_with_login(
+        Mode::Kiosk,
+        Playlist::demo(Duration::from_secs(8)),
+        Some(Box::new(login)),
+        session,
+    );
+    Setup {
+        app,
+        ui,
+        card,
+        portal,
+        _dir: dir,
+    }
+}
+
+fn screen(app: &AppWindow) -> ScreenId {
+    app.global::<Flow>().get_screen()
+}
+
+fn admin(s: &Setup, method: reqwest::Method, path: &str, body: Option<&str>) {
+    let url = format!("http://{}/admin/v1/{path}", s.portal.addr);
+    runtime().block_on(async {
+        let mut req = reqwest::Client::new()
+            .request(method, url)
+            .bearer_auth(DEMO_ADMIN_TOKEN);
+        if let Some(b) = body {
+            req = req
+                .header("content-type", "application/json")
+                .body(b.to_string());
+        }
+        let resp = req.send().await.unwrap();
+        assert!(
+            resp.status().is_success(),
+            "admin {path}: {}",
+            resp.status()
+        );
+    });
+}
+
+/// Inserts the card with the demo control, types the IOK, waits for the nástěnka.
+fn log_in(s: &Setup) {
+    s.app.global::<Flow>().invoke_touch();
+    settle();
+    touch(&s.app, "Přihlásit se občankou");
+    touch(&s.app, "DEMO: vložit kartu");
+    pump_until(&s.ui, "PIN pad", || {
+        s.app.global::<Login>().get_stage() == LoginStage::Pin
+    });
+    for d in s.card.citizen().pin.chars() {
+        touch(&s.app, &d.to_string());
+    }
+    touch(&s.app, "Potvrdit");
+    pump_until(&s.ui, "nástěnka loaded", || {
+        screen(&s.app) == ScreenId::Dashboard
+            && s.app.global::<Citizen>().get_load() == LoadState::Ready
+    });
+}
+
+fn rows(
+    model: slint::ModelRc<portal_kiosk::ui::ObligationRow>,
+) -> Vec<portal_kiosk::ui::ObligationRow> {
+    model.iter().collect()
+}
+
+#[test]
+fn login_dashboard_konto_pay_and_paid() {
+    let s = setup("demo-jana", SessionTimes::default());
+    log_in(&s);
+    let c = s.app.global::<Citizen>();
+    // The nástěnka agrees with the backend's data of Jana.
+    let unpaid: Vec<_> = citizen_json("demo-jana")["obligations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["paid"] == false)
+        .cloned()
+        .collect();
+    assert_eq!(c.get_unpaid_count() as usize, unpaid.len());
+    assert!(unpaid.len() > 0);
+    assert!(shows(&s.app, "Dobrý den, Jana"));
+
+    touch(&s.app, "Poplatky a platby");
+    pump_until(&s.ui, "konto loaded", || {
+        screen(&s.app) == ScreenId::Obligations && c.get_load() == LoadState::Ready
+    });
+    let to_pay = rows(c.get_to_pay());
+    assert_eq!(to_pay.len(), unpaid.len());
+    let first = to_pay
+        .iter()
+        .find(|r| r.payable)
+        .expect("a payable obligation");
+    let paid_before = rows(c.get_paid()).len();
+
+    touch(&s.app, &format!("Zaplatit: {}", first.title));
+    assert_eq!(screen(&s.app), ScreenId::Pay);
+    pump_until(&s.ui, "QR ready", || c.get_pay_state() == PayState::Ready);
+    assert_eq!(c.get_pay_amount(), first.amount);
+    assert!(!c.get_pay_vs().is_empty());
+    // The QR code on screen scans to a SPAYD of this amount and symbol.
+    let qr = c.get_pay_qr();
+    let buffer = qr.to_rgb8().expect("a pixel image");
+    let gray = image::GrayImage::from_fn(buffer.width(), buffer.height(), |x, y| {
+        let p = buffer.as_slice()[(y * buffer.width() + x) as usize];
+        image::Luma([p.r])
+    });
+    let decoded = portal_kiosk::payment::read_qr_codes(&gray);
+    assert_eq!(decoded.len(), 1);
+    assert!(decoded[0].starts_with("SPD*1.0*ACC:CZ"), "{}", decoded[0]);
+    assert!(
+        decoded[0].contains(&format!("X-VS:{}", c.get_pay_vs())),
+        "{}",
+        decoded[0]
+    );
+
+    // The print preview shows the slip.
+    touch(&s.app, "Vytisknout platební údaje");
+    assert!(c.get_slip_preview_visible());
+    assert!(c.get_slip_preview().size().height > 200);
+    touch(&s.app, "Zavřít");
+
+    // The bank pays (the development portal pays pending intents now); the
+    // screen's polling notices.
+    admin(
+        &s,
+        reqwest::Method::PUT,
+        "payments",
+        Some(r#"{"autoPaySeconds": 0}"#),
+    );
+    pump_until_ticking(&s, "Zaplaceno", || c.get_pay_state() == PayState::Paid);
+    assert!(shows(&s.app, "Zaplaceno"));
+
+    // Back in the konto the obligation is paid.
+    touch(&s.app, "Poplatky a platby");
+    pump_until(&s.ui, "konto reloaded", || {
+        screen(&s.app) == ScreenId::Obligations && c.get_load() == LoadState::Ready
+    });
+    assert_eq!(rows(c.get_paid()).len(), paid_before + 1);
+}
+
+/// Pumps and lets mock time run (the 1-s tick polls the payment).
+fn pump_until_ticking(s: &Setup, what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !done() {
+        assert!(std::time::Instant::now() < deadline, "timed out: {what}");
+        i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(1000));
+        s.ui.pump_updates();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn citizen_json(id: &str) -> serde_json::Value {
+    let doc: serde_json::Value =
+        serde_json::from_str(include_str!("../assets/seed/citizens.json")).unwrap();
+    doc["citizens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn broken_obligations_are_text_without_a_pay_button() {
+    let s = setup("demo-tereza", SessionTimes::default());
+    log_in(&s);
+    touch(&s.app, "Poplatky a platby");
+    let c = s.app.global::<Citizen>();
+    pump_until(&s.ui, "konto", || c.get_load() == LoadState::Ready);
+    let to_pay = rows(c.get_to_pay());
+    for (title, code) in [
+        ("TEST – platba s chybným IBAN", "account"),
+        ("TEST – platba s nečíselným variabilním symbolem", "symbol"),
+        ("TEST – platba s nulovou částkou", "amount"),
+    ] {
+        let row = to_pay.iter().find(|r| r.title == title).unwrap();
+        assert!(!row.payable, "{title}");
+        assert_eq!(row.note, code);
+        assert!(buttons(&s.app, &format!("Zaplatit: {title}")).is_empty());
+    }
+}
+
+#[test]
+fn the_idle_warning_counts_down_and_pokracovat_keeps_the_session() {
+    let times = SessionTimes {
+        idle: Duration::from_secs(60),
+        warning: Duration::from_secs(20),
+        logged_out: Duration::from_secs(5),
+    };
+    let s = setup("demo-jana", times);
+    log_in(&s);
+    let session = s.app.global::<Session>();
+    i_slint_backend_testing::mock_elapsed_time(Duration::from_secs(61));
+    assert!(session.get_warning());
+    assert!(session.get_warning_seconds() >= 18 && session.get_warning_seconds() <= 20);
+    touch(&s.app, "Pokračovat");
+    assert!(!session.get_warning());
+    assert_eq!(screen(&s.app), ScreenId::Dashboard);
+    assert_eq!(session.get_first_name(), "Jana");
+}
+
+#[test]
+fn the_timeout_wipes_everything_and_nothing_personal_remains() {
+    let times = SessionTimes {
+        idle: Duration::from_secs(60),
+        warning: Duration::from_secs(20),
+        logged_out: Duration::from_secs(5),
+    };
+    let s = setup("demo-jana", times);
+    let kiosk_store = tempfile::tempdir().unwrap();
+    let store = portal_kiosk::store::Store::open_in(kiosk_store.path()).unwrap();
+    log_in(&s);
+    touch(&s.app, "Poplatky a platby");
+    let c = s.app.global::<Citizen>();
+    pump_until(&s.ui, "konto", || c.get_load() == LoadState::Ready);
+    assert!(c.get_to_pay().row_count() > 0);
+
+    // Nobody touches anything: warning, then logout, then the loop.
+    for _ in 0..82 {
+        i_slint_backend_testing::mock_elapsed_time(Duration::from_secs(1));
+    }
+    assert_eq!(screen(&s.app), ScreenId::LoggedOut);
+    assert!(shows(&s.app, "Byli jste odhlášeni."));
+    for _ in 0..6 {
+        i_slint_backend_testing::mock_elapsed_time(Duration::from_secs(1));
+    }
+    assert_eq!(screen(&s.app), ScreenId::Promo);
+    s.ui.pump_updates();
+
+    // The UI's models hold nothing of Jana.
+    assert_eq!(s.app.global::<Session>().get_first_name(), "");
+    assert!(!s.app.global::<Session>().get_active());
+    assert_eq!(c.get_to_pay().row_count(), 0);
+    assert_eq!(c.get_paid().row_count(), 0);
+    assert_eq!(c.get_unpaid_total(), "");
+    assert_eq!(c.get_notices().row_count(), 0);
+    assert_eq!(c.get_pay_vs(), "");
+    assert_eq!(c.get_pay_amount(), "");
+    assert_eq!(c.get_load(), LoadState::Idle);
+
+    let jana = citizen_json("demo-jana");
+    let mut personal: Vec<String> = vec![
+        jana["firstName"].as_str().unwrap().into(),
+        jana["lastName"].as_str().unwrap().into(),
+        jana["address"].as_str().unwrap().into(),
+        "900000001".into(),
+        "NOVÁKOVÁ".into(),
+    ];
+    for o in jana["obligations"].as_array().unwrap() {
+        personal.push(o["variableSymbol"].as_str().unwrap().into());
+        personal.push(o["title"].as_str().unwrap().into());
+    }
+    // … nor do the kiosk's SQLite files …
+    drop(store);
+    for entry in std::fs::read_dir(kiosk_store.path()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        for p in &personal {
+            assert!(!text.contains(p.as_str()), "the store holds {p:?}");
+        }
+    }
+    // … nor the log.
+    let logged = String::from_utf8_lossy(&log().0.lock().unwrap()).to_string();
+    assert!(logged.contains("citizen logged in"), "the log was captured");
+    for p in &personal {
+        assert!(!logged.contains(p.as_str()), "the log holds {p:?}");
+    }
+}
+
+#[test]
+fn pulling_the_card_during_payment_logs_out_at_once() {
+    let s = setup("demo-josef", SessionTimes::default());
+    log_in(&s);
+    touch(&s.app, "Poplatky a platby");
+    let c = s.app.global::<Citizen>();
+    pump_until(&s.ui, "konto", || c.get_load() == LoadState::Ready);
+    let first = rows(c.get_to_pay())
+        .into_iter()
+        .find(|r| r.payable)
+        .unwrap();
+    touch(&s.app, &format!("Zaplatit: {}", first.title));
+    pump_until(&s.ui, "QR ready", || c.get_pay_state() == PayState::Ready);
+    // The demo's card control (what the on-screen DEMO button calls).
+    s.app.global::<Login>().invoke_demo_remove_card();
+    s.ui.pump_updates();
+    assert_eq!(screen(&s.app), ScreenId::LoggedOut);
+    assert_eq!(c.get_pay_amount(), "");
+    assert_eq!(c.get_pay_state(), PayState::Preparing);
+    assert_eq!(s.app.global::<Session>().get_first_name(), "");
+}
+
+#[test]
+fn a_slow_backend_shows_progress_then_a_retry() {
+    let s = setup("demo-jana", SessionTimes::default());
+    log_in(&s);
+    admin(
+        &s,
+        reqwest::Method::PUT,
+        "faults/me-obligations",
+        Some(r#"{"fault": "delay:3000", "times": 1}"#),
+    );
+    touch(&s.app, "Poplatky a platby");
+    let c = s.app.global::<Citizen>();
+    // Progress at once, before any answer.
+    assert_eq!(c.get_load(), LoadState::Loading);
+    assert!(shows(&s.app, "Načítám…"));
+    // The client gives up after its 2-s timeout: a retry button.
+    pump_until(&s.ui, "failed", || c.get_load() == LoadState::Failed);
+    touch(&s.app, "Zkusit znovu");
+    pump_until(&s.ui, "loaded on retry", || {
+        c.get_load() == LoadState::Ready
+    });
+    assert!(c.get_to_pay().row_count() > 0);
+}
+
+#[test]
+fn five_hundred_obligations_load_and_scroll() {
+    let s = setup("demo-podnikatel", SessionTimes::default());
+    log_in(&s);
+    touch(&s.app, "Poplatky a platby");
+    let c = s.app.global::<Citizen>();
+    pump_until(&s.ui, "konto", || c.get_load() == LoadState::Ready);
+    assert_eq!(c.get_to_pay().row_count() + c.get_paid().row_count(), 500);
+    let before = buttons(&s.app, "Dolů").len();
+    assert!(before >= 1, "a Dolů button to scroll without dragging");
+}
