@@ -38,6 +38,7 @@ pub fn router(state: Arc<PortalState>) -> Router {
         )
         .route("/kiosk/v1/auth/card", post(super::auth::post_card))
         .route("/kiosk/v1/auth/logout", post(super::auth::post_logout))
+        .merge(super::staff::routes())
         .route("/admin/v1/auth", put(super::auth::put_settings))
         .route("/admin/v1/auth/sessions", get(super::auth::get_sessions))
         .route("/admin/v1/content/{collection}", put(put_content))
@@ -433,6 +434,10 @@ async fn post_heartbeat(State(state): AppState, headers: HeaderMap, body: Bytes)
         description = "The contract between the Litoměřice citizen-portal kiosks and the portal backend (KIOSK-API.md)."
     ),
     paths(
+        super::staff::post_login,
+        super::staff::get_obligations,
+        super::staff::post_payment,
+        super::staff::post_logout,
         get_promo,
         get_services,
         get_contacts,
@@ -442,6 +447,9 @@ async fn post_heartbeat(State(state): AppState, headers: HeaderMap, body: Bytes)
         post_heartbeat
     ),
     components(schemas(
+        StaffLoginRequest,
+        StaffSession,
+        StaffLookup,
         PromoPlaylist,
         PromoSlide,
         SlideKind,

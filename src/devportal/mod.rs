@@ -10,6 +10,7 @@ mod auth;
 mod faults;
 mod handlers;
 mod seed;
+mod staff;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -45,6 +46,8 @@ pub struct PortalState {
     db: Mutex<Connection>,
     admin_token: String,
     pub(crate) auth: auth::AuthState,
+    /// Live staff sessions of counter kiosks.
+    pub(crate) staff: staff::StaffState,
 }
 
 impl PortalState {
@@ -83,6 +86,7 @@ impl PortalState {
             db: Mutex::new(conn),
             admin_token,
             auth: auth::AuthState::new().map_err(DevPortalError::Seed)?,
+            staff: staff::StaffState::new(),
         })
     }
 

@@ -88,6 +88,9 @@ impl std::fmt::Debug for PortalClient {
 #[serde(deny_unknown_fields)]
 struct Credentials {
     token: String,
+    /// The counter's `[[staff]]` PIN hashes: read by `crate::staff`, not here.
+    #[serde(default, rename = "staff")]
+    _staff: Option<toml::Value>,
 }
 
 /// Reads the bearer token from a credentials file (`token = "…"`).
@@ -389,4 +392,109 @@ async fn check_status(response: reqwest::Response) -> Result<reqwest::Response, 
         problem,
         retry_after,
     })
+}
+
+// ---------------------------------------------------------------- counter (staff)
+
+/// Header that carries a staff session token (beside the kiosk's bearer token).
+pub const STAFF_SESSION: &str = "x-staff-session";
+
+impl PortalClient {
+    /// Sends a request on behalf of a logged-in staff member; a 401 is
+    /// `SessionEnded` (logged out, expired after 15 minutes, unknown, or opened
+    /// by another kiosk): the counter goes back to its staff login.
+    async fn staff_call(
+        &self,
+        request: reqwest::RequestBuilder,
+        session: &str,
+    ) -> Result<reqwest::Response, PortalError> {
+        let response = request
+            .header(AUTHORIZATION, self.authorization.clone())
+            .header(STAFF_SESSION, session_header(session)?)
+            .send()
+            .await
+            .map_err(|e| self.map_send_error(e))?;
+        if response.status() == StatusCode::UNAUTHORIZED {
+            return Err(PortalError::SessionEnded);
+        }
+        check_status(response).await
+    }
+
+    async fn staff_json<T: serde::de::DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+        session: &str,
+        what: &str,
+    ) -> Result<T, PortalError> {
+        let response = self.staff_call(request, session).await?;
+        let bytes = response.bytes().await.map_err(|e| {
+            if e.is_timeout() {
+                PortalError::Timeout(self.timeout)
+            } else {
+                PortalError::Malformed(format!("{what}: body cut off: {}", without_url(&e)))
+            }
+        })?;
+        parse_citizen(&bytes, what)
+    }
+
+    /// Opens a staff session for a member whose PIN the kiosk has verified
+    /// (`crate::staff::StaffPins::verify`). Only the name goes to the backend.
+    pub async fn staff_login(
+        &self,
+        staff_name: &str,
+    ) -> Result<super::types::StaffSession, PortalError> {
+        let body = super::types::StaffLoginRequest {
+            staff_name: staff_name.to_string(),
+        };
+        let response = self
+            .http
+            .post(self.url("staff/login"))
+            .header(AUTHORIZATION, self.authorization.clone())
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| self.map_send_error(e))?;
+        let response = check_status(response).await?;
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| PortalError::Malformed(format!("staff session: {}", without_url(&e))))?;
+        parse_citizen(&bytes, "staff session")
+    }
+
+    /// A payer's obligations by variable symbol (1–10 digits; the backend
+    /// answers 400 otherwise), each to be validated by the kiosk.
+    pub async fn staff_obligations(
+        &self,
+        session: &str,
+        variable_symbol: &str,
+    ) -> Result<super::types::StaffLookup, PortalError> {
+        let request = self
+            .http
+            .get(self.url("staff/obligations"))
+            .query(&[("vs", variable_symbol)]);
+        self.staff_json(request, session, "staff lookup").await
+    }
+
+    /// A payment intent for obligations of any one payer, made at the counter.
+    pub async fn staff_payment(
+        &self,
+        session: &str,
+        obligation_ids: &[String],
+    ) -> Result<PaymentIntent, PortalError> {
+        let body = PaymentIntentRequest {
+            obligation_ids: obligation_ids.to_vec(),
+        };
+        let request = self.http.post(self.url("staff/payments")).json(&body);
+        self.staff_json(request, session, "payment intent").await
+    }
+
+    /// Ends a staff session at the backend (one that has ended already is fine).
+    pub async fn staff_logout(&self, session: &str) -> Result<(), PortalError> {
+        let request = self.http.post(self.url("staff/logout"));
+        match self.staff_call(request, session).await {
+            Ok(_) | Err(PortalError::SessionEnded) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
 }

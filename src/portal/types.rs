@@ -365,3 +365,39 @@ impl std::fmt::Debug for AuthSession {
         f.write_str("AuthSession(..)")
     }
 }
+
+// ---------------------------------------------------------------- counter (staff, never cached)
+
+/// `POST /staff/login` body. The kiosk has checked the staff PIN itself
+/// (`crate::staff`): the PIN never leaves the kiosk, and the backend trusts the
+/// device (its bearer token) to vouch for the member it names.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StaffLoginRequest {
+    /// The member's name from the kiosk's credentials file ("Přepážka 1").
+    pub staff_name: String,
+}
+
+/// `POST /staff/login` answer: a staff session for this kiosk (15 minutes),
+/// sent back as `x-staff-session`; held in memory only.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StaffSession {
+    pub session: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: Timestamp,
+    /// The staff member, as the backend recorded the login.
+    pub name: String,
+}
+
+/// `GET /staff/obligations?vs=…`: a payer's obligations (paid and unpaid) with
+/// this variable symbol; an empty list when nobody has it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StaffLookup {
+    pub obligations: Vec<Obligation>,
+    /// The payer as the backend knows them ("Jana Nováková"); "" when none matched.
+    pub payer_name: String,
+}
+
+redacted_debug!(StaffLoginRequest, StaffSession, StaffLookup);
