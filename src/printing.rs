@@ -13,13 +13,16 @@ use crate::receipt::queue::{JobOutcome, PrintJob, PrintQueue};
 use crate::receipt::slip::{Slip, SlipHeader};
 use crate::store::Store;
 
+/// Lays a slip out once its header (number, time) is known.
+pub type SlipBuilder = Box<dyn FnOnce(&SlipHeader) -> Option<Slip> + Send>;
+
 /// What the printer thread is asked to do.
 pub enum PrintRequest {
     /// Lay out (with the next slip number), encode and print a slip.
     Slip {
         kind: &'static str,
         personal: bool,
-        build: Box<dyn FnOnce(&SlipHeader) -> Option<Slip> + Send>,
+        build: SlipBuilder,
     },
     /// The session ended: its unprinted slips are dropped.
     EndSession,

@@ -176,7 +176,7 @@ fn login_dashboard_konto_pay_and_paid() {
         .cloned()
         .collect();
     assert_eq!(c.get_unpaid_count() as usize, unpaid.len());
-    assert!(unpaid.len() > 0);
+    assert!(!unpaid.is_empty());
     assert!(shows(&s.app, "Dobrý den, Jana"));
 
     touch(&s.app, "Poplatky a platby");

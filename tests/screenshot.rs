@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-const SCREENS: [&str; 22] = [
+const SCREENS: [&str; 26] = [
     "promo",
     "promo-text",
     "home",
@@ -26,6 +26,10 @@ const SCREENS: [&str; 22] = [
     "dashboard",
     "session-warning",
     "logged-out",
+    "obligations",
+    "pay",
+    "submissions",
+    "watchdog",
 ];
 
 fn colours(path: &Path) -> usize {

@@ -187,7 +187,7 @@ impl Pkcs11Signer {
     fn find_token(
         ctx: &Pkcs11,
         card: CardCertificates<'_>,
-    ) -> Result<(Slot, Option<(Vec<u8>, Vec<u8>)>), SignError> {
+    ) -> Result<(Slot, Option<CertificateAndId>), SignError> {
         let slots = ctx
             .get_slots_with_token()
             .map_err(|e| SignError::Failed(format!("C_GetSlotList: {e}")))?;
@@ -206,7 +206,10 @@ impl Pkcs11Signer {
     }
 }
 
-fn certificates(session: &Session) -> Vec<(Vec<u8>, Vec<u8>)> {
+/// A certificate's DER and its CKA_ID.
+type CertificateAndId = (Vec<u8>, Vec<u8>);
+
+fn certificates(session: &Session) -> Vec<CertificateAndId> {
     let Ok(handles) = session.find_objects(&[Attribute::Class(ObjectClass::CERTIFICATE)]) else {
         return Vec::new();
     };
@@ -230,10 +233,7 @@ fn certificates(session: &Session) -> Vec<(Vec<u8>, Vec<u8>)> {
         .collect()
 }
 
-fn matching_certificate(
-    session: &Session,
-    card: CardCertificates<'_>,
-) -> Option<(Vec<u8>, Vec<u8>)> {
+fn matching_certificate(session: &Session, card: CardCertificates<'_>) -> Option<CertificateAndId> {
     let certs = certificates(session);
     // The identification certificate (with clientAuth) is the one to log in with.
     if let Some(long) = card.long

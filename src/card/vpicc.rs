@@ -22,7 +22,32 @@ pub enum VpiccError {
     Io(#[from] std::io::Error),
 }
 
+/// Acknowledges at once instead of after Linux's delayed-ACK timer: vpcd
+/// writes a message's length and its payload separately, and with Nagle's
+/// algorithm on its side each exchange would otherwise wait ~40 ms for our ACK.
+/// The flag wears off after each receive, so it is set before every read.
+fn quick_ack(stream: &TcpStream) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let one: libc::c_int = 1;
+        // SAFETY: a valid socket descriptor and a c_int option value of the right size.
+        unsafe {
+            libc::setsockopt(
+                stream.as_raw_fd(),
+                libc::IPPROTO_TCP,
+                libc::TCP_QUICKACK,
+                (&one as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            );
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = stream;
+}
+
 fn read_message(stream: &mut TcpStream) -> std::io::Result<Option<Vec<u8>>> {
+    quick_ack(stream);
     let mut len = [0u8; 2];
     match stream.read_exact(&mut len) {
         Ok(()) => {}
@@ -30,6 +55,7 @@ fn read_message(stream: &mut TcpStream) -> std::io::Result<Option<Vec<u8>>> {
         Err(e) => return Err(e),
     }
     let mut payload = vec![0u8; usize::from(u16::from_be_bytes(len))];
+    quick_ack(stream);
     stream.read_exact(&mut payload)?;
     Ok(Some(payload))
 }

@@ -99,13 +99,22 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
         first_name: "Jana".into(),
         warning_seconds,
     };
+    // The citizen area shows a demo citizen's data (Jana, from the seed).
+    let mut area = super::citizen::CitizenArea::new("epson-tm-t20", "lt-demo-01");
+    for result in demo_citizen_results() {
+        area.apply(&app, result);
+    }
+    app.global::<super::Citizen>()
+        .set_pay_title("Poplatek za komunální odpad 2026".into());
     for screen in Screen::ALL {
         let view = KioskView {
             screen,
-            session: (screen == Screen::Dashboard).then(|| citizen(None)),
+            session: screen.is_personal().then(|| citizen(None)),
             ..base.clone()
         };
         apply_view(&app, &view);
+        app.global::<super::Citizen>()
+            .set_load(super::LoadState::Ready);
         if screen == Screen::Login {
             // Every stage of the login, the PIN pad twice: typing, and after a wrong PIN.
             for stage in LoginStage::ALL {
@@ -182,6 +191,67 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
     }
     let _ = app.hide();
     Ok(shots)
+}
+
+/// Jana's data as the backend would send it (from `assets/seed/citizens.json`).
+fn demo_citizen_results() -> Vec<crate::citizen::CitizenResult> {
+    use crate::citizen::CitizenResult as R;
+    use crate::portal::types::*;
+    const SEED: &str = include_str!("../../assets/seed/citizens.json");
+    let Ok(doc) = serde_json::from_str::<serde_json::Value>(SEED) else {
+        return Vec::new();
+    };
+    let jana = &doc["citizens"][0];
+    let obligations: Vec<Obligation> =
+        serde_json::from_value(jana["obligations"].clone()).unwrap_or_default();
+    let today = chrono::Local::now().date_naive();
+    let unpaid: Vec<&Obligation> = obligations.iter().filter(|o| !o.paid).collect();
+    let total: u64 = unpaid
+        .iter()
+        .filter_map(|o| crate::payment::Amount::parse(&o.amount_czk).ok())
+        .map(|a| a.hellers())
+        .sum();
+    let submissions: Vec<Submission> =
+        serde_json::from_value(jana["submissions"].clone()).unwrap_or_default();
+    let notices: Vec<Notice> = serde_json::from_value(jana["notices"].clone()).unwrap_or_default();
+    let dashboard = MeDashboard {
+        unpaid_count: unpaid.len() as u32,
+        unpaid_total_czk: format!("{}.{:02}", total / 100, total % 100),
+        overdue_count: unpaid.iter().filter(|o| o.due_date < today).count() as u32,
+        nearest_due_date: unpaid.iter().map(|o| o.due_date).min(),
+        open_submissions: submissions.iter().filter(|s| s.state != "closed").count() as u32,
+        notices,
+        next_election: Some(NextElection {
+            title: "Volby do zastupitelstva Ústeckého kraje".into(),
+            date: chrono::NaiveDate::from_ymd_opt(2028, 10, 6).unwrap_or(today),
+            district: 2,
+            place: "Základní škola Boženy Němcové".into(),
+            address: "Boženy Němcové 2, Litoměřice".into(),
+        }),
+    };
+    let mut results = vec![
+        R::Dashboard(dashboard),
+        R::Submissions(SubmissionList { submissions }),
+    ];
+    if let Ok(w) = serde_json::from_value::<Watchdog>(jana["watchdog"].clone()) {
+        results.push(R::Watchdog(w));
+    }
+    if let Some(o) = unpaid.first() {
+        results.push(R::Payment(PaymentIntent {
+            id: "demo".into(),
+            state: PaymentState::Pending,
+            account_iban: o.account_iban.clone(),
+            amount_czk: o.amount_czk.clone(),
+            variable_symbol: o.variable_symbol.clone(),
+            specific_symbol: o.specific_symbol.clone(),
+            constant_symbol: o.constant_symbol.clone(),
+            message: crate::payment::simplify_message(&o.title),
+            gateway_url: Some("https://platby.example/litomerice/demo".into()),
+            expires_at: chrono::Utc::now(),
+        }));
+    }
+    results.push(R::Obligations(obligations));
+    results
 }
 
 fn show_slide(
