@@ -88,11 +88,12 @@ impl AuthState {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The citizen behind a session token sent by `kiosk_id`, if it is live.
-    pub fn citizen_of(&self, kiosk_id: &str, session: &str) -> Option<&serde_json::Value> {
+    /// The citizen (index into `citizens`) behind a session token sent by
+    /// `kiosk_id`, if the session is live and was opened by that kiosk.
+    pub(crate) fn citizen_index(&self, kiosk_id: &str, session: &str) -> Option<usize> {
         let inner = self.lock();
         let (kiosk, index, expires) = inner.sessions.get(session)?;
-        (kiosk == kiosk_id && *expires > Utc::now()).then(|| &self.citizens[*index])
+        (kiosk == kiosk_id && *expires > Utc::now()).then_some(*index)
     }
 }
 

@@ -25,6 +25,8 @@ pub enum Fault {
     CutOff,
     /// Events: stored, but the acknowledgement comes only after this delay.
     AckDelay(Duration),
+    /// A slow backend: sleeps this long, then answers normally.
+    Delay(Duration),
 }
 
 impl Fault {
@@ -46,6 +48,7 @@ impl Fault {
                 retry_after: Some(retry.strip_prefix("retry=")?.parse().ok()?),
             },
             ["ack-delay", ms] => Fault::AckDelay(Duration::from_millis(ms.parse().ok()?)),
+            ["delay", ms] => Fault::Delay(Duration::from_millis(ms.parse().ok()?)),
             _ => return None,
         })
     }
@@ -74,6 +77,10 @@ mod tests {
         assert_eq!(
             Fault::parse("ack-delay:1500"),
             Some(Fault::AckDelay(Duration::from_millis(1500)))
+        );
+        assert_eq!(
+            Fault::parse("delay:250"),
+            Some(Fault::Delay(Duration::from_millis(250)))
         );
         assert_eq!(Fault::parse("explode"), None);
     }

@@ -49,6 +49,7 @@ pub fn router(state: Arc<PortalState>) -> Router {
         )
         .route("/admin/v1/events", get(list_events))
         .route("/admin/v1/heartbeats", get(list_heartbeats))
+        .merge(super::me::routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(32 * 1024 * 1024))
         .with_state(state)
@@ -125,7 +126,7 @@ pub(super) fn admin_auth(state: &PortalState, headers: &HeaderMap) -> Result<(),
 }
 
 /// Takes one use of the fault set for `target`, if any.
-fn take_fault(state: &PortalState, target: &str) -> Option<Fault> {
+pub(super) fn take_fault(state: &PortalState, target: &str) -> Option<Fault> {
     state
         .with_db(|c| {
             let row = c
@@ -153,7 +154,7 @@ fn take_fault(state: &PortalState, target: &str) -> Option<Fault> {
 }
 
 /// A 200 whose body dies halfway through.
-fn cut_off(content_type: &str, bytes: Vec<u8>) -> Response {
+pub(super) fn cut_off(content_type: &str, bytes: Vec<u8>) -> Response {
     let total = bytes.len();
     let half = Bytes::from(bytes[..total / 2].to_vec());
     let stream = futures_util::stream::iter(vec![
@@ -246,6 +247,7 @@ async fn serve_collection(
             status,
             retry_after,
         }) => return status_fault(status, retry_after),
+        Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
         Some(Fault::WrongHash) | Some(Fault::AckDelay(_)) | None => {}
     }
     if if_none_match_hits(&headers, &etag) {
@@ -254,7 +256,7 @@ async fn serve_collection(
     ok(json.into_bytes())
 }
 
-fn status_fault(status: u16, retry_after: Option<u64>) -> Response {
+pub(super) fn status_fault(status: u16, retry_after: Option<u64>) -> Response {
     let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = problem(
         code,
@@ -444,7 +446,14 @@ async fn post_heartbeat(State(state): AppState, headers: HeaderMap, body: Bytes)
         get_elections,
         get_asset,
         post_events,
-        post_heartbeat
+        post_heartbeat,
+        super::me::get_dashboard,
+        super::me::get_obligations,
+        super::me::post_payment,
+        super::me::get_payment,
+        super::me::get_submissions,
+        super::me::get_watchdog,
+        super::me::put_watchdog
     ),
     components(schemas(
         StaffLoginRequest,
@@ -475,7 +484,20 @@ async fn post_heartbeat(State(state): AppState, headers: HeaderMap, body: Bytes)
         AuthChallenge,
         AuthCardRequest,
         AuthSession,
-        CitizenSummary
+        CitizenSummary,
+        MeDashboard,
+        Notice,
+        NextElection,
+        ObligationList,
+        Obligation,
+        ObligationKind,
+        PaymentIntentRequest,
+        PaymentIntent,
+        PaymentState,
+        SubmissionList,
+        Submission,
+        Watchdog,
+        WatchdogChannels
     ))
 )]
 struct KioskApi;

@@ -9,6 +9,7 @@
 mod auth;
 mod faults;
 mod handlers;
+mod me;
 mod seed;
 mod staff;
 
@@ -46,6 +47,8 @@ pub struct PortalState {
     db: Mutex<Connection>,
     admin_token: String,
     pub(crate) auth: auth::AuthState,
+    /// The citizens' mutable data (paid flags, payment intents, watchdog).
+    pub(crate) me: me::MeState,
     /// Live staff sessions of counter kiosks.
     pub(crate) staff: staff::StaffState,
 }
@@ -82,10 +85,13 @@ impl PortalState {
                 |r| r.get::<_, String>(0),
             )
             .unwrap_or_else(|_| DEMO_ADMIN_TOKEN.to_string());
+        let auth = auth::AuthState::new().map_err(DevPortalError::Seed)?;
+        let me = me::MeState::new(&auth.citizens).map_err(DevPortalError::Seed)?;
         Ok(PortalState {
             db: Mutex::new(conn),
             admin_token,
-            auth: auth::AuthState::new().map_err(DevPortalError::Seed)?,
+            auth,
+            me,
             staff: staff::StaffState::new(),
         })
     }
@@ -190,7 +196,13 @@ pub async fn start(
     })
 }
 
-/// A throw-away portal for `demo` and tests: temp database, loopback, random port.
+/// Seconds after which the embedded demo portal pays a pending intent by
+/// itself, so that a demo reaches "Zaplaceno" without anyone paying.
+pub const DEMO_AUTO_PAY_SECONDS: u64 = 20;
+
+/// A throw-away portal for `demo` and tests: temp database, loopback, random
+/// port; pending payment intents pay themselves after [`DEMO_AUTO_PAY_SECONDS`]
+/// (`PUT /admin/v1/payments {"autoPaySeconds": null}` turns that off).
 pub struct EmbeddedPortal {
     pub portal: RunningPortal,
     pub dir: PathBuf,
@@ -200,6 +212,10 @@ pub struct EmbeddedPortal {
 pub async fn start_embedded(dir: &Path) -> Result<EmbeddedPortal, DevPortalError> {
     std::fs::create_dir_all(dir).map_err(|e| DevPortalError::Seed(e.to_string()))?;
     let portal = start("127.0.0.1:0", &dir.join("dev-portal.sqlite"), true).await?;
+    portal
+        .state
+        .me
+        .set_auto_pay(Some(std::time::Duration::from_secs(DEMO_AUTO_PAY_SECONDS)));
     let credentials_file = dir.join("credentials.toml");
     std::fs::write(
         &credentials_file,

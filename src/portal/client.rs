@@ -14,7 +14,8 @@ use reqwest::header::{AUTHORIZATION, ETAG, HeaderValue, IF_NONE_MATCH, RETRY_AFT
 
 use super::Collection;
 use super::types::{
-    AuthCardRequest, AuthChallenge, AuthSession, EventAck, EventBatch, Heartbeat, Problem,
+    AuthCardRequest, AuthChallenge, AuthSession, EventAck, EventBatch, Heartbeat, MeDashboard,
+    ObligationList, PaymentIntent, PaymentIntentRequest, Problem, SubmissionList, Watchdog,
 };
 
 /// Header that carries the citizen's session token (beside the kiosk's bearer token).
@@ -46,6 +47,10 @@ pub enum PortalError {
     UnexpectedNotModified(&'static str),
     #[error("asset {sha256} is wrong: {reason}")]
     Asset { sha256: String, reason: String },
+    /// A citizen call answered 401: the session is over (logged out, expired,
+    /// unknown, or opened by another kiosk). The kiosk ends its session.
+    #[error("the citizen's session has ended at the backend")]
+    SessionEnded,
 }
 
 impl PortalError {
@@ -55,6 +60,11 @@ impl PortalError {
             PortalError::Status { retry_after, .. } => *retry_after,
             _ => None,
         }
+    }
+
+    /// Whether a citizen call failed because the backend ended the session.
+    pub fn is_session_ended(&self) -> bool {
+        matches!(self, PortalError::SessionEnded)
     }
 }
 
@@ -392,6 +402,127 @@ async fn check_status(response: reqwest::Response) -> Result<reqwest::Response, 
         problem,
         retry_after,
     })
+}
+
+// ---------------------------------------------------------------- citizen data (/me)
+
+/// The session token as a header value that never shows in debug output.
+fn session_header(session: &str) -> Result<HeaderValue, PortalError> {
+    let mut value = HeaderValue::from_str(session)
+        .map_err(|_| PortalError::Malformed("session token is not a header value".into()))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// A parse error without the offending value: citizen data must not end up in
+/// an error message that may be logged.
+fn parse_citizen<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    what: &str,
+) -> Result<T, PortalError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        PortalError::Malformed(format!(
+            "{what}: {:?} error at line {} column {}",
+            e.classify(),
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
+impl PortalClient {
+    /// Sends a request on behalf of a logged-in citizen; a 401 is `SessionEnded`.
+    async fn citizen_call(
+        &self,
+        request: reqwest::RequestBuilder,
+        session: &str,
+    ) -> Result<reqwest::Response, PortalError> {
+        let response = request
+            .header(AUTHORIZATION, self.authorization.clone())
+            .header(CITIZEN_SESSION, session_header(session)?)
+            .send()
+            .await
+            .map_err(|e| self.map_send_error(e))?;
+        if response.status() == StatusCode::UNAUTHORIZED {
+            return Err(PortalError::SessionEnded);
+        }
+        check_status(response).await
+    }
+
+    async fn citizen_json<T: serde::de::DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+        session: &str,
+        what: &str,
+    ) -> Result<T, PortalError> {
+        let response = self.citizen_call(request, session).await?;
+        let bytes = response.bytes().await.map_err(|e| {
+            if e.is_timeout() {
+                PortalError::Timeout(self.timeout)
+            } else {
+                PortalError::Malformed(format!("{what}: body cut off: {}", without_url(&e)))
+            }
+        })?;
+        parse_citizen(&bytes, what)
+    }
+
+    /// The nástěnka of the logged-in citizen.
+    pub async fn me_dashboard(&self, session: &str) -> Result<MeDashboard, PortalError> {
+        let request = self.http.get(self.url("me/dashboard"));
+        self.citizen_json(request, session, "dashboard").await
+    }
+
+    /// Every obligation of the citizen, each to be validated by the kiosk.
+    pub async fn me_obligations(&self, session: &str) -> Result<ObligationList, PortalError> {
+        let request = self.http.get(self.url("me/obligations"));
+        self.citizen_json(request, session, "obligations").await
+    }
+
+    /// A payment intent for these obligations (all payable to one account).
+    pub async fn create_payment(
+        &self,
+        session: &str,
+        obligation_ids: &[String],
+    ) -> Result<PaymentIntent, PortalError> {
+        let body = PaymentIntentRequest {
+            obligation_ids: obligation_ids.to_vec(),
+        };
+        let request = self.http.post(self.url("me/payments")).json(&body);
+        self.citizen_json(request, session, "payment intent").await
+    }
+
+    /// The current state of a payment intent.
+    pub async fn payment(&self, session: &str, id: &str) -> Result<PaymentIntent, PortalError> {
+        let mut url = reqwest::Url::parse(&self.url("me/payments"))
+            .map_err(|e| PortalError::Setup(format!("base URL: {e}")))?;
+        url.path_segments_mut()
+            .map_err(|_| PortalError::Setup("the base URL cannot have a path".into()))?
+            .push(id);
+        let request = self.http.get(url);
+        self.citizen_json(request, session, "payment intent").await
+    }
+
+    /// The citizen's submissions and their states.
+    pub async fn me_submissions(&self, session: &str) -> Result<SubmissionList, PortalError> {
+        let request = self.http.get(self.url("me/submissions"));
+        self.citizen_json(request, session, "submissions").await
+    }
+
+    /// The hlídací pes settings.
+    pub async fn me_watchdog(&self, session: &str) -> Result<Watchdog, PortalError> {
+        let request = self.http.get(self.url("me/watchdog"));
+        self.citizen_json(request, session, "watchdog").await
+    }
+
+    /// Stores new hlídací pes settings.
+    pub async fn put_me_watchdog(
+        &self,
+        session: &str,
+        watchdog: &Watchdog,
+    ) -> Result<(), PortalError> {
+        let request = self.http.put(self.url("me/watchdog")).json(watchdog);
+        self.citizen_call(request, session).await.map(|_| ())
+    }
 }
 
 // ---------------------------------------------------------------- counter (staff)

@@ -366,6 +366,228 @@ impl std::fmt::Debug for AuthSession {
     }
 }
 
+// ---------------------------------------------------------------- citizen data (/me, never cached)
+
+/// `Debug` that prints only the type's name: these types carry personal data,
+/// which must never reach a log line or a panic message (ARCHITECTURE.md).
+macro_rules! redacted_debug {
+    ($($ty:ident),* $(,)?) => {$(
+        impl std::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(concat!(stringify!($ty), "(..)"))
+            }
+        }
+    )*};
+}
+
+/// A message for the citizen on the dashboard (nástěnka).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Notice {
+    pub title: String,
+    pub text: String,
+    pub date: chrono::NaiveDate,
+}
+
+/// The citizen's next election and polling room.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NextElection {
+    pub title: String,
+    /// The first voting day that is today or later.
+    pub date: chrono::NaiveDate,
+    /// Number of the citizen's polling district.
+    pub district: u32,
+    pub place: String,
+    pub address: String,
+}
+
+/// `GET /me/dashboard`: the nástěnka.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MeDashboard {
+    pub unpaid_count: u32,
+    /// Sum of the unpaid amounts, two decimals ("1598.00").
+    pub unpaid_total_czk: String,
+    /// Unpaid obligations due before today.
+    pub overdue_count: u32,
+    /// The earliest due date among the unpaid obligations.
+    #[serde(default)]
+    pub nearest_due_date: Option<chrono::NaiveDate>,
+    /// Submissions not yet closed.
+    pub open_submissions: u32,
+    #[serde(default)]
+    pub notices: Vec<Notice>,
+    /// None when no election is ahead or the citizen's district is unknown.
+    #[serde(default)]
+    pub next_election: Option<NextElection>,
+}
+
+/// What an obligation is for. Kinds the kiosk does not know arrive as
+/// `Unknown` and are shown like `Other` ([`ObligationKind::shown`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ObligationKind {
+    /// Poplatek za komunální odpad.
+    Waste,
+    /// Poplatek ze psů.
+    Dog,
+    /// Pokuta.
+    Fine,
+    Other,
+    /// A kind newer than this kiosk.
+    #[serde(other)]
+    Unknown,
+}
+
+impl ObligationKind {
+    /// The kind to present: an unknown kind is shown as "other".
+    pub fn shown(self) -> ObligationKind {
+        match self {
+            ObligationKind::Unknown => ObligationKind::Other,
+            k => k,
+        }
+    }
+}
+
+/// One item of the konto plátce. Amount, account and symbols are strings on
+/// purpose: the kiosk validates every obligation itself and shows a broken one
+/// as text (without a QR code) instead of rejecting the whole list.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Obligation {
+    pub id: String,
+    pub kind: ObligationKind,
+    pub title: String,
+    /// "2026", "2026-03" …
+    pub period: String,
+    /// Two decimals, "." as the decimal point ("900.00").
+    pub amount_czk: String,
+    pub due_date: chrono::NaiveDate,
+    pub paid: bool,
+    #[serde(default)]
+    pub paid_at: Option<chrono::NaiveDate>,
+    /// The payee's account as an IBAN.
+    pub account_iban: String,
+    pub variable_symbol: String,
+    #[serde(default)]
+    pub specific_symbol: String,
+    #[serde(default)]
+    pub constant_symbol: String,
+    /// A remark for the citizen ("Uhrazeno po splatnosti.").
+    #[serde(default)]
+    pub note: String,
+}
+
+/// `GET /me/obligations`: every obligation since 2020, paid or not.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ObligationList {
+    pub obligations: Vec<Obligation>,
+}
+
+/// `POST /me/payments` body: the obligations to pay at once.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PaymentIntentRequest {
+    pub obligation_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PaymentState {
+    /// Waiting for the money.
+    Pending,
+    /// The backend has the money; the obligations are paid.
+    Paid,
+    /// Not paid in time: the kiosk stops showing its QR code.
+    Expired,
+}
+
+/// A payment intent: the SPAYD fields for a QR code and an optional link to
+/// the payment gateway. The backend never repairs a broken account or symbol:
+/// the kiosk decides whether it can show a QR code.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PaymentIntent {
+    pub id: String,
+    pub state: PaymentState,
+    pub account_iban: String,
+    /// The sum of the obligations, two decimals.
+    pub amount_czk: String,
+    /// The obligation's own VS, or a collective one for several obligations.
+    pub variable_symbol: String,
+    #[serde(default)]
+    pub specific_symbol: String,
+    #[serde(default)]
+    pub constant_symbol: String,
+    /// For the payee: upper-case ASCII, at most 60 characters.
+    pub message: String,
+    /// Pay by card on the phone (HTTPS), if the backend offers it.
+    #[serde(default)]
+    pub gateway_url: Option<String>,
+    /// A pending intent expires then.
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: Timestamp,
+}
+
+/// One submission (podání) and where it stands.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Submission {
+    pub id: String,
+    pub title: String,
+    /// With its Europe/Prague offset.
+    #[schema(value_type = String, format = DateTime)]
+    pub submitted_at: chrono::DateTime<chrono::FixedOffset>,
+    /// "received", "in-progress", "waiting-for-citizen", "decided", "closed" …
+    pub state: String,
+    /// The state in words for the citizen.
+    pub state_text: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub last_activity_at: chrono::DateTime<chrono::FixedOffset>,
+}
+
+/// `GET /me/submissions`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SubmissionList {
+    pub submissions: Vec<Submission>,
+}
+
+/// Where the hlídací pes sends its notifications ("" = not this way).
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WatchdogChannels {
+    pub email: String,
+    pub sms: String,
+}
+
+/// `GET/PUT /me/watchdog`: which events notify the citizen, and how.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Watchdog {
+    pub new_obligation: bool,
+    pub due_date_approaching: bool,
+    pub submission_changed: bool,
+    pub election: bool,
+    pub channels: WatchdogChannels,
+}
+
+redacted_debug!(
+    Notice,
+    NextElection,
+    MeDashboard,
+    Obligation,
+    ObligationList,
+    PaymentIntentRequest,
+    PaymentIntent,
+    Submission,
+    SubmissionList,
+    WatchdogChannels,
+    Watchdog,
+);
+
 // ---------------------------------------------------------------- counter (staff, never cached)
 
 /// `POST /staff/login` body. The kiosk has checked the staff PIN itself
