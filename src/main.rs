@@ -587,6 +587,8 @@ fn demo(
         embedded
     };
     config.storage.data_dir = dir.0.join("data");
+    // Slips go to the preview printer: ESC/POS bytes, text and a picture per slip.
+    config.printer.uri = format!("preview:{}", dir.0.join("slips").display());
     #[cfg(feature = "devtools")]
     let card = match card {
         "reader" => CardChoice::Reader,
@@ -826,6 +828,30 @@ fn login_backend(
     }
 }
 
+/// The printer thread for this config; none in signage mode or with the printer off.
+fn print_service(config: &KioskConfig) -> Option<portal_kiosk::printing::PrintService> {
+    use portal_kiosk::receipt::{printer::PrinterUri, profiles};
+    if config.kiosk.mode == Mode::Signage || !config.printer.enabled {
+        return None;
+    }
+    let uri = match PrinterUri::parse(&config.printer.uri) {
+        Ok(u) => u,
+        Err(e) => {
+            tracing::error!(error = %e, "printing disabled");
+            return None;
+        }
+    };
+    let profile = profiles::profile(&config.printer.profile)?;
+    portal_kiosk::printing::PrintService::start(
+        uri,
+        profile,
+        config.kiosk.id.clone(),
+        config.storage.data_dir.clone(),
+    )
+    .map_err(|e| tracing::error!(error = %e, "cannot start the printer thread"))
+    .ok()
+}
+
 fn start_ui(
     config: &KioskConfig,
     playlist: Playlist,
@@ -865,6 +891,7 @@ fn start_ui(
         fade: Duration::from_millis(config.promo.transition_ms),
         clock: ui::system_clock(),
         login,
+        printer: print_service(config),
     };
     let kiosk_ui = KioskUi::attach(&app, setup);
     Ok((app, kiosk_ui))

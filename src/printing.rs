@@ -5,6 +5,7 @@
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::receipt::printer::{PrinterState, PrinterUri};
@@ -52,8 +53,11 @@ pub enum PrintReport {
     Status(Option<PrinterState>),
 }
 
+type Reporter = Arc<Mutex<Option<Box<dyn Fn(PrintReport) + Send>>>>;
+
 pub struct PrintService {
     requests: Sender<PrintRequest>,
+    reporter: Reporter,
 }
 
 impl PrintService {
@@ -63,13 +67,31 @@ impl PrintService {
         profile: &'static PrinterProfile,
         kiosk_id: String,
         data_dir: PathBuf,
-        report: impl Fn(PrintReport) + Send + 'static,
     ) -> std::io::Result<PrintService> {
         let (tx, rx) = mpsc::channel();
+        let reporter: Reporter = Arc::default();
+        let sink = reporter.clone();
+        let report = move |r: PrintReport| {
+            if let Ok(guard) = sink.lock()
+                && let Some(f) = guard.as_ref()
+            {
+                f(r);
+            }
+        };
         std::thread::Builder::new()
             .name("printer".into())
             .spawn(move || run(rx, uri, profile, kiosk_id, data_dir, report))?;
-        Ok(PrintService { requests: tx })
+        Ok(PrintService {
+            requests: tx,
+            reporter,
+        })
+    }
+
+    /// Where reports go (set once the UI exists).
+    pub fn set_reporter(&self, f: impl Fn(PrintReport) + Send + 'static) {
+        if let Ok(mut guard) = self.reporter.lock() {
+            *guard = Some(Box::new(f));
+        }
     }
 
     pub fn send(&self, request: PrintRequest) {

@@ -424,3 +424,88 @@ fn five_hundred_obligations_load_and_scroll() {
     let before = buttons(&s.app, "Dolů").len();
     assert!(before >= 1, "a Dolů button to scroll without dragging");
 }
+
+#[test]
+fn the_payment_slip_goes_to_the_printer_and_the_screen_says_take_it() {
+    log();
+    let dir = tempfile::tempdir().unwrap();
+    let portal = runtime()
+        .block_on(devportal::start(
+            "127.0.0.1:0",
+            &dir.path().join("portal.sqlite"),
+            true,
+        ))
+        .unwrap();
+    let client = Arc::new(
+        PortalClient::new(
+            &portal.kiosk_api_url(),
+            DEMO_KIOSK_TOKEN,
+            None,
+            Duration::from_secs(2),
+        )
+        .unwrap(),
+    );
+    let card = DemoCard::new(testcards::citizen("demo-jana").unwrap());
+    let login = CardLogin::new(
+        runtime().handle().clone(),
+        client,
+        Box::new(card.signer()),
+        CardSource::Demo(card.clone()),
+    )
+    .unwrap();
+    let slips = dir.path().join("slips");
+    let printer = portal_kiosk::printing::PrintService::start(
+        portal_kiosk::receipt::printer::PrinterUri::parse(&format!("preview:{}", slips.display()))
+            .unwrap(),
+        portal_kiosk::receipt::profiles::profile("epson-tm-t20").unwrap(),
+        "lt-test-01".into(),
+        dir.path().join("kiosk-data"),
+    )
+    .unwrap();
+    let (app, ui) = kiosk_full(
+        Mode::Kiosk,
+        Playlist::demo(Duration::from_secs(8)),
+        Some(Box::new(login)),
+        SessionTimes::default(),
+        Some(printer),
+    );
+    let s = Setup {
+        app,
+        ui,
+        card,
+        portal,
+        _dir: dir,
+    };
+    log_in(&s);
+    touch(&s.app, "Poplatky a platby");
+    let c = s.app.global::<Citizen>();
+    pump_until(&s.ui, "konto", || c.get_load() == LoadState::Ready);
+    let first = rows(c.get_to_pay())
+        .into_iter()
+        .find(|r| r.payable)
+        .unwrap();
+    touch(&s.app, &format!("Zaplatit: {}", first.title));
+    pump_until(&s.ui, "QR ready", || c.get_pay_state() == PayState::Ready);
+    let vs = c.get_pay_vs().to_string();
+    touch(&s.app, "Vytisknout platební údaje");
+    pump_until(&s.ui, "printed", || c.get_print_status() == "printed");
+    // The slip the printer got: ESC/POS decoded back, with this payment's VS and QR.
+    let bin = std::fs::read_dir(&slips)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "bin"))
+        .expect("a slip in the preview printer");
+    let decoded = portal_kiosk::receipt::decode::decode(&std::fs::read(bin).unwrap()).unwrap();
+    let text = decoded.lines().join("\n");
+    assert!(text.contains(&vs), "{text}");
+    assert!(
+        decoded
+            .qr_payloads()
+            .iter()
+            .any(|q| q.contains(&format!("X-VS:{vs}")))
+    );
+    // Logging out forgets the printing state too.
+    s.app.global::<Login>().invoke_demo_remove_card();
+    s.ui.pump_updates();
+    assert_eq!(c.get_print_status(), "");
+}

@@ -410,12 +410,17 @@ impl CitizenArea {
         c.set_slip_preview_visible(true);
     }
 
-    fn slip_picture(&self, intent: &PaymentIntent) -> Option<image::GrayImage> {
-        use crate::receipt::slip::{PaymentSlipData, Slip, SlipHeader};
-        let profile = crate::receipt::profiles::profile(&self.printer_profile)
-            .or_else(|| crate::receipt::profiles::profile("epson-tm-t20"))?;
+    /// The payment slip of the payment in flight, as a job for the printer thread.
+    pub(super) fn payment_slip_job(&self) -> Option<crate::printing::SlipBuilder> {
+        let data = self.slip_data(self.intent.as_ref()?)?;
+        Some(Box::new(move |header| {
+            crate::receipt::slip::Slip::payment_instruction(header, &data).ok()
+        }))
+    }
+
+    fn slip_data(&self, intent: &PaymentIntent) -> Option<crate::receipt::slip::PaymentSlipData> {
         let title = app_title(&self.obligations, &self.pay_ids);
-        let data = PaymentSlipData {
+        Some(crate::receipt::slip::PaymentSlipData {
             what: title,
             period: self
                 .obligations
@@ -429,7 +434,14 @@ impl CitizenArea {
             ss: (!intent.specific_symbol.is_empty()).then(|| intent.specific_symbol.clone()),
             ks: (!intent.constant_symbol.is_empty()).then(|| intent.constant_symbol.clone()),
             due: None,
-        };
+        })
+    }
+
+    fn slip_picture(&self, intent: &PaymentIntent) -> Option<image::GrayImage> {
+        use crate::receipt::slip::{Slip, SlipHeader};
+        let profile = crate::receipt::profiles::profile(&self.printer_profile)
+            .or_else(|| crate::receipt::profiles::profile("epson-tm-t20"))?;
+        let data = self.slip_data(intent)?;
         let header = SlipHeader {
             kiosk_id: self.kiosk_id.clone(),
             slip_number: 0,

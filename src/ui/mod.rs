@@ -74,6 +74,8 @@ pub struct UiSetup {
     pub clock: Clock,
     /// Who carries out logins; `None` where there is no reader (signage).
     pub login: Option<Box<dyn LoginBackend>>,
+    /// The printer thread; `None` without a printer.
+    pub printer: Option<crate::printing::PrintService>,
 }
 
 /// The adapters behind the login: signing, the backend session, the reader.
@@ -187,6 +189,26 @@ pub fn apply_view(app: &AppWindow, view: &KioskView) {
     }
 }
 
+/// The printer's answer as a code the UI words ("Vezměte si doklad", …).
+fn print_status(report: &crate::printing::PrintReport) -> &'static str {
+    use crate::printing::PrintReport as R;
+    use crate::receipt::printer::PrinterState as S;
+    match report {
+        R::Printed { .. } => "printed",
+        R::NotPrinted {
+            state: Some(S::PaperEnd),
+            ..
+        } => "paper-end",
+        R::NotPrinted {
+            state: Some(S::CoverOpen),
+            ..
+        } => "cover-open",
+        R::NotPrinted { .. } => "offline",
+        R::Invalid { .. } => "invalid",
+        R::Status(_) => "",
+    }
+}
+
 fn login_stage(stage: crate::kiosk::LoginStage) -> LoginStage {
     use crate::kiosk::LoginStage as S;
     match stage {
@@ -231,6 +253,8 @@ pub enum UiUpdate {
     SessionLost,
     /// The citizen's data (or why it did not come).
     Citizen(crate::citizen::CitizenResult),
+    /// What the printer did with a slip.
+    Print(crate::printing::PrintReport),
 }
 
 impl From<crate::card::ReaderEvent> for CardEvent {
@@ -310,6 +334,7 @@ struct Inner {
     clock: Clock,
     login: Option<Box<dyn LoginBackend>>,
     citizen: citizen::CitizenArea,
+    printer: Option<crate::printing::PrintService>,
 }
 
 impl KioskUi {
@@ -323,6 +348,10 @@ impl KioskUi {
         if let Some(backend) = login_backend.as_mut() {
             backend.connect(UiUpdates(tx.clone()));
         }
+        if let Some(printer) = &setup.printer {
+            let sink = UiUpdates(tx.clone());
+            printer.set_reporter(move |r| sink.send(UiUpdate::Print(r)));
+        }
         let (core, commands) = Kiosk::new(setup.settings, (setup.clock)());
         let promo = PromoDriver::new(app, setup.playlist, setup.screen_size, setup.fade);
         let inner = Rc::new(RefCell::new(Inner {
@@ -331,6 +360,7 @@ impl KioskUi {
             promo,
             clock: setup.clock,
             login: login_backend,
+            printer: setup.printer,
             citizen: citizen::CitizenArea::new(
                 &setup.identity.printer_profile,
                 &setup.identity.kiosk_id,
@@ -462,13 +492,7 @@ impl KioskUi {
         let weak = Rc::downgrade(&inner);
         citizen.on_print_payment(move || {
             if let Some(inner) = weak.upgrade() {
-                inner.borrow_mut().citizen_action(
-                    |c, app| {
-                        c.print_preview(app);
-                        None
-                    },
-                    false,
-                );
+                inner.borrow_mut().print_payment();
             }
         });
         let weak = Rc::downgrade(&inner);
@@ -569,6 +593,12 @@ impl Inner {
             UiUpdate::Card(event) => self.dispatch(KioskEvent::Card(event)),
             UiUpdate::LoginResult(outcome) => self.dispatch(KioskEvent::LoginResult(outcome)),
             UiUpdate::SessionLost => self.dispatch(KioskEvent::SessionLost),
+            UiUpdate::Print(report) => {
+                if let Some(app) = self.app.upgrade() {
+                    app.global::<Citizen>()
+                        .set_print_status(print_status(&report).into());
+                }
+            }
             UiUpdate::Citizen(result) => {
                 // Nothing of a session that has ended may reach the screen.
                 if !self.core.has_session() {
@@ -592,6 +622,32 @@ impl Inner {
         if tick && let Some(request) = self.citizen.poll(self.core.screen(), now) {
             self.request(request);
         }
+    }
+
+    /// "Vytisknout platební údaje": the preview on screen, and the slip to the
+    /// printer thread (a personal slip: memory only, dropped with the session).
+    fn print_payment(&mut self) {
+        let Some(app) = self.app.upgrade() else {
+            return;
+        };
+        if !self.core.has_session() {
+            return;
+        }
+        self.citizen.print_preview(&app);
+        let citizen = app.global::<Citizen>();
+        match (&self.printer, self.citizen.payment_slip_job()) {
+            (Some(printer), Some(build)) => {
+                citizen.set_print_status("printing".into());
+                printer.send(crate::printing::PrintRequest::Slip {
+                    kind: "payment",
+                    personal: true,
+                    build,
+                });
+            }
+            (None, _) => citizen.set_print_status("no-printer".into()),
+            (_, None) => citizen.set_print_status("invalid".into()),
+        }
+        self.dispatch(KioskEvent::Touch);
     }
 
     fn request(&self, request: crate::citizen::CitizenRequest) {
@@ -647,7 +703,14 @@ impl Inner {
                 Command::ApplyLanguage(language) => select_language(language),
                 // The core forgot its part; here the citizen area's view models
                 // are emptied (apply_view below empties the session's).
-                Command::ForgetUser => self.citizen.clear(&app),
+                Command::ForgetUser => {
+                    self.citizen.clear(&app);
+                    app.global::<Citizen>()
+                        .set_print_status(SharedString::new());
+                    if let Some(printer) = &self.printer {
+                        printer.send(crate::printing::PrintRequest::EndSession);
+                    }
+                }
                 Command::Authenticate(request) => match &self.login {
                     Some(login) => login.authenticate(request),
                     None => {

@@ -28,6 +28,17 @@ pub fn kiosk_with_login(
     login: Option<Box<dyn LoginBackend>>,
     session: SessionTimes,
 ) -> (AppWindow, KioskUi) {
+    kiosk_full(mode, playlist, login, session, None)
+}
+
+/// … and a printer thread.
+pub fn kiosk_full(
+    mode: Mode,
+    playlist: Playlist,
+    login: Option<Box<dyn LoginBackend>>,
+    session: SessionTimes,
+    printer: Option<portal_kiosk::printing::PrintService>,
+) -> (AppWindow, KioskUi) {
     i_slint_backend_testing::init_no_event_loop();
     let app = AppWindow::new().expect("window");
     app.window().set_size(slint::PhysicalSize::new(1920, 1080));
@@ -48,6 +59,7 @@ pub fn kiosk_with_login(
         fade: Duration::from_millis(160),
         clock,
         login,
+        printer,
     };
     let ui = KioskUi::attach(&app, setup);
     settle();
