@@ -19,7 +19,7 @@ use portal_kiosk::card::{
     CardCertificates, CardKind, Pin, Pkcs11Signer, ReaderEvent, ReaderMonitor, SignError, Signer,
 };
 use portal_kiosk::config::Mode;
-use portal_kiosk::devportal::{self, DEMO_ADMIN_TOKEN, DEMO_KIOSK_TOKEN, EmbeddedPortal};
+use portal_kiosk::devportal::{self, DEMO_KIOSK_TOKEN, EmbeddedPortal};
 use portal_kiosk::kiosk::SessionTimes;
 use portal_kiosk::login::{CardLogin, CardSource};
 use portal_kiosk::portal::PortalClient;
@@ -105,24 +105,7 @@ fn admin(
     path: &str,
     body: Option<&str>,
 ) -> String {
-    let url = format!("http://{}/admin/v1/{path}", portal.portal.addr);
-    runtime().block_on(async {
-        let mut req = reqwest::Client::new()
-            .request(method, url)
-            .bearer_auth(DEMO_ADMIN_TOKEN);
-        if let Some(b) = body {
-            req = req
-                .header("content-type", "application/json")
-                .body(b.to_string());
-        }
-        let resp = req.send().await.unwrap();
-        assert!(
-            resp.status().is_success(),
-            "admin {path}: {}",
-            resp.status()
-        );
-        resp.text().await.unwrap()
-    })
+    support::admin(runtime(), portal.portal.addr, method, path, body)
 }
 
 fn live_sessions(portal: &EmbeddedPortal) -> u64 {

@@ -13,7 +13,7 @@ use std::time::Duration;
 use portal_kiosk::card::demo::DemoCard;
 use portal_kiosk::card::testcards;
 use portal_kiosk::config::Mode;
-use portal_kiosk::devportal::{self, DEMO_ADMIN_TOKEN, DEMO_KIOSK_TOKEN, RunningPortal};
+use portal_kiosk::devportal::{self, DEMO_KIOSK_TOKEN, RunningPortal};
 use portal_kiosk::kiosk::SessionTimes;
 use portal_kiosk::login::{CardLogin, CardSource};
 use portal_kiosk::portal::PortalClient;
@@ -68,10 +68,16 @@ struct Setup {
     ui: KioskUi,
     card: DemoCard,
     portal: RunningPortal,
+    slips: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
 
 fn setup(citizen: &str, session: SessionTimes) -> Setup {
+    setup_with(citizen, session, false)
+}
+
+/// With `printer`, slips go to a preview printer in `Setup::slips`.
+fn setup_with(citizen: &str, session: SessionTimes, printer: bool) -> Setup {
     log();
     let dir = tempfile::tempdir().unwrap();
     let portal = runtime()
@@ -98,17 +104,33 @@ fn setup(citizen: &str, session: SessionTimes) -> Setup {
         CardSource::Demo(card.clone()),
     )
     .unwrap();
-    let (app, ui) = kiosk_with_login(
+    let slips = dir.path().join("slips");
+    let printer = printer.then(|| {
+        portal_kiosk::printing::PrintService::start(
+            portal_kiosk::receipt::printer::PrinterUri::parse(&format!(
+                "preview:{}",
+                slips.display()
+            ))
+            .unwrap(),
+            portal_kiosk::receipt::profiles::profile("epson-tm-t20").unwrap(),
+            "lt-test-01".into(),
+            dir.path().join("kiosk-data"),
+        )
+        .unwrap()
+    });
+    let (app, ui) = kiosk_full(
         Mode::Kiosk,
         Playlist::demo(Duration::from_secs(8)),
         Some(Box::new(login)),
         session,
+        printer,
     );
     Setup {
         app,
         ui,
         card,
         portal,
+        slips,
         _dir: dir,
     }
 }
@@ -118,23 +140,7 @@ fn screen(app: &AppWindow) -> ScreenId {
 }
 
 fn admin(s: &Setup, method: reqwest::Method, path: &str, body: Option<&str>) {
-    let url = format!("http://{}/admin/v1/{path}", s.portal.addr);
-    runtime().block_on(async {
-        let mut req = reqwest::Client::new()
-            .request(method, url)
-            .bearer_auth(DEMO_ADMIN_TOKEN);
-        if let Some(b) = body {
-            req = req
-                .header("content-type", "application/json")
-                .body(b.to_string());
-        }
-        let resp = req.send().await.unwrap();
-        assert!(
-            resp.status().is_success(),
-            "admin {path}: {}",
-            resp.status()
-        );
-    });
+    support::admin(runtime(), s.portal.addr, method, path, body);
 }
 
 /// Inserts the card with the demo control, types the IOK, waits for the nástěnka.
@@ -427,55 +433,7 @@ fn five_hundred_obligations_load_and_scroll() {
 
 #[test]
 fn the_payment_slip_goes_to_the_printer_and_the_screen_says_take_it() {
-    log();
-    let dir = tempfile::tempdir().unwrap();
-    let portal = runtime()
-        .block_on(devportal::start(
-            "127.0.0.1:0",
-            &dir.path().join("portal.sqlite"),
-            true,
-        ))
-        .unwrap();
-    let client = Arc::new(
-        PortalClient::new(
-            &portal.kiosk_api_url(),
-            DEMO_KIOSK_TOKEN,
-            None,
-            Duration::from_secs(2),
-        )
-        .unwrap(),
-    );
-    let card = DemoCard::new(testcards::citizen("demo-jana").unwrap());
-    let login = CardLogin::new(
-        runtime().handle().clone(),
-        client,
-        Box::new(card.signer()),
-        CardSource::Demo(card.clone()),
-    )
-    .unwrap();
-    let slips = dir.path().join("slips");
-    let printer = portal_kiosk::printing::PrintService::start(
-        portal_kiosk::receipt::printer::PrinterUri::parse(&format!("preview:{}", slips.display()))
-            .unwrap(),
-        portal_kiosk::receipt::profiles::profile("epson-tm-t20").unwrap(),
-        "lt-test-01".into(),
-        dir.path().join("kiosk-data"),
-    )
-    .unwrap();
-    let (app, ui) = kiosk_full(
-        Mode::Kiosk,
-        Playlist::demo(Duration::from_secs(8)),
-        Some(Box::new(login)),
-        SessionTimes::default(),
-        Some(printer),
-    );
-    let s = Setup {
-        app,
-        ui,
-        card,
-        portal,
-        _dir: dir,
-    };
+    let s = setup_with("demo-jana", SessionTimes::default(), true);
     log_in(&s);
     touch(&s.app, "Poplatky a platby");
     let c = s.app.global::<Citizen>();
@@ -490,7 +448,7 @@ fn the_payment_slip_goes_to_the_printer_and_the_screen_says_take_it() {
     touch(&s.app, "Vytisknout platební údaje");
     pump_until(&s.ui, "printed", || c.get_print_status() == "printed");
     // The slip the printer got: ESC/POS decoded back, with this payment's VS and QR.
-    let bin = std::fs::read_dir(&slips)
+    let bin = std::fs::read_dir(&s.slips)
         .unwrap()
         .map(|e| e.unwrap().path())
         .find(|p| p.extension().is_some_and(|x| x == "bin"))

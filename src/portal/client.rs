@@ -431,15 +431,17 @@ fn parse_citizen<T: serde::de::DeserializeOwned>(
 }
 
 impl PortalClient {
-    /// Sends a request on behalf of a logged-in citizen; a 401 is `SessionEnded`.
-    async fn citizen_call(
+    /// Sends a request on behalf of a logged-in person (the session token in
+    /// `header`: citizen or staff); a 401 is `SessionEnded`.
+    async fn session_call(
         &self,
         request: reqwest::RequestBuilder,
+        header: &'static str,
         session: &str,
     ) -> Result<reqwest::Response, PortalError> {
         let response = request
             .header(AUTHORIZATION, self.authorization.clone())
-            .header(CITIZEN_SESSION, session_header(session)?)
+            .header(header, session_header(session)?)
             .send()
             .await
             .map_err(|e| self.map_send_error(e))?;
@@ -449,13 +451,14 @@ impl PortalClient {
         check_status(response).await
     }
 
-    async fn citizen_json<T: serde::de::DeserializeOwned>(
+    async fn session_json<T: serde::de::DeserializeOwned>(
         &self,
         request: reqwest::RequestBuilder,
+        header: &'static str,
         session: &str,
         what: &str,
     ) -> Result<T, PortalError> {
-        let response = self.citizen_call(request, session).await?;
+        let response = self.session_call(request, header, session).await?;
         let bytes = response.bytes().await.map_err(|e| {
             if e.is_timeout() {
                 PortalError::Timeout(self.timeout)
@@ -464,6 +467,24 @@ impl PortalClient {
             }
         })?;
         parse_citizen(&bytes, what)
+    }
+
+    async fn citizen_call(
+        &self,
+        request: reqwest::RequestBuilder,
+        session: &str,
+    ) -> Result<reqwest::Response, PortalError> {
+        self.session_call(request, CITIZEN_SESSION, session).await
+    }
+
+    async fn citizen_json<T: serde::de::DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+        session: &str,
+        what: &str,
+    ) -> Result<T, PortalError> {
+        self.session_json(request, CITIZEN_SESSION, session, what)
+            .await
     }
 
     /// The nástěnka of the logged-in citizen.
@@ -539,16 +560,7 @@ impl PortalClient {
         request: reqwest::RequestBuilder,
         session: &str,
     ) -> Result<reqwest::Response, PortalError> {
-        let response = request
-            .header(AUTHORIZATION, self.authorization.clone())
-            .header(STAFF_SESSION, session_header(session)?)
-            .send()
-            .await
-            .map_err(|e| self.map_send_error(e))?;
-        if response.status() == StatusCode::UNAUTHORIZED {
-            return Err(PortalError::SessionEnded);
-        }
-        check_status(response).await
+        self.session_call(request, STAFF_SESSION, session).await
     }
 
     async fn staff_json<T: serde::de::DeserializeOwned>(
@@ -557,15 +569,8 @@ impl PortalClient {
         session: &str,
         what: &str,
     ) -> Result<T, PortalError> {
-        let response = self.staff_call(request, session).await?;
-        let bytes = response.bytes().await.map_err(|e| {
-            if e.is_timeout() {
-                PortalError::Timeout(self.timeout)
-            } else {
-                PortalError::Malformed(format!("{what}: body cut off: {}", without_url(&e)))
-            }
-        })?;
-        parse_citizen(&bytes, what)
+        self.session_json(request, STAFF_SESSION, session, what)
+            .await
     }
 
     /// Opens a staff session for a member whose PIN the kiosk has verified

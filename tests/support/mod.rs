@@ -114,3 +114,31 @@ pub fn pump_until(ui: &KioskUi, what: &str, mut done: impl FnMut() -> bool) {
         std::thread::sleep(Duration::from_millis(5));
     }
 }
+
+/// A call to the development portal's admin API; panics unless it succeeds.
+pub fn admin(
+    rt: &tokio::runtime::Runtime,
+    addr: std::net::SocketAddr,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<&str>,
+) -> String {
+    let url = format!("http://{addr}/admin/v1/{path}");
+    rt.block_on(async {
+        let mut req = reqwest::Client::new()
+            .request(method, url)
+            .bearer_auth(portal_kiosk::devportal::DEMO_ADMIN_TOKEN);
+        if let Some(b) = body {
+            req = req
+                .header("content-type", "application/json")
+                .body(b.to_string());
+        }
+        let resp = req.send().await.unwrap();
+        assert!(
+            resp.status().is_success(),
+            "admin {path}: {}",
+            resp.status()
+        );
+        resp.text().await.unwrap()
+    })
+}
