@@ -67,24 +67,7 @@ fn stats(name: &str, mut ms: Vec<f64>, target: f64) {
 }
 
 fn main() {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let out = std::process::Command::new(format!("{root}/tools/card-test-env"))
-        .arg("start")
-        .output()
-        .expect("tools/card-test-env");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    if let Some(conf) = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("export SOFTHSM2_CONF="))
-    {
-        // SAFETY: single-threaded at this point; no PKCS#11 module loaded yet.
-        unsafe { std::env::set_var("SOFTHSM2_CONF", conf) };
-    }
+    support::card_env();
     let iterations: usize = std::env::var("ITERATIONS")
         .ok()
         .and_then(|s| s.parse().ok())

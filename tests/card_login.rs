@@ -42,32 +42,6 @@ fn exclusive() -> MutexGuard<'static, ()> {
     guard
 }
 
-/// pcscd with vpcd and the SoftHSM2 tokens, started once per test binary.
-fn card_env() {
-    static ENV: OnceLock<()> = OnceLock::new();
-    ENV.get_or_init(|| {
-        let root = env!("CARGO_MANIFEST_DIR");
-        let out = std::process::Command::new(format!("{root}/tools/card-test-env"))
-            .arg("start")
-            .output()
-            .expect("run tools/card-test-env");
-        assert!(
-            out.status.success(),
-            "tools/card-test-env start failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        let conf = stdout
-            .lines()
-            .find_map(|l| l.strip_prefix("export SOFTHSM2_CONF="))
-            .expect("SOFTHSM2_CONF from card-test-env");
-        if std::env::var("SOFTHSM2_CONF").ok().as_deref() != Some(conf) {
-            // SAFETY: set once, before any PKCS#11 module is loaded in this process.
-            unsafe { std::env::set_var("SOFTHSM2_CONF", conf) };
-        }
-    });
-}
-
 fn runtime() -> &'static tokio::runtime::Runtime {
     static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
     RT.get_or_init(|| {
