@@ -23,6 +23,8 @@ pub enum CitizenRequest {
     SaveWatchdog(Watchdog),
     CreatePayment(Vec<String>),
     PaymentState(String),
+    /// Counter: a payer's obligations by variable symbol.
+    Lookup(String),
 }
 
 /// What came back.
@@ -34,6 +36,11 @@ pub enum CitizenResult {
     Watchdog(Watchdog),
     WatchdogSaved(Watchdog),
     Payment(PaymentIntent),
+    /// Counter: the payer and their obligations with the variable symbol asked for.
+    Lookup {
+        vs: String,
+        found: crate::portal::types::StaffLookup,
+    },
     /// The request failed; `session_ended` when the backend no longer knows the session.
     Failed {
         request: CitizenRequest,

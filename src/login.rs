@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 
 use crate::card::{CardCertificates, ReaderEvent, ReaderMonitor, SignError, Signer};
 use crate::citizen::{CitizenRequest, CitizenResult};
-use crate::kiosk::{CardEvent, LoginOutcome, LoginRequest};
+use crate::kiosk::{CardEvent, LoginOutcome, LoginRequest, StaffOutcome, StaffPin};
 use crate::portal::client::{PortalClient, PortalError};
 use crate::portal::types::AuthCardRequest;
 use crate::ui::{DemoCardControl, LoginBackend, UiUpdate, UiUpdates};
@@ -23,6 +23,8 @@ use crate::webeid::{AuthToken, signed_digest};
 pub enum CardSource {
     /// The PC/SC reader whose name contains this pattern.
     Pcsc { pattern: String },
+    /// No reader (a counter without one): only staff logins.
+    Off,
     /// The demo's simulated card (in-process).
     #[cfg(feature = "devtools")]
     Demo(crate::card::demo::DemoCard),
@@ -40,6 +42,9 @@ pub struct CardLogin {
     observer: Option<ReaderObserver>,
     /// Bumped at every end of a session: answers for an older one are dropped.
     generation: Arc<AtomicU64>,
+    /// Counter mode: the staff PINs and the staff session's token.
+    staff: Option<Arc<crate::staff::StaffPins>>,
+    staff_session: Arc<Mutex<Option<Zeroizing<String>>>>,
 }
 
 /// Sees every reader event as it arrives on the reader thread (metrics, benchmarks).
@@ -65,7 +70,16 @@ impl CardLogin {
             updates: None,
             observer: None,
             generation: Arc::new(AtomicU64::new(0)),
+            staff: None,
+            staff_session: Arc::new(Mutex::new(None)),
         })
+    }
+
+    /// Counter mode: staff log in with these PINs (checked here, on a blocking
+    /// task) and the backend's `/staff/login`.
+    pub fn with_staff(mut self, pins: crate::staff::StaffPins) -> CardLogin {
+        self.staff = Some(Arc::new(pins));
+        self
     }
 
     /// Sets a function that sees every reader event first (before `connect`).
@@ -122,8 +136,26 @@ impl LoginBackend for CardLogin {
         });
     }
 
+    fn staff_authenticate(&self, pin: StaffPin) {
+        let Some(updates) = self.updates.clone() else {
+            return;
+        };
+        let Some(pins) = self.staff.clone() else {
+            tracing::error!("staff login: no [[staff]] PINs configured");
+            updates.send(UiUpdate::StaffResult(StaffOutcome::Failed));
+            return;
+        };
+        let client = self.client.clone();
+        let session = self.staff_session.clone();
+        self.runtime.spawn(async move {
+            let outcome = staff_login(&client, pins, &session, pin).await;
+            updates.send(UiUpdate::StaffResult(outcome));
+        });
+    }
+
     fn reread_pin(&self) {
         match &self.source {
+            CardSource::Off => {}
             CardSource::Pcsc { .. } => {
                 if let Some(monitor) = &self.monitor {
                     monitor.reread_pin();
@@ -142,18 +174,21 @@ impl LoginBackend for CardLogin {
         let Some(updates) = self.updates.clone() else {
             return;
         };
-        let token = self
-            .session
-            .lock()
-            .ok()
-            .and_then(|s| s.as_ref().map(|t| Zeroizing::new(t.to_string())));
+        let token_of = |slot: &Arc<Mutex<Option<Zeroizing<String>>>>| {
+            slot.lock()
+                .ok()
+                .and_then(|s| s.as_ref().map(|t| Zeroizing::new(t.to_string())))
+        };
+        let staff_token = token_of(&self.staff_session);
+        let token = token_of(&self.session);
         let generation = self.generation.clone();
         let current = generation.load(Ordering::SeqCst);
         let client = self.client.clone();
         self.runtime.spawn(async move {
-            let result = match token {
-                Some(token) => citizen_call(&client, &token, request).await,
-                None => CitizenResult::Failed {
+            let result = match (staff_token, token) {
+                (Some(token), _) => staff_call(&client, &token, request).await,
+                (None, Some(token)) => citizen_call(&client, &token, request).await,
+                (None, None) => CitizenResult::Failed {
                     request,
                     session_ended: true,
                     refused: false,
@@ -168,6 +203,15 @@ impl LoginBackend for CardLogin {
 
     fn end_session(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
+        if let Some(token) = self.staff_session.lock().ok().and_then(|mut s| s.take()) {
+            let client = self.client.clone();
+            self.runtime.spawn(async move {
+                match client.staff_logout(&token).await {
+                    Ok(()) => tracing::info!("staff session ended"),
+                    Err(e) => tracing::warn!(error = %e, "staff logout at the backend failed; the session expires there"),
+                }
+            });
+        }
         let token = self.session.lock().ok().and_then(|mut s| s.take());
         let Some(token) = token else {
             return;
@@ -185,7 +229,7 @@ impl LoginBackend for CardLogin {
         match &self.source {
             #[cfg(feature = "devtools")]
             CardSource::Demo(_) => Some(self),
-            CardSource::Pcsc { .. } => None,
+            CardSource::Pcsc { .. } | CardSource::Off => None,
         }
     }
 }
@@ -203,7 +247,7 @@ impl DemoCardControl for CardLogin {
     fn is_inserted(&self) -> bool {
         match &self.source {
             CardSource::Demo(card) => card.is_inserted(),
-            CardSource::Pcsc { .. } => false,
+            CardSource::Pcsc { .. } | CardSource::Off => false,
         }
     }
 }
@@ -228,6 +272,93 @@ fn reader_event_name(event: &ReaderEvent) -> &'static str {
         ReaderEvent::ReadFailed => "read-failed",
         ReaderEvent::Removed => "removed",
         ReaderEvent::Pin(_) => "pin-state",
+    }
+}
+
+/// Counter: the staff PIN checked against the credentials' hashes (slow on
+/// purpose: on a blocking task), then a staff session from the backend.
+async fn staff_login(
+    client: &PortalClient,
+    pins: Arc<crate::staff::StaffPins>,
+    session: &Arc<Mutex<Option<Zeroizing<String>>>>,
+    pin: StaffPin,
+) -> StaffOutcome {
+    use crate::staff::StaffVerdict;
+    let verdict = tokio::task::spawn_blocking(move || pins.verify(&pin.0)).await;
+    let member = match verdict {
+        Ok(StaffVerdict::Staff(member)) => member,
+        Ok(StaffVerdict::Wrong { attempts_left }) => {
+            tracing::info!(attempts_left, "staff login: wrong PIN");
+            return StaffOutcome::Wrong { attempts_left };
+        }
+        Ok(StaffVerdict::Locked { seconds_left }) => {
+            tracing::warn!(seconds_left, "staff login: locked after wrong PINs");
+            return StaffOutcome::Locked { seconds_left };
+        }
+        Err(_) => {
+            tracing::error!("staff login: the PIN check failed");
+            return StaffOutcome::Failed;
+        }
+    };
+    match client.staff_login(&member.name).await {
+        Ok(opened) => {
+            if let Ok(mut s) = session.lock() {
+                *s = Some(Zeroizing::new(opened.session));
+            }
+            tracing::info!("staff login: staff session opened");
+            StaffOutcome::LoggedIn { name: opened.name }
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "staff login: the backend refused or is unreachable");
+            StaffOutcome::Failed
+        }
+    }
+}
+
+/// Counter: the requests a staff session may make (a payer's obligations by
+/// variable symbol, a payment intent and its state); anything else is refused.
+async fn staff_call(client: &PortalClient, token: &str, request: CitizenRequest) -> CitizenResult {
+    let result = match &request {
+        CitizenRequest::Lookup(vs) => {
+            client
+                .staff_obligations(token, vs)
+                .await
+                .map(|found| CitizenResult::Lookup {
+                    vs: vs.clone(),
+                    found,
+                })
+        }
+        CitizenRequest::CreatePayment(ids) => client
+            .staff_payment(token, ids)
+            .await
+            .map(CitizenResult::Payment),
+        CitizenRequest::PaymentState(id) => client
+            .staff_payment_state(token, id)
+            .await
+            .map(CitizenResult::Payment),
+        _ => {
+            return CitizenResult::Failed {
+                request,
+                session_ended: false,
+                refused: true,
+            };
+        }
+    };
+    result.unwrap_or_else(|e| failed(request, &e))
+}
+
+fn failed(request: CitizenRequest, e: &PortalError) -> CitizenResult {
+    tracing::warn!(error = %e, "citizen or staff data request failed");
+    CitizenResult::Failed {
+        session_ended: e.is_session_ended(),
+        refused: matches!(
+            e,
+            PortalError::Status {
+                status: 400..=499,
+                ..
+            }
+        ),
+        request,
     }
 }
 
@@ -261,21 +392,16 @@ async fn citizen_call(
         CitizenRequest::PaymentState(id) => {
             client.payment(token, id).await.map(CitizenResult::Payment)
         }
-    };
-    result.unwrap_or_else(|e| {
-        tracing::warn!(error = %e, "citizen data request failed");
-        CitizenResult::Failed {
-            session_ended: e.is_session_ended(),
-            refused: matches!(
-                e,
-                PortalError::Status {
-                    status: 400..=499,
-                    ..
-                }
-            ),
-            request,
+        // The counter's lookup is not a citizen's to make.
+        CitizenRequest::Lookup(_) => {
+            return CitizenResult::Failed {
+                request,
+                session_ended: false,
+                refused: true,
+            };
         }
-    })
+    };
+    result.unwrap_or_else(|e| failed(request, &e))
 }
 
 /// One login attempt, start to end.

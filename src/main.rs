@@ -719,9 +719,17 @@ fn start_kiosk(
         })
         .unwrap_or_else(|| fallback.clone());
 
+    #[cfg(feature = "devtools")]
+    let demo = matches!(card, CardChoice::Simulated(_));
     let login = login_backend(config, rt, card);
     let kiosk_ui_and_app = start_ui(config, playlist, size, fullscreen, login)?;
     let (app, kiosk_ui) = &kiosk_ui_and_app;
+    #[cfg(feature = "devtools")]
+    if demo && config.kiosk.mode == Mode::Counter {
+        use slint::ComponentHandle;
+        app.global::<ui::Staff>()
+            .set_demo_pin(portal_kiosk::devportal::DEMO_STAFF_PIN.into());
+    }
     for update in first_updates
         .into_iter()
         .filter(|u| matches!(u, UiUpdate::DataAge { .. }))
@@ -741,6 +749,8 @@ fn start_kiosk(
                 updates.send(update);
             }
         }));
+        let now = handle.clone();
+        kiosk_ui.on_sync_now(move || now.sync_now());
         let plays = handle.clone();
         kiosk_ui.on_play(move |slide| {
             plays.enqueue(
@@ -794,7 +804,8 @@ fn login_backend(
     card: CardChoice,
 ) -> Option<Box<dyn ui::LoginBackend>> {
     use portal_kiosk::login::{CardLogin, CardSource};
-    if config.kiosk.mode == Mode::Signage || !config.card_reader.enabled {
+    let counter = config.kiosk.mode == Mode::Counter;
+    if config.kiosk.mode == Mode::Signage || (!config.card_reader.enabled && !counter) {
         return None;
     }
     let client = match PortalClient::from_config(&config.backend) {
@@ -805,6 +816,21 @@ fn login_backend(
         }
     };
     let (signer, source): (Box<dyn portal_kiosk::card::Signer>, CardSource) = match card {
+        // A counter without a reader still has its staff logins.
+        _ if counter && !config.card_reader.enabled => (
+            Box::new(portal_kiosk::card::Pkcs11Signer::new(
+                &config.card_reader.pkcs11_module,
+            )),
+            CardSource::Off,
+        ),
+        // The demo counter has no simulated card: the reader shows as not set up.
+        #[cfg(feature = "devtools")]
+        CardChoice::Simulated(_) if counter => (
+            Box::new(portal_kiosk::card::Pkcs11Signer::new(
+                &config.card_reader.pkcs11_module,
+            )),
+            CardSource::Off,
+        ),
         CardChoice::Reader => (
             Box::new(portal_kiosk::card::Pkcs11Signer::new(
                 &config.card_reader.pkcs11_module,
@@ -820,6 +846,17 @@ fn login_backend(
         }
     };
     match CardLogin::new(rt.handle().clone(), client, signer, source) {
+        Ok(login) if counter => {
+            match portal_kiosk::staff::StaffPins::from_credentials(&config.backend.credentials_file)
+            {
+                Ok(pins) => Some(Box::new(login.with_staff(pins))),
+                Err(e) => {
+                    // The counter still starts; its login says the service failed.
+                    tracing::error!(error = %e, "counter: no staff can log in");
+                    Some(Box::new(login))
+                }
+            }
+        }
         Ok(login) => Some(Box::new(login)),
         Err(e) => {
             tracing::error!(error = %e, "card login disabled");

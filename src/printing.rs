@@ -31,7 +31,14 @@ pub enum PrintRequest {
     Retry,
     /// Ask the printer how it is.
     Status,
+    /// Counter: print the latest slip of this session again (same number).
+    Reprint,
+    /// Counter: the printer's test page (an anonymous slip).
+    TestPage,
 }
+
+/// How many slips of a session are kept in memory for reprinting.
+const KEEP_FOR_REPRINT: usize = 5;
 
 /// What happened, for the screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,9 +123,38 @@ fn run(
     };
     let mut queue = PrintQueue::new(uri.clone());
     let mut fallback_number = 0u64;
+    // The session's slips as printed, newest last: memory only, gone with the session.
+    let mut printed: std::collections::VecDeque<(u64, Vec<u8>)> = Default::default();
     while let Ok(request) = rx.recv() {
+        let request = match request {
+            PrintRequest::TestPage => PrintRequest::Slip {
+                kind: "test",
+                personal: false,
+                build: Box::new(move |header| Some(Slip::test_page(header, profile))),
+            },
+            other => other,
+        };
         match request {
-            PrintRequest::EndSession => queue.end_session(),
+            PrintRequest::EndSession => {
+                queue.end_session();
+                printed.clear();
+            }
+            PrintRequest::Reprint => {
+                let Some((number, bytes)) = printed.back() else {
+                    report(PrintReport::Invalid { kind: "reprint" });
+                    continue;
+                };
+                let job = PrintJob {
+                    kind: "reprint".to_string(),
+                    personal: true,
+                    bytes: bytes.clone(),
+                };
+                let number = *number;
+                let outcome = submit(&mut queue, store.as_ref(), &uri, job);
+                tracing::info!(number, outcome = ?outcome, "slip reprinted");
+                report(outcome_report("reprint", number, outcome));
+            }
+            PrintRequest::TestPage => {}
             PrintRequest::Status => {
                 report(PrintReport::Status(
                     crate::receipt::printer::status(&uri).ok(),
@@ -155,35 +191,55 @@ fn run(
                     report(PrintReport::Invalid { kind });
                     continue;
                 };
+                if personal && kind != "test" {
+                    if printed.len() == KEEP_FOR_REPRINT {
+                        printed.pop_front();
+                    }
+                    printed.push_back((number, bytes.clone()));
+                }
                 let job = PrintJob {
                     kind: kind.to_string(),
                     personal,
                     bytes,
                 };
-                let outcome = match &store {
-                    Some(store) => queue.submit(job, store),
-                    None => match crate::receipt::printer::print(&uri, &job.bytes, kind) {
-                        Ok(p) => JobOutcome::Printed { after: p.after },
-                        Err(e) => JobOutcome::Unreachable {
-                            error: e.to_string(),
-                        },
-                    },
-                };
+                let outcome = submit(&mut queue, store.as_ref(), &uri, job);
                 tracing::info!(kind, number, outcome = ?outcome, "slip");
-                report(match outcome {
-                    JobOutcome::Printed { after } => PrintReport::Printed {
-                        kind,
-                        number,
-                        state: after,
-                    },
-                    JobOutcome::Waiting { state } => PrintReport::NotPrinted {
-                        kind,
-                        state: Some(state),
-                    },
-                    JobOutcome::Unreachable { .. } => PrintReport::NotPrinted { kind, state: None },
-                });
+                report(outcome_report(kind, number, outcome));
             }
         }
+    }
+}
+
+/// Through the queue (kept until printed) or, without a store, straight to the printer.
+fn submit(
+    queue: &mut PrintQueue,
+    store: Option<&Store>,
+    uri: &PrinterUri,
+    job: PrintJob,
+) -> JobOutcome {
+    match store {
+        Some(store) => queue.submit(job, store),
+        None => match crate::receipt::printer::print(uri, &job.bytes, &job.kind) {
+            Ok(p) => JobOutcome::Printed { after: p.after },
+            Err(e) => JobOutcome::Unreachable {
+                error: e.to_string(),
+            },
+        },
+    }
+}
+
+fn outcome_report(kind: &'static str, number: u64, outcome: JobOutcome) -> PrintReport {
+    match outcome {
+        JobOutcome::Printed { after } => PrintReport::Printed {
+            kind,
+            number,
+            state: after,
+        },
+        JobOutcome::Waiting { state } => PrintReport::NotPrinted {
+            kind,
+            state: Some(state),
+        },
+        JobOutcome::Unreachable { .. } => PrintReport::NotPrinted { kind, state: None },
     }
 }
 

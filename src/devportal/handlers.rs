@@ -439,6 +439,7 @@ async fn post_heartbeat(State(state): AppState, headers: HeaderMap, body: Bytes)
         super::staff::post_login,
         super::staff::get_obligations,
         super::staff::post_payment,
+        super::staff::get_payment,
         super::staff::post_logout,
         get_promo,
         get_services,

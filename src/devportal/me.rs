@@ -372,6 +372,13 @@ fn next_election(
 // ---------------------------------------------------------------- the counter (staff.rs)
 
 impl MeState {
+    /// Any payer's intent in its current state (intents are settled first).
+    pub(super) fn intent(&self, id: &str) -> Option<PaymentIntent> {
+        let mut me = self.lock();
+        me.settle(Utc::now());
+        me.intents.get(id).map(|r| r.intent.clone())
+    }
+
     /// Every obligation, paid or not, whose variable symbol is `vs`, with its
     /// payer (an index into `AuthState::citizens`). Intents are settled first,
     /// so a payment made at a kiosk shows at the counter.

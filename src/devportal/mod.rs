@@ -200,6 +200,13 @@ pub async fn start(
 /// itself, so that a demo reaches "Zaplaceno" without anyone paying.
 pub const DEMO_AUTO_PAY_SECONDS: u64 = 20;
 
+/// The demo counter's staff member and PIN (`portal-kiosk demo --mode counter`).
+pub const DEMO_STAFF_NAME: &str = "Přepážka 1";
+pub const DEMO_STAFF_PIN: &str = "123456";
+/// argon2id of [`DEMO_STAFF_PIN`] (made by `portal-kiosk staff-pin-hash`).
+const DEMO_STAFF_PIN_HASH: &str =
+    "$argon2id$v=19$m=65536,t=3,p=1$b6kQSzx/OoiOFoohzKRJPg$S9UADnhPtbi6vO031V9j9rXD1zbwZBUudz97c2ZwtZY";
+
 /// A throw-away portal for `demo` and tests: temp database, loopback, random
 /// port; pending payment intents pay themselves after [`DEMO_AUTO_PAY_SECONDS`]
 /// (`PUT /admin/v1/payments {"autoPaySeconds": null}` turns that off).
@@ -219,7 +226,9 @@ pub async fn start_embedded(dir: &Path) -> Result<EmbeddedPortal, DevPortalError
     let credentials_file = dir.join("credentials.toml");
     std::fs::write(
         &credentials_file,
-        format!("token = \"{DEMO_KIOSK_TOKEN}\"\n"),
+        format!(
+            "token = \"{DEMO_KIOSK_TOKEN}\"\n\n[[staff]]\nname = \"{DEMO_STAFF_NAME}\"\npin_hash = \"{DEMO_STAFF_PIN_HASH}\"\n"
+        ),
     )
     .map_err(|e| DevPortalError::Seed(e.to_string()))?;
     Ok(EmbeddedPortal {

@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -142,6 +142,7 @@ pub(super) fn routes() -> Router<Arc<PortalState>> {
         .route("/kiosk/v1/staff/login", post(post_login))
         .route("/kiosk/v1/staff/obligations", get(get_obligations))
         .route("/kiosk/v1/staff/payments", post(post_payment))
+        .route("/kiosk/v1/staff/payments/{id}", get(get_payment))
         .route("/kiosk/v1/staff/logout", post(post_logout))
         .layer(axum::middleware::map_response(no_store))
 }
@@ -258,6 +259,31 @@ pub(super) async fn post_payment(
         me.payer_intent(ids, now)
     })
     .await
+}
+
+#[utoipa::path(get, path = "/kiosk/v1/staff/payments/{id}", tag = "staff",
+    params(("x-staff-session" = String, Header, description = "The session from POST /staff/login"),
+           ("id" = String, Path, description = "The intent's id")),
+    responses((status = 200, description = "The intent in its current state (no-store)", body = PaymentIntent),
+              (status = 401, description = "Session ended", body = Problem),
+              (status = 404, description = "No such intent", body = Problem)))]
+pub(super) async fn get_payment(
+    State(state): AppState,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    if let Err(r) = staff(&state, &headers) {
+        return r;
+    }
+    let after = match before(&state, "staff-payments").await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    // The counter may follow any payer's intent (it makes them for anyone).
+    match state.me.intent(&id) {
+        Some(intent) => json_answer(StatusCode::OK, &intent, after),
+        None => problem(StatusCode::NOT_FOUND, "Not found", "no such payment"),
+    }
 }
 
 #[utoipa::path(post, path = "/kiosk/v1/staff/logout", tag = "staff",

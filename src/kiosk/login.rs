@@ -108,6 +108,8 @@ pub struct LoginView {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionView {
     pub first_name: String,
+    /// A staff member at the counter.
+    pub staff: bool,
     /// Seconds left on the idle warning, when it shows.
     pub warning_seconds: Option<u32>,
 }
@@ -169,6 +171,8 @@ impl Login {
 pub(super) struct Session {
     pub(super) first_name: String,
     pub(super) warned: bool,
+    /// A staff member at the counter, not a citizen.
+    pub(super) staff: bool,
 }
 
 impl Kiosk {
@@ -208,6 +212,7 @@ impl Kiosk {
                 self.last_activity + self.settings.session.idle + self.settings.session.warning;
             SessionView {
                 first_name: s.first_name.clone(),
+                staff: s.staff,
                 warning_seconds: s
                     .warned
                     .then(|| ends.saturating_sub(self.now).as_secs_f64().ceil() as u32),
@@ -222,12 +227,16 @@ impl Kiosk {
     /// Screens that need a login lead to it; the login screen leads a logged-in
     /// citizen to the dashboard.
     pub(super) fn guard(&self, target: Screen) -> Screen {
+        if self.settings.mode == Mode::Counter {
+            return self.counter_guard(target);
+        }
         match (target, self.session.is_some()) {
             (Screen::Payment, false) => Screen::Login,
             (t, false) if t.is_personal() => Screen::Login,
             (Screen::Login, true) => Screen::Dashboard,
             // "Zaplatit poplatek" leads a logged-in citizen to the konto.
             (Screen::Payment, true) => Screen::Obligations,
+            (Screen::StaffLogin | Screen::Counter, _) => Screen::Home,
             (t, _) => t,
         }
     }
@@ -252,6 +261,16 @@ impl Kiosk {
 
     pub(super) fn card_event(&mut self, event: super::CardEvent, now: Duration) -> Vec<Command> {
         use super::CardEvent as E;
+        if self.settings.mode == Mode::Counter {
+            // The counter only shows the reader's state (staff diagnostics).
+            self.card = match event {
+                E::Ready | E::Removed => CardSlot::Empty,
+                E::Unavailable => CardSlot::Unavailable,
+                E::Pin(_) => return Vec::new(),
+                _ => CardSlot::Present,
+            };
+            return Vec::new();
+        }
         match event {
             E::Ready | E::Removed => {
                 let was_present = self.card.is_present();
@@ -373,6 +392,7 @@ impl Kiosk {
                 self.session = Some(Session {
                     first_name,
                     warned: false,
+                    staff: false,
                 });
                 self.last_activity = self.now;
                 self.history.clear();

@@ -13,7 +13,10 @@ use crate::card::{CardKind, PinState};
 use crate::config::Mode;
 use crate::i18n::Language;
 
+mod counter;
 mod login;
+pub use counter::{STAFF_PIN_MAX, STAFF_PIN_MIN, StaffOutcome, StaffPin, StaffView};
+use counter::StaffLogin;
 pub use login::{CardSlot, LoginOutcome, LoginRequest, LoginStage, LoginView, SessionView};
 use login::{Login, Session};
 
@@ -44,11 +47,15 @@ pub enum Screen {
     Submissions,
     /// Hlídací pes.
     Watchdog,
+    /// Counter mode: the staff PIN pad (where the counter rests).
+    StaffLogin,
+    /// Counter mode: a payer's obligations by variable symbol, printer, reader, sync.
+    Counter,
 }
 
 impl Screen {
     /// Every screen, in the order the screenshot command renders them.
-    pub const ALL: [Screen; 14] = [
+    pub const ALL: [Screen; 16] = [
         Screen::Promo,
         Screen::Home,
         Screen::Services,
@@ -63,6 +70,8 @@ impl Screen {
         Screen::Pay,
         Screen::Submissions,
         Screen::Watchdog,
+        Screen::StaffLogin,
+        Screen::Counter,
     ];
 
     /// Stable machine name: used for screenshot file names and logs.
@@ -82,6 +91,8 @@ impl Screen {
             Screen::Pay => "pay",
             Screen::Submissions => "submissions",
             Screen::Watchdog => "watchdog",
+            Screen::StaffLogin => "staff-login",
+            Screen::Counter => "counter",
         }
     }
 
@@ -94,6 +105,7 @@ impl Screen {
                 | Screen::Pay
                 | Screen::Submissions
                 | Screen::Watchdog
+                | Screen::Counter
         )
     }
 }
@@ -132,6 +144,12 @@ pub enum KioskEvent {
     Logout,
     /// The backend ended or refused the session mid-way.
     SessionLost,
+    /// Counter: a key of the staff PIN pad (0–9).
+    StaffDigit(u8),
+    StaffErase,
+    StaffConfirm,
+    /// The staff PIN check (and backend login) finished.
+    StaffResult(StaffOutcome),
 }
 
 /// The reader's news, as the core needs it.
@@ -168,6 +186,8 @@ pub enum Command {
     RereadPin,
     /// End the backend session (logout call) and drop its token.
     EndSession,
+    /// Counter: check the staff PIN and open a staff session (answered by `StaffResult`).
+    StaffAuthenticate(StaffPin),
 }
 
 /// Per-site settings the core needs.
@@ -211,8 +231,22 @@ pub struct KioskView {
     /// Whether "Zpět" leads anywhere but Home.
     pub can_go_back: bool,
     pub login: LoginView,
-    /// The logged-in citizen, if any.
+    /// The logged-in citizen (or staff member at the counter), if any.
     pub session: Option<SessionView>,
+    /// Counter: the staff login.
+    pub staff: StaffView,
+    /// The card reader's state (staff diagnostics at the counter).
+    pub reader: ReaderStatus,
+}
+
+/// The card reader as staff see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReaderStatus {
+    /// No news from the reader yet.
+    Unknown,
+    Ready,
+    /// pcscd down or no reader.
+    Problem,
 }
 
 /// The state machine itself.
@@ -231,6 +265,8 @@ pub struct Kiosk {
     must_remove: bool,
     login: Option<Login>,
     session: Option<Session>,
+    /// Counter: the staff PIN being typed.
+    staff: StaffLogin,
     /// When the logged-out screen appeared.
     logged_out_at: Option<Duration>,
     /// The time of the latest event.
@@ -253,6 +289,7 @@ impl Kiosk {
             must_remove: false,
             login: None,
             session: None,
+            staff: StaffLogin::default(),
             logged_out_at: None,
             now,
         };
@@ -275,6 +312,12 @@ impl Kiosk {
             can_go_back: !self.history.is_empty(),
             login: self.login_view(),
             session: self.session_view(),
+            staff: self.staff_view(),
+            reader: match self.card {
+                CardSlot::Unknown => ReaderStatus::Unknown,
+                CardSlot::Unavailable => ReaderStatus::Problem,
+                _ => ReaderStatus::Ready,
+            },
         }
     }
 
@@ -302,7 +345,10 @@ impl Kiosk {
     }
 
     fn is_personalised(&self) -> bool {
-        self.language != self.settings.default_language || self.large_text || self.high_contrast
+        self.language != self.settings.default_language
+            || self.large_text
+            || self.high_contrast
+            || self.staff_pin_typed()
     }
 
     /// Feeds one event at time `now`; returns what the adapters must do.
@@ -319,6 +365,7 @@ impl Kiosk {
             KioskEvent::Tick
                 | KioskEvent::Card(_)
                 | KioskEvent::LoginResult(_)
+                | KioskEvent::StaffResult(_)
                 | KioskEvent::SessionLost
         );
         if user_action {
@@ -337,7 +384,8 @@ impl Kiosk {
                 Screen::LoggedOut => {
                     self.logged_out_at = None;
                     let mut commands = self.reset_personal();
-                    commands.extend(self.go(Screen::Home, false));
+                    let home = self.home_screen();
+                    commands.extend(self.go(home, false));
                     commands
                 }
                 _ => Vec::new(),
@@ -363,8 +411,9 @@ impl Kiosk {
                 self.must_remove = self.card.is_present();
                 self.history.clear();
                 let mut commands = vec![Command::ForgetUser];
-                if self.screen != Screen::Home {
-                    commands.extend(self.go(Screen::Home, false));
+                let home = self.home_screen();
+                if self.screen != home {
+                    commands.extend(self.go(home, false));
                 }
                 commands
             }
@@ -375,6 +424,10 @@ impl Kiosk {
                 Vec::new()
             }
             KioskEvent::LoginResult(outcome) => self.login_result(outcome),
+            KioskEvent::StaffDigit(d) => self.staff_digit(d),
+            KioskEvent::StaffErase => self.staff_erase(),
+            KioskEvent::StaffConfirm => self.staff_confirm(),
+            KioskEvent::StaffResult(outcome) => self.staff_result(outcome),
             KioskEvent::KeepAlive => Vec::new(),
             KioskEvent::Logout | KioskEvent::SessionLost => {
                 if self.session.is_some() {
@@ -395,19 +448,26 @@ impl Kiosk {
                 let push = self.screen != Screen::Home || target != Screen::Home;
                 self.go(target, push)
             }
-            KioskEvent::Back => match self.history.pop() {
-                Some(previous) => self.go(previous, false),
-                None if self.screen != Screen::Home && self.screen != Screen::Promo => {
-                    self.go(Screen::Home, false)
+            KioskEvent::Back => {
+                let home = self.home_screen();
+                match self.history.pop() {
+                    Some(previous) => {
+                        let previous = self.guard(previous);
+                        self.go(previous, false)
+                    }
+                    None if self.screen != home && self.screen != Screen::Promo => {
+                        self.go(home, false)
+                    }
+                    None => Vec::new(),
                 }
-                None => Vec::new(),
-            },
+            }
             KioskEvent::Home => {
                 self.history.clear();
-                if self.screen == Screen::Home || self.screen == Screen::Promo {
+                let home = self.home_screen();
+                if self.screen == home || self.screen == Screen::Promo {
                     Vec::new()
                 } else {
-                    self.go(Screen::Home, false)
+                    self.go(home, false)
                 }
             }
             KioskEvent::ChooseLanguage(language) => {
@@ -434,7 +494,7 @@ impl Kiosk {
         if push && self.screen != Screen::Promo {
             self.history.push(self.screen);
         }
-        if target == Screen::Home {
+        if target == self.home_screen() {
             self.history.clear();
         }
         if self.screen == Screen::Promo && target != Screen::Promo {
@@ -454,6 +514,7 @@ impl Kiosk {
         if let Some(mut login) = self.login.take() {
             login.pin.clear();
         }
+        self.reset_staff_login();
         if self.language != self.settings.default_language {
             self.language = self.settings.default_language;
             commands.push(Command::ApplyLanguage(self.language));
@@ -485,7 +546,7 @@ impl Kiosk {
 pub fn resting_screen(mode: Mode) -> Screen {
     match mode {
         Mode::Kiosk | Mode::Signage => Screen::Promo,
-        Mode::Counter => Screen::Home,
+        Mode::Counter => Screen::StaffLogin,
     }
 }
 

@@ -172,18 +172,24 @@ fn signage_ignores_every_touch() {
 }
 
 #[test]
-fn counter_rests_on_home_without_a_loop() {
+fn counter_rests_on_the_staff_login_without_a_loop() {
     let mut k = kiosk(Mode::Counter);
-    assert_eq!(k.screen(), Screen::Home);
+    assert_eq!(k.screen(), Screen::StaffLogin);
+    // Nothing but About is open to someone who is not logged in.
     k.handle(KioskEvent::Open(Screen::Contacts), secs(1));
+    assert_eq!(k.screen(), Screen::StaffLogin);
+    k.handle(KioskEvent::Open(Screen::Pay), secs(1));
+    assert_eq!(k.screen(), Screen::StaffLogin);
+    k.handle(KioskEvent::Open(Screen::About), secs(1));
+    assert_eq!(k.screen(), Screen::About);
     let commands = k.handle(KioskEvent::Tick, secs(91));
-    assert_eq!(k.screen(), Screen::Home);
+    assert_eq!(k.screen(), Screen::StaffLogin);
     assert!(!commands.contains(&Command::StartPromo));
     assert!(commands.contains(&Command::ForgetUser));
 }
 
 #[test]
-fn idle_on_home_with_a_changed_language_still_resets() {
+fn idle_on_the_staff_login_with_a_changed_language_still_resets() {
     let mut k = kiosk(Mode::Counter);
     k.handle(KioskEvent::ChooseLanguage(Language::De), secs(0));
     assert_eq!(k.idle_deadline(), Some(secs(90)));
@@ -192,6 +198,149 @@ fn idle_on_home_with_a_changed_language_still_resets() {
         commands,
         vec![Command::ForgetUser, Command::ApplyLanguage(Language::Cs)]
     );
+}
+
+// ------------------------------------------------------------ counter (staff)
+
+fn type_staff_pin(k: &mut Kiosk, pin: &str, at: u64) -> Vec<Command> {
+    for d in pin.bytes() {
+        k.handle(KioskEvent::StaffDigit(d - b'0'), secs(at));
+    }
+    k.handle(KioskEvent::StaffConfirm, secs(at))
+}
+
+fn staff_logged_in(at: u64) -> Kiosk {
+    let mut k = kiosk(Mode::Counter);
+    let commands = type_staff_pin(&mut k, "123456", at);
+    assert_eq!(
+        commands,
+        vec![Command::StaffAuthenticate(StaffPin(zeroize::Zeroizing::new(
+            b"123456".to_vec()
+        )))]
+    );
+    assert!(k.view().staff.verifying);
+    assert_eq!(k.view().staff.pin_length, 0, "the PIN left the core");
+    k.handle(
+        KioskEvent::StaffResult(StaffOutcome::LoggedIn {
+            name: "Přepážka 1".into(),
+        }),
+        secs(at),
+    );
+    assert_eq!(k.screen(), Screen::Counter);
+    k
+}
+
+#[test]
+fn a_staff_pin_needs_six_digits_and_takes_at_most_twelve() {
+    let mut k = kiosk(Mode::Counter);
+    assert!(type_staff_pin(&mut k, "12345", 1).is_empty());
+    assert_eq!(k.view().staff.pin_length, 5);
+    for _ in 0..20 {
+        k.handle(KioskEvent::StaffDigit(7), secs(1));
+    }
+    assert_eq!(k.view().staff.pin_length, STAFF_PIN_MAX);
+    k.handle(KioskEvent::StaffErase, secs(1));
+    assert_eq!(k.view().staff.pin_length, STAFF_PIN_MAX - 1);
+    // A typed PIN left alone is wiped by the idle timer.
+    k.handle(KioskEvent::Tick, secs(91));
+    assert_eq!(k.view().staff.pin_length, 0);
+}
+
+#[test]
+fn staff_log_in_reach_the_counter_and_pay_and_home_leads_back_to_it() {
+    let mut k = staff_logged_in(1);
+    let view = k.view().session.unwrap();
+    assert!(view.staff);
+    assert_eq!(view.first_name, "Přepážka 1");
+    // A citizen's screens are not the counter's.
+    k.handle(KioskEvent::Open(Screen::Dashboard), secs(2));
+    assert_eq!(k.screen(), Screen::Counter);
+    k.handle(KioskEvent::Open(Screen::Pay), secs(3));
+    assert_eq!(k.screen(), Screen::Pay);
+    k.handle(KioskEvent::Back, secs(4));
+    assert_eq!(k.screen(), Screen::Counter);
+    k.handle(KioskEvent::Open(Screen::Pay), secs(5));
+    k.handle(KioskEvent::Home, secs(6));
+    assert_eq!(k.screen(), Screen::Counter);
+    assert!(!k.view().can_go_back);
+}
+
+#[test]
+fn a_card_at_the_counter_starts_no_login_and_ends_no_session() {
+    let mut k = kiosk(Mode::Counter);
+    insert(&mut k, 1);
+    assert_eq!(k.screen(), Screen::StaffLogin);
+    let mut k = staff_logged_in(2);
+    insert(&mut k, 3);
+    assert!(k.handle(KioskEvent::Card(CardEvent::Removed), secs(4)).is_empty());
+    assert_eq!(k.screen(), Screen::Counter);
+    assert!(k.has_session());
+}
+
+#[test]
+fn wrong_staff_pins_count_down_then_lock_with_a_countdown() {
+    let mut k = kiosk(Mode::Counter);
+    type_staff_pin(&mut k, "999999", 1);
+    k.handle(
+        KioskEvent::StaffResult(StaffOutcome::Wrong { attempts_left: 4 }),
+        secs(1),
+    );
+    assert_eq!(k.view().staff.wrong_attempts_left, Some(4));
+    assert_eq!(k.screen(), Screen::StaffLogin);
+    type_staff_pin(&mut k, "999999", 2);
+    k.handle(
+        KioskEvent::StaffResult(StaffOutcome::Locked { seconds_left: 300 }),
+        secs(2),
+    );
+    k.handle(KioskEvent::Tick, secs(12));
+    assert_eq!(k.view().staff.locked_seconds, Some(290));
+    // While locked, "Potvrdit" asks nothing.
+    assert!(type_staff_pin(&mut k, "123456", 13).is_empty());
+    // The lockout outlives the idle reset: it is the kiosk's, not the person's.
+    k.handle(KioskEvent::StaffDigit(1), secs(15));
+    k.handle(KioskEvent::Tick, secs(15 + 90));
+    assert_eq!(k.view().staff.pin_length, 0);
+    assert_eq!(k.view().staff.locked_seconds, Some(197));
+    // Once it has run out, a PIN is checked again.
+    k.handle(KioskEvent::Tick, secs(302));
+    assert!(k.view().staff.locked_seconds.is_none());
+    assert_eq!(type_staff_pin(&mut k, "123456", 302).len(), 1);
+}
+
+#[test]
+fn a_staff_service_error_offers_a_retry_and_a_late_login_is_closed() {
+    let mut k = kiosk(Mode::Counter);
+    type_staff_pin(&mut k, "123456", 1);
+    k.handle(KioskEvent::StaffResult(StaffOutcome::Failed), secs(1));
+    assert!(k.view().staff.service_error);
+    type_staff_pin(&mut k, "123456", 2);
+    assert!(!k.view().staff.service_error);
+    // Left for About while the check ran: the session it opened is closed.
+    k.handle(KioskEvent::Open(Screen::About), secs(2));
+    let commands = k.handle(
+        KioskEvent::StaffResult(StaffOutcome::LoggedIn { name: "X".into() }),
+        secs(3),
+    );
+    assert_eq!(commands, vec![Command::EndSession]);
+    assert!(!k.has_session());
+}
+
+#[test]
+fn a_staff_session_times_out_like_a_citizens_then_rests_on_the_staff_login() {
+    let mut k = staff_logged_in(0);
+    let times = SessionTimes::default();
+    k.handle(KioskEvent::Tick, times.idle);
+    assert!(k.view().session.unwrap().warning_seconds.is_some());
+    let commands = k.handle(KioskEvent::Tick, times.idle + times.warning);
+    assert!(commands.contains(&Command::EndSession));
+    assert!(commands.contains(&Command::ForgetUser));
+    assert_eq!(k.screen(), Screen::LoggedOut);
+    k.handle(
+        KioskEvent::Tick,
+        times.idle + times.warning + times.logged_out,
+    );
+    assert_eq!(k.screen(), Screen::StaffLogin);
+    assert!(k.view().session.is_none());
 }
 
 // ------------------------------------------------------------ login and session

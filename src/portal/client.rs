@@ -514,13 +514,18 @@ impl PortalClient {
 
     /// The current state of a payment intent.
     pub async fn payment(&self, session: &str, id: &str) -> Result<PaymentIntent, PortalError> {
-        let mut url = reqwest::Url::parse(&self.url("me/payments"))
+        let request = self.http.get(self.url_with_segment("me/payments", id)?);
+        self.citizen_json(request, session, "payment intent").await
+    }
+
+    /// `path` under the base URL with `segment` appended, escaped as one segment.
+    fn url_with_segment(&self, path: &str, segment: &str) -> Result<reqwest::Url, PortalError> {
+        let mut url = reqwest::Url::parse(&self.url(path))
             .map_err(|e| PortalError::Setup(format!("base URL: {e}")))?;
         url.path_segments_mut()
             .map_err(|_| PortalError::Setup("the base URL cannot have a path".into()))?
-            .push(id);
-        let request = self.http.get(url);
-        self.citizen_json(request, session, "payment intent").await
+            .push(segment);
+        Ok(url)
     }
 
     /// The citizen's submissions and their states.
@@ -622,6 +627,16 @@ impl PortalClient {
             obligation_ids: obligation_ids.to_vec(),
         };
         let request = self.http.post(self.url("staff/payments")).json(&body);
+        self.staff_json(request, session, "payment intent").await
+    }
+
+    /// The state of a payment intent made at the counter (polled until paid).
+    pub async fn staff_payment_state(
+        &self,
+        session: &str,
+        id: &str,
+    ) -> Result<PaymentIntent, PortalError> {
+        let request = self.http.get(self.url_with_segment("staff/payments", id)?);
         self.staff_json(request, session, "payment intent").await
     }
 

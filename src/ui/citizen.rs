@@ -11,7 +11,8 @@ use slint::{
 };
 
 use super::{
-    AppWindow, Citizen, LoadState, NoticeRow, ObligationRow, PayState, SubmissionRow, WatchRow,
+    AppWindow, Citizen, LoadState, NoticeRow, ObligationRow, PayState, Staff, SubmissionRow,
+    WatchRow,
 };
 use crate::citizen::{self as model, CitizenRequest, CitizenResult};
 use crate::kiosk::Screen;
@@ -33,7 +34,13 @@ pub(super) struct CitizenArea {
     last_poll: Duration,
     pub(super) printer_profile: String,
     pub(super) kiosk_id: String,
+    /// Counter: the variable symbol being typed, and the one whose answer is awaited.
+    vs: String,
+    awaited_vs: Option<String>,
 }
+
+/// The longest variable symbol (PAYMENTS.md: up to 10 digits).
+const VS_MAX: usize = 10;
 
 fn qr_image(matrix: &QrMatrix) -> Image {
     // 8 px per module: crisp when Slint scales it to the widget (pixelated).
@@ -120,6 +127,46 @@ impl CitizenArea {
         c.set_submissions(model(Vec::new()));
         c.set_watchdog(model(Vec::new()));
         c.set_watchdog_saving(false);
+        let staff = app.global::<Staff>();
+        staff.set_vs(s(""));
+        staff.set_lookup(LoadState::Idle);
+        staff.set_looked_up_vs(s(""));
+        staff.set_payer_name(s(""));
+        staff.set_paid_count(0);
+    }
+
+    /// Counter: a key of the variable-symbol pad.
+    pub(super) fn vs_digit(&mut self, app: &AppWindow, digit: i32) {
+        let Some(d) = u32::try_from(digit).ok().and_then(|d| char::from_digit(d, 10)) else {
+            return;
+        };
+        if self.vs.len() < VS_MAX {
+            self.vs.push(d);
+        }
+        app.global::<Staff>().set_vs(s(&self.vs));
+    }
+
+    pub(super) fn vs_erase(&mut self, app: &AppWindow) {
+        self.vs.pop();
+        app.global::<Staff>().set_vs(s(&self.vs));
+    }
+
+    /// Counter: "Vyhledat" (or "Zkusit znovu"): the previous payer goes from the
+    /// screen at once, the lookup shows progress.
+    pub(super) fn search(&mut self, app: &AppWindow) -> Option<CitizenRequest> {
+        if self.vs.is_empty() {
+            return None;
+        }
+        self.obligations.clear();
+        self.selected.clear();
+        self.show_obligations(app);
+        let staff = app.global::<Staff>();
+        staff.set_payer_name(s(""));
+        staff.set_paid_count(0);
+        staff.set_looked_up_vs(s(&self.vs));
+        staff.set_lookup(LoadState::Loading);
+        self.awaited_vs = Some(self.vs.clone());
+        Some(CitizenRequest::Lookup(self.vs.clone()))
     }
 
     /// A screen opened: what to load for it.
@@ -287,6 +334,20 @@ impl CitizenArea {
                 self.show_payment(app, &intent);
                 self.intent = Some(intent);
             }
+            CitizenResult::Lookup { vs, found } => {
+                // Only the answer for the symbol last asked for.
+                if self.awaited_vs.as_deref() != Some(vs.as_str()) {
+                    return false;
+                }
+                self.awaited_vs = None;
+                self.obligations = found.obligations;
+                self.selected.clear();
+                self.show_obligations(app);
+                let staff = app.global::<Staff>();
+                staff.set_payer_name(s(&found.payer_name));
+                staff.set_paid_count(self.obligations.iter().filter(|o| o.paid).count() as i32);
+                staff.set_lookup(LoadState::Ready);
+            }
             CitizenResult::Failed {
                 request,
                 session_ended,
@@ -305,6 +366,12 @@ impl CitizenArea {
                     }
                     // A failed poll changes nothing: the next one may succeed.
                     CitizenRequest::PaymentState(_) => {}
+                    CitizenRequest::Lookup(vs) => {
+                        if self.awaited_vs.as_deref() == Some(vs.as_str()) {
+                            self.awaited_vs = None;
+                            app.global::<Staff>().set_lookup(LoadState::Failed);
+                        }
+                    }
                     CitizenRequest::SaveWatchdog(_) => {
                         c.set_watchdog_saving(false);
                         // Show what the backend has, not what failed to save.

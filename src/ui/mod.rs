@@ -89,6 +89,9 @@ pub trait LoginBackend {
     fn reread_pin(&self);
     /// Log the session out at the backend and forget its token.
     fn end_session(&self);
+    /// Counter: check a staff PIN and open a staff session; answer with
+    /// `UiUpdate::StaffResult`.
+    fn staff_authenticate(&self, pin: crate::kiosk::StaffPin);
     /// Ask the backend for the citizen's data; answer with `UiUpdate::Citizen`.
     /// Answers for a session that has ended meanwhile are never delivered.
     fn citizen(&self, request: crate::citizen::CitizenRequest);
@@ -120,6 +123,8 @@ pub fn screen_id(screen: Screen) -> ScreenId {
         Screen::Pay => ScreenId::Pay,
         Screen::Submissions => ScreenId::Submissions,
         Screen::Watchdog => ScreenId::Watchdog,
+        Screen::StaffLogin => ScreenId::StaffLogin,
+        Screen::Counter => ScreenId::Counter,
     }
 }
 
@@ -139,6 +144,8 @@ fn screen_from_id(id: ScreenId) -> Screen {
         ScreenId::Pay => Screen::Pay,
         ScreenId::Submissions => Screen::Submissions,
         ScreenId::Watchdog => Screen::Watchdog,
+        ScreenId::StaffLogin => Screen::StaffLogin,
+        ScreenId::Counter => Screen::Counter,
     }
 }
 
@@ -186,6 +193,43 @@ pub fn apply_view(app: &AppWindow, view: &KioskView) {
             session.set_warning(false);
             session.set_warning_seconds(0);
         }
+    }
+    let staff = app.global::<Staff>();
+    let s = &view.staff;
+    staff.set_pin_length(s.pin_length as i32);
+    staff.set_pin_min(crate::kiosk::STAFF_PIN_MIN as i32);
+    staff.set_pin_max(crate::kiosk::STAFF_PIN_MAX as i32);
+    staff.set_verifying(s.verifying);
+    staff.set_wrong_attempts_left(s.wrong_attempts_left.map_or(-1, |n| n as i32));
+    staff.set_locked_seconds(s.locked_seconds.unwrap_or(0).min(i32::MAX as u64) as i32);
+    staff.set_service_error(s.service_error);
+    staff.set_name(match &view.session {
+        Some(session) if session.staff => session.first_name.as_str().into(),
+        _ => SharedString::new(),
+    });
+    if staff.get_reader_state() != "none" {
+        staff.set_reader_state(
+            match view.reader {
+                crate::kiosk::ReaderStatus::Unknown => "unknown",
+                crate::kiosk::ReaderStatus::Ready => "ready",
+                crate::kiosk::ReaderStatus::Problem => "problem",
+            }
+            .into(),
+        );
+    }
+}
+
+/// The printer's state as a code the counter's status strip words.
+fn printer_state_code(state: Option<crate::receipt::printer::PrinterState>) -> &'static str {
+    use crate::receipt::printer::PrinterState as S;
+    match state {
+        Some(S::Ready) => "ready",
+        Some(S::PaperNearEnd) => "paper-near-end",
+        Some(S::PaperEnd) => "paper-end",
+        Some(S::CoverOpen) => "cover-open",
+        Some(S::Offline) => "offline",
+        Some(S::NoAnswer) | None => "no-answer",
+        Some(S::Unknown) => "unknown",
     }
 }
 
@@ -249,6 +293,8 @@ pub enum UiUpdate {
     Card(CardEvent),
     /// A login attempt finished.
     LoginResult(LoginOutcome),
+    /// Counter: a staff login finished.
+    StaffResult(crate::kiosk::StaffOutcome),
     /// The backend refused the session mid-way.
     SessionLost,
     /// The citizen's data (or why it did not come).
@@ -335,7 +381,19 @@ struct Inner {
     login: Option<Box<dyn LoginBackend>>,
     citizen: citizen::CitizenArea,
     printer: Option<crate::printing::PrintService>,
+    /// Counter: "Synchronizovat nyní", and when it was asked.
+    sync_now: Option<Box<dyn Fn()>>,
+    sync_requested_at: Option<Duration>,
+    /// Counter: when the printer's state was last asked for.
+    status_asked_at: Option<Duration>,
 }
+
+/// How often the counter asks the printer how it is while the desk shows.
+const STATUS_EVERY: Duration = Duration::from_secs(30);
+/// "synchronizuji…" gives up after this long without news from the sync.
+const SYNC_SHOWN_FOR: Duration = Duration::from_secs(60);
+/// Slips of a staff session that can be printed again.
+const REPRINTS: i32 = 5;
 
 impl KioskUi {
     /// Binds a window to a fresh kiosk core.
@@ -365,7 +423,16 @@ impl KioskUi {
                 &setup.identity.printer_profile,
                 &setup.identity.kiosk_id,
             ),
+            sync_now: None,
+            sync_requested_at: None,
+            status_asked_at: None,
         }));
+        if inner.borrow().printer.is_none() {
+            app.global::<Staff>().set_printer_state("none".into());
+        }
+        if inner.borrow().login.is_none() {
+            app.global::<Staff>().set_reader_state("none".into());
+        }
         inner.borrow_mut().run(commands);
 
         let flow = app.global::<Flow>();
@@ -508,6 +575,72 @@ impl KioskUi {
             }
         });
 
+        let staff = app.global::<Staff>();
+        let weak = Rc::downgrade(&inner);
+        staff.on_digit(move |d| {
+            if let (Some(inner), Ok(d)) = (weak.upgrade(), u8::try_from(d)) {
+                inner.borrow_mut().dispatch(KioskEvent::StaffDigit(d));
+            }
+        });
+        staff.on_erase(bind(KioskEvent::StaffErase));
+        staff.on_confirm(bind(KioskEvent::StaffConfirm));
+        let weak = Rc::downgrade(&inner);
+        staff.on_vs_digit(move |d| {
+            if let Some(inner) = weak.upgrade() {
+                inner.borrow_mut().citizen_action(
+                    |c, app| {
+                        c.vs_digit(app, d);
+                        None
+                    },
+                    false,
+                );
+            }
+        });
+        let weak = Rc::downgrade(&inner);
+        staff.on_vs_erase(move || {
+            if let Some(inner) = weak.upgrade() {
+                inner.borrow_mut().citizen_action(
+                    |c, app| {
+                        c.vs_erase(app);
+                        None
+                    },
+                    false,
+                );
+            }
+        });
+        let weak = Rc::downgrade(&inner);
+        staff.on_search(move || {
+            if let Some(inner) = weak.upgrade() {
+                inner
+                    .borrow_mut()
+                    .citizen_action(|c, app| c.search(app), false);
+            }
+        });
+        let weak = Rc::downgrade(&inner);
+        staff.on_reprint(move || {
+            if let Some(inner) = weak.upgrade() {
+                inner.borrow_mut().staff_print(crate::printing::PrintRequest::Reprint);
+            }
+        });
+        let weak = Rc::downgrade(&inner);
+        staff.on_test_print(move || {
+            if let Some(inner) = weak.upgrade() {
+                inner.borrow_mut().staff_print(crate::printing::PrintRequest::TestPage);
+            }
+        });
+        let weak = Rc::downgrade(&inner);
+        staff.on_sync_now(move || {
+            if let Some(inner) = weak.upgrade() {
+                inner.borrow_mut().sync_now();
+            }
+        });
+        let weak = Rc::downgrade(&inner);
+        staff.on_refresh_status(move || {
+            if let Some(inner) = weak.upgrade() {
+                inner.borrow_mut().ask_printer_status();
+            }
+        });
+
         let tick = slint::Timer::default();
         let weak = Rc::downgrade(&inner);
         tick.start(
@@ -558,6 +691,11 @@ impl KioskUi {
         }
     }
 
+    /// What "Synchronizovat nyní" at the counter does (the sync runner's handle).
+    pub fn on_sync_now(&self, f: impl Fn() + 'static) {
+        self.inner.borrow_mut().sync_now = Some(Box::new(f));
+    }
+
     /// Calls `f` for every promotion slide that goes on screen (proof of play).
     pub fn on_play(&self, f: impl Fn(&crate::promo::PlaylistSlide) + 'static) {
         self.inner.borrow().promo.on_play(f);
@@ -588,15 +726,40 @@ impl Inner {
                     let flow = app.global::<Flow>();
                     flow.set_data_stale(stale);
                     flow.set_data_as_of(as_of.into());
+                    // The sync has reported: "synchronizuji…" is over.
+                    self.sync_requested_at = None;
+                    app.global::<Staff>().set_sync_requested(false);
                 }
             }
             UiUpdate::Card(event) => self.dispatch(KioskEvent::Card(event)),
             UiUpdate::LoginResult(outcome) => self.dispatch(KioskEvent::LoginResult(outcome)),
+            UiUpdate::StaffResult(outcome) => self.dispatch(KioskEvent::StaffResult(outcome)),
             UiUpdate::SessionLost => self.dispatch(KioskEvent::SessionLost),
             UiUpdate::Print(report) => {
                 if let Some(app) = self.app.upgrade() {
-                    app.global::<Citizen>()
-                        .set_print_status(print_status(&report).into());
+                    use crate::printing::PrintReport as R;
+                    let staff = app.global::<Staff>();
+                    let state = match &report {
+                        R::Printed { state, .. } => Some(Some(*state)),
+                        R::NotPrinted { state, .. } | R::Status(state) => Some(*state),
+                        R::Invalid { .. } => None,
+                    };
+                    if let Some(state) = state {
+                        staff.set_printer_state(printer_state_code(state).into());
+                    }
+                    if let R::Status(_) = report {
+                        return;
+                    }
+                    let status = print_status(&report);
+                    app.global::<Citizen>().set_print_status(status.into());
+                    staff.set_print_status(status.into());
+                    // A slip of this staff session (not a reprint or a test page) can
+                    // be printed again until the session ends.
+                    if self.core.has_session()
+                        && matches!(&report, R::Printed { kind, .. } | R::NotPrinted { kind, .. } if *kind == "payment")
+                    {
+                        staff.set_reprint_count((staff.get_reprint_count() + 1).min(REPRINTS));
+                    }
                 }
             }
             UiUpdate::Citizen(result) => {
@@ -622,6 +785,64 @@ impl Inner {
         if tick && let Some(request) = self.citizen.poll(self.core.screen(), now) {
             self.request(request);
         }
+        if tick && self.core.screen() == Screen::Counter {
+            if self
+                .status_asked_at
+                .is_none_or(|at| now.saturating_sub(at) >= STATUS_EVERY)
+            {
+                self.ask_printer_status();
+            }
+            if let Some(at) = self.sync_requested_at
+                && now.saturating_sub(at) >= SYNC_SHOWN_FOR
+                && let Some(app) = self.app.upgrade()
+            {
+                self.sync_requested_at = None;
+                app.global::<Staff>().set_sync_requested(false);
+            }
+        }
+    }
+
+    /// Counter: how is the printer? (answered by a `PrintReport::Status`).
+    fn ask_printer_status(&mut self) {
+        self.status_asked_at = Some((self.clock)());
+        if let Some(printer) = &self.printer {
+            printer.send(crate::printing::PrintRequest::Status);
+        }
+    }
+
+    /// Counter: a reprint or a test page, for a logged-in staff member only.
+    fn staff_print(&mut self, request: crate::printing::PrintRequest) {
+        let Some(app) = self.app.upgrade() else {
+            return;
+        };
+        if !self.core.view().session.is_some_and(|s| s.staff) {
+            return;
+        }
+        let staff = app.global::<Staff>();
+        match &self.printer {
+            Some(printer) => {
+                staff.set_print_status("printing".into());
+                printer.send(request);
+            }
+            None => staff.set_print_status("no-printer".into()),
+        }
+        self.dispatch(KioskEvent::Touch);
+    }
+
+    /// Counter: "Synchronizovat nyní".
+    fn sync_now(&mut self) {
+        let Some(app) = self.app.upgrade() else {
+            return;
+        };
+        if !self.core.view().session.is_some_and(|s| s.staff) {
+            return;
+        }
+        if let Some(f) = &self.sync_now {
+            f();
+            self.sync_requested_at = Some((self.clock)());
+            app.global::<Staff>().set_sync_requested(true);
+        }
+        self.dispatch(KioskEvent::Touch);
     }
 
     /// "Vytisknout platební údaje": the preview on screen, and the slip to the
@@ -691,6 +912,9 @@ impl Inner {
             match command {
                 Command::ShowScreen(screen) => {
                     tracing::info!(screen = screen.name(), "screen");
+                    if screen == Screen::Counter {
+                        self.ask_printer_status();
+                    }
                     if self.core.has_session()
                         && let Some(request) = self.citizen.screen_shown(&app, screen)
                         && let Some(login) = &self.login
@@ -707,6 +931,9 @@ impl Inner {
                     self.citizen.clear(&app);
                     app.global::<Citizen>()
                         .set_print_status(SharedString::new());
+                    let staff = app.global::<Staff>();
+                    staff.set_print_status(SharedString::new());
+                    staff.set_reprint_count(0);
                     if let Some(printer) = &self.printer {
                         printer.send(crate::printing::PrintRequest::EndSession);
                     }
@@ -716,6 +943,13 @@ impl Inner {
                     None => {
                         let outcome = KioskEvent::LoginResult(LoginOutcome::Failed);
                         // A failed login asks for nothing more.
+                        let _ = self.core.handle(outcome, (self.clock)());
+                    }
+                },
+                Command::StaffAuthenticate(pin) => match &self.login {
+                    Some(login) => login.staff_authenticate(pin),
+                    None => {
+                        let outcome = KioskEvent::StaffResult(crate::kiosk::StaffOutcome::Failed);
                         let _ = self.core.handle(outcome, (self.clock)());
                     }
                 },

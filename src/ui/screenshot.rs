@@ -11,7 +11,9 @@ use super::{
     select_language,
 };
 use crate::i18n::Language;
-use crate::kiosk::{KioskView, LoginStage, LoginView, Screen, SessionView};
+use crate::kiosk::{
+    KioskView, LoginStage, LoginView, ReaderStatus, Screen, SessionView, StaffView,
+};
 use crate::promo::{Playlist, PlaylistSlide, SlideKind, prepare_slide};
 
 /// Which of the two themes to render.
@@ -94,9 +96,18 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
         can_go_back: false,
         login: LoginView::idle(),
         session: None,
+        staff: StaffView {
+            pin_length: 0,
+            verifying: false,
+            wrong_attempts_left: None,
+            locked_seconds: None,
+            service_error: false,
+        },
+        reader: ReaderStatus::Ready,
     };
     let citizen = |warning_seconds| SessionView {
         first_name: "Jana".into(),
+        staff: false,
         warning_seconds,
     };
     // The citizen area shows a demo citizen's data (Jana, from the seed).
@@ -152,6 +163,67 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
             }
             continue;
         }
+        if screen == Screen::Pay {
+            snap(screen.name().to_string())?;
+            // The slip as printed, with the printer's answer: taken, or a problem.
+            area.print_preview(&app);
+            for status in ["printed", "paper-end", "offline"] {
+                app.global::<super::Citizen>()
+                    .set_print_status(status.into());
+                snap(format!("pay-print-{status}"))?;
+            }
+            app.global::<super::Citizen>().set_slip_preview_visible(false);
+            app.global::<super::Citizen>().set_print_status("".into());
+            continue;
+        }
+        if screen == Screen::StaffLogin {
+            let staff = |pin_length, wrong_attempts_left, locked_seconds| KioskView {
+                staff: StaffView {
+                    pin_length,
+                    verifying: false,
+                    wrong_attempts_left,
+                    locked_seconds,
+                    service_error: false,
+                },
+                ..view.clone()
+            };
+            apply_view(&app, &staff(4, None, None));
+            snap(screen.name().to_string())?;
+            apply_view(&app, &staff(0, Some(3), None));
+            snap(format!("{}-wrong", screen.name()))?;
+            apply_view(&app, &staff(0, None, Some(42)));
+            snap(format!("{}-locked", screen.name()))?;
+            continue;
+        }
+        if screen == Screen::Counter {
+            // Přepážka 1 has looked up Jana's waste fee by its variable symbol.
+            let view = KioskView {
+                session: Some(SessionView {
+                    first_name: "Přepážka 1".into(),
+                    staff: true,
+                    warning_seconds: None,
+                }),
+                ..view.clone()
+            };
+            apply_view(&app, &view);
+            let staff = app.global::<super::Staff>();
+            staff.set_printer_state("ready".into());
+            staff.set_reprint_count(1);
+            snap(format!("{}-empty", screen.name()))?;
+            let mut desk = super::citizen::CitizenArea::new("epson-tm-t20", "lt-demo-01");
+            if let Some((vs, found)) = demo_lookup() {
+                for d in vs.bytes() {
+                    desk.vs_digit(&app, i32::from(d - b'0'));
+                }
+                let _ = desk.search(&app);
+                desk.apply(&app, crate::citizen::CitizenResult::Lookup { vs, found });
+            }
+            snap(screen.name().to_string())?;
+            staff.set_printer_state("paper-end".into());
+            staff.set_print_status("paper-end".into());
+            snap(format!("{}-printer-problem", screen.name()))?;
+            continue;
+        }
         if screen == Screen::Dashboard {
             snap(screen.name().to_string())?;
             apply_view(
@@ -191,6 +263,25 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
     }
     let _ = app.hide();
     Ok(shots)
+}
+
+/// What the counter finds for the variable symbol of Jana's first unpaid obligation.
+fn demo_lookup() -> Option<(String, crate::portal::types::StaffLookup)> {
+    use crate::portal::types::*;
+    const SEED: &str = include_str!("../../assets/seed/citizens.json");
+    let doc = serde_json::from_str::<serde_json::Value>(SEED).ok()?;
+    let jana = &doc["citizens"][0];
+    let obligations: Vec<Obligation> =
+        serde_json::from_value(jana["obligations"].clone()).ok()?;
+    let vs = obligations.iter().find(|o| !o.paid)?.variable_symbol.clone();
+    let found = StaffLookup {
+        obligations: obligations
+            .into_iter()
+            .filter(|o| o.variable_symbol == vs)
+            .collect(),
+        payer_name: "Jana Nováková".into(),
+    };
+    Some((vs, found))
 }
 
 /// Jana's data as the backend would send it (from `assets/seed/citizens.json`).
