@@ -225,6 +225,10 @@ impl LoginBackend for CardLogin {
         });
     }
 
+    fn has_reader(&self) -> bool {
+        !matches!(self.source, CardSource::Off)
+    }
+
     fn demo_card(&self) -> Option<&dyn DemoCardControl> {
         match &self.source {
             #[cfg(feature = "devtools")]

@@ -204,8 +204,7 @@ pub const DEMO_AUTO_PAY_SECONDS: u64 = 20;
 pub const DEMO_STAFF_NAME: &str = "Přepážka 1";
 pub const DEMO_STAFF_PIN: &str = "123456";
 /// argon2id of [`DEMO_STAFF_PIN`] (made by `portal-kiosk staff-pin-hash`).
-const DEMO_STAFF_PIN_HASH: &str =
-    "$argon2id$v=19$m=65536,t=3,p=1$b6kQSzx/OoiOFoohzKRJPg$S9UADnhPtbi6vO031V9j9rXD1zbwZBUudz97c2ZwtZY";
+const DEMO_STAFF_PIN_HASH: &str = "$argon2id$v=19$m=65536,t=3,p=1$b6kQSzx/OoiOFoohzKRJPg$S9UADnhPtbi6vO031V9j9rXD1zbwZBUudz97c2ZwtZY";
 
 /// A throw-away portal for `demo` and tests: temp database, loopback, random
 /// port; pending payment intents pay themselves after [`DEMO_AUTO_PAY_SECONDS`]

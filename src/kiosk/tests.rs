@@ -214,9 +214,9 @@ fn staff_logged_in(at: u64) -> Kiosk {
     let commands = type_staff_pin(&mut k, "123456", at);
     assert_eq!(
         commands,
-        vec![Command::StaffAuthenticate(StaffPin(zeroize::Zeroizing::new(
-            b"123456".to_vec()
-        )))]
+        vec![Command::StaffAuthenticate(StaffPin(
+            zeroize::Zeroizing::new(b"123456".to_vec())
+        ))]
     );
     assert!(k.view().staff.verifying);
     assert_eq!(k.view().staff.pin_length, 0, "the PIN left the core");
@@ -272,7 +272,10 @@ fn a_card_at_the_counter_starts_no_login_and_ends_no_session() {
     assert_eq!(k.screen(), Screen::StaffLogin);
     let mut k = staff_logged_in(2);
     insert(&mut k, 3);
-    assert!(k.handle(KioskEvent::Card(CardEvent::Removed), secs(4)).is_empty());
+    assert!(
+        k.handle(KioskEvent::Card(CardEvent::Removed), secs(4))
+            .is_empty()
+    );
     assert_eq!(k.screen(), Screen::Counter);
     assert!(k.has_session());
 }

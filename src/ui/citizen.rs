@@ -137,7 +137,10 @@ impl CitizenArea {
 
     /// Counter: a key of the variable-symbol pad.
     pub(super) fn vs_digit(&mut self, app: &AppWindow, digit: i32) {
-        let Some(d) = u32::try_from(digit).ok().and_then(|d| char::from_digit(d, 10)) else {
+        let Some(d) = u32::try_from(digit)
+            .ok()
+            .and_then(|d| char::from_digit(d, 10))
+        else {
             return;
         };
         if self.vs.len() < VS_MAX {

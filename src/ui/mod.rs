@@ -95,6 +95,10 @@ pub trait LoginBackend {
     /// Ask the backend for the citizen's data; answer with `UiUpdate::Citizen`.
     /// Answers for a session that has ended meanwhile are never delivered.
     fn citizen(&self, request: crate::citizen::CitizenRequest);
+    /// Whether there is a card reader behind it (a counter may have none).
+    fn has_reader(&self) -> bool {
+        true
+    }
     /// Demo only: a simulated card to insert and remove from the screen.
     fn demo_card(&self) -> Option<&dyn DemoCardControl> {
         None
@@ -430,7 +434,12 @@ impl KioskUi {
         if inner.borrow().printer.is_none() {
             app.global::<Staff>().set_printer_state("none".into());
         }
-        if inner.borrow().login.is_none() {
+        if !inner
+            .borrow()
+            .login
+            .as_ref()
+            .is_some_and(|l| l.has_reader())
+        {
             app.global::<Staff>().set_reader_state("none".into());
         }
         inner.borrow_mut().run(commands);
@@ -619,13 +628,17 @@ impl KioskUi {
         let weak = Rc::downgrade(&inner);
         staff.on_reprint(move || {
             if let Some(inner) = weak.upgrade() {
-                inner.borrow_mut().staff_print(crate::printing::PrintRequest::Reprint);
+                inner
+                    .borrow_mut()
+                    .staff_print(crate::printing::PrintRequest::Reprint);
             }
         });
         let weak = Rc::downgrade(&inner);
         staff.on_test_print(move || {
             if let Some(inner) = weak.upgrade() {
-                inner.borrow_mut().staff_print(crate::printing::PrintRequest::TestPage);
+                inner
+                    .borrow_mut()
+                    .staff_print(crate::printing::PrintRequest::TestPage);
             }
         });
         let weak = Rc::downgrade(&inner);

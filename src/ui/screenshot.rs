@@ -112,8 +112,23 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
     };
     // The citizen area shows a demo citizen's data (Jana, from the seed).
     let mut area = super::citizen::CitizenArea::new("epson-tm-t20", "lt-demo-01");
-    for result in demo_citizen_results() {
+    let results = demo_citizen_results();
+    for result in results.iter().cloned() {
         area.apply(&app, result);
+    }
+    // The payment screen pays Jana's first unpaid obligation (its slip names it).
+    let payment = results
+        .iter()
+        .find(|r| matches!(r, crate::citizen::CitizenResult::Payment(_)));
+    let first_unpaid = results.iter().find_map(|r| match r {
+        crate::citizen::CitizenResult::Obligations(list) => {
+            list.iter().find(|o| !o.paid).map(|o| o.id.clone())
+        }
+        _ => None,
+    });
+    if let (Some(payment), Some(id)) = (payment, first_unpaid) {
+        let _ = area.pay(&app, vec![id]);
+        area.apply(&app, payment.clone());
     }
     app.global::<super::Citizen>()
         .set_pay_title("Poplatek za komunální odpad 2026".into());
@@ -172,7 +187,8 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
                     .set_print_status(status.into());
                 snap(format!("pay-print-{status}"))?;
             }
-            app.global::<super::Citizen>().set_slip_preview_visible(false);
+            app.global::<super::Citizen>()
+                .set_slip_preview_visible(false);
             app.global::<super::Citizen>().set_print_status("".into());
             continue;
         }
@@ -271,9 +287,12 @@ fn demo_lookup() -> Option<(String, crate::portal::types::StaffLookup)> {
     const SEED: &str = include_str!("../../assets/seed/citizens.json");
     let doc = serde_json::from_str::<serde_json::Value>(SEED).ok()?;
     let jana = &doc["citizens"][0];
-    let obligations: Vec<Obligation> =
-        serde_json::from_value(jana["obligations"].clone()).ok()?;
-    let vs = obligations.iter().find(|o| !o.paid)?.variable_symbol.clone();
+    let obligations: Vec<Obligation> = serde_json::from_value(jana["obligations"].clone()).ok()?;
+    let vs = obligations
+        .iter()
+        .find(|o| !o.paid)?
+        .variable_symbol
+        .clone();
     let found = StaffLookup {
         obligations: obligations
             .into_iter()

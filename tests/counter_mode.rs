@@ -1,0 +1,364 @@
+//! The counter (mode = "counter") end to end: staff PINs from a credentials file
+//! (argon2id), the development portal's `/staff/…` endpoints on loopback, and a
+//! preview printer whose ESC/POS bytes are decoded back. The window is walked by
+//! accessible labels, as a screen reader would: staff PIN → lookup by variable
+//! symbol → pay → QR → print → reprint → test page → logout; wrong PINs and the
+//! lockout; the staff session's idle timeout; a backend that fails the login.
+
+mod support;
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use portal_kiosk::card::demo::DemoCard;
+use portal_kiosk::card::testcards;
+use portal_kiosk::config::Mode;
+use portal_kiosk::devportal::{self, DEMO_KIOSK_TOKEN, RunningPortal};
+use portal_kiosk::kiosk::SessionTimes;
+use portal_kiosk::login::{CardLogin, CardSource};
+use portal_kiosk::portal::PortalClient;
+use portal_kiosk::promo::Playlist;
+use portal_kiosk::staff::StaffPins;
+use portal_kiosk::ui::{AppWindow, Citizen, Flow, KioskUi, LoadState, PayState, ScreenId, Staff};
+use slint::{ComponentHandle, Model};
+use support::*;
+
+const PIN: &str = "246810";
+const NAME: &str = "Přepážka 2";
+
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
+    })
+}
+
+/// The hash is slow on purpose: made once per test binary.
+fn credentials() -> &'static str {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    TEXT.get_or_init(|| {
+        let hash = portal_kiosk::staff::hash_pin(PIN.as_bytes()).unwrap();
+        format!("token = \"{DEMO_KIOSK_TOKEN}\"\n\n[[staff]]\nname = \"{NAME}\"\npin_hash = \"{hash}\"\n")
+    })
+}
+
+struct Setup {
+    app: AppWindow,
+    ui: KioskUi,
+    portal: RunningPortal,
+    slips: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+fn setup(session: SessionTimes) -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let portal = runtime()
+        .block_on(devportal::start(
+            "127.0.0.1:0",
+            &dir.path().join("portal.sqlite"),
+            true,
+        ))
+        .unwrap();
+    let client = Arc::new(
+        PortalClient::new(
+            &portal.kiosk_api_url(),
+            DEMO_KIOSK_TOKEN,
+            None,
+            Duration::from_secs(2),
+        )
+        .unwrap(),
+    );
+    // The counter has no reader here; the signer is never asked.
+    let card = DemoCard::new(testcards::citizen("demo-jana").unwrap());
+    let login = CardLogin::new(
+        runtime().handle().clone(),
+        client,
+        Box::new(card.signer()),
+        CardSource::Off,
+    )
+    .unwrap()
+    .with_staff(StaffPins::from_toml(credentials()).unwrap());
+    let slips = dir.path().join("slips");
+    let printer = portal_kiosk::printing::PrintService::start(
+        portal_kiosk::receipt::printer::PrinterUri::parse(&format!("preview:{}", slips.display()))
+            .unwrap(),
+        portal_kiosk::receipt::profiles::profile("epson-tm-t88").unwrap(),
+        "lt-counter-01".into(),
+        dir.path().join("kiosk-data"),
+    )
+    .unwrap();
+    let (app, ui) = kiosk_full(
+        Mode::Counter,
+        Playlist::demo(Duration::from_secs(8)),
+        Some(Box::new(login)),
+        session,
+        Some(printer),
+    );
+    Setup {
+        app,
+        ui,
+        portal,
+        slips,
+        _dir: dir,
+    }
+}
+
+fn screen(app: &AppWindow) -> ScreenId {
+    app.global::<Flow>().get_screen()
+}
+
+fn type_digits(app: &AppWindow, digits: &str) {
+    for d in digits.chars() {
+        touch(app, &d.to_string());
+    }
+}
+
+fn log_in(s: &Setup) {
+    assert_eq!(screen(&s.app), ScreenId::StaffLogin);
+    type_digits(&s.app, PIN);
+    touch(&s.app, "Potvrdit");
+    pump_until(&s.ui, "the counter", || screen(&s.app) == ScreenId::Counter);
+}
+
+/// The slips the preview printer got, oldest first: (file name, bytes).
+fn slips(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut found: Vec<_> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "bin"))
+                .collect()
+        })
+        .unwrap_or_else(|_| Vec::new());
+    // "<kind>-<UTC time>.bin": in the order printed.
+    found.sort_by_key(|p| {
+        let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
+        stem.split_once('-')
+            .map(|(_, t)| t.to_string())
+            .unwrap_or(stem)
+    });
+    found
+        .into_iter()
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn slip_text(bytes: &[u8]) -> String {
+    portal_kiosk::receipt::decode::decode(bytes)
+        .unwrap()
+        .lines()
+        .join("\n")
+}
+
+fn rows(
+    model: slint::ModelRc<portal_kiosk::ui::ObligationRow>,
+) -> Vec<portal_kiosk::ui::ObligationRow> {
+    model.iter().collect()
+}
+
+#[test]
+fn staff_look_up_a_payer_pay_print_reprint_and_log_out() {
+    let s = setup(SessionTimes::default());
+    let staff = s.app.global::<Staff>();
+    let c = s.app.global::<Citizen>();
+    assert_eq!(
+        staff.get_reader_state(),
+        "none",
+        "this counter has no reader"
+    );
+    log_in(&s);
+    assert_eq!(staff.get_name(), NAME);
+    assert!(shows(&s.app, &format!("Přepážka · {NAME}")));
+    // The printer was asked how it is (a preview printer cannot tell).
+    pump_until(&s.ui, "printer state", || {
+        staff.get_printer_state() != "asking"
+    });
+    assert_eq!(staff.get_printer_state(), "unknown");
+    assert!(shows(&s.app, "Tiskárna: stav nelze zjistit"));
+
+    // Jana's waste fee by its variable symbol: the VS is shown as typed.
+    type_digits(&s.app, "1100012011");
+    assert_eq!(staff.get_vs(), "1100012011");
+    assert!(shows(&s.app, "Variabilní symbol: 1100012011"));
+    // The eleventh digit does not fit a VS.
+    touch(&s.app, "5");
+    assert_eq!(staff.get_vs(), "1100012011");
+    touch(&s.app, "Vyhledat");
+    assert_eq!(staff.get_lookup(), LoadState::Loading);
+    pump_until(&s.ui, "lookup", || staff.get_lookup() == LoadState::Ready);
+    assert_eq!(staff.get_payer_name(), "Jana Nováková");
+    assert_eq!(staff.get_paid_count(), 6);
+    let to_pay = rows(c.get_to_pay());
+    assert_eq!(to_pay.len(), 1);
+    assert_eq!(to_pay[0].title, "Poplatek za komunální odpad 2026");
+
+    // Pay: the QR code on screen carries this VS.
+    touch(&s.app, "Zaplatit: Poplatek za komunální odpad 2026");
+    assert_eq!(screen(&s.app), ScreenId::Pay);
+    pump_until(&s.ui, "payment ready", || {
+        c.get_pay_state() == PayState::Ready
+    });
+    assert_eq!(c.get_pay_vs(), "1100012011");
+    let qr = c.get_pay_qr().to_rgb8().unwrap();
+    let gray = image::GrayImage::from_fn(qr.width(), qr.height(), |x, y| {
+        let p = qr.as_slice()[(y * qr.width() + x) as usize];
+        image::Luma([p.r])
+    });
+    let decoded = portal_kiosk::payment::read_qr_codes(&gray);
+    assert_eq!(decoded.len(), 1);
+    assert!(decoded[0].contains("X-VS:1100012011"), "{}", decoded[0]);
+
+    // Print the payment slip: it reaches the printer, decoded back.
+    touch(&s.app, "Vytisknout platební údaje");
+    pump_until(&s.ui, "printed", || c.get_print_status() == "printed");
+    let printed = slips(&s.slips);
+    assert_eq!(printed.len(), 1);
+    let text = slip_text(&printed[0].1);
+    assert!(text.contains("1100012011"), "{text}");
+    assert!(text.contains("900,00 Kč"), "{text}");
+    assert_eq!(staff.get_reprint_count(), 1);
+
+    // Back at the desk: print it again (the same slip, byte for byte), then a test page.
+    touch(&s.app, "Zavřít");
+    touch(&s.app, "Zpět");
+    assert_eq!(screen(&s.app), ScreenId::Counter);
+    touch(&s.app, "Vytisknout znovu");
+    pump_until(&s.ui, "reprinted", || slips(&s.slips).len() == 2);
+    pump_until(&s.ui, "reprint reported", || {
+        staff.get_print_status() == "printed"
+    });
+    let printed = slips(&s.slips);
+    assert_eq!(printed[1].1, printed[0].1);
+    touch(&s.app, "Zkušební tisk");
+    pump_until(&s.ui, "test page", || slips(&s.slips).len() == 3);
+    assert!(slip_text(&slips(&s.slips)[2].1).contains("Zkušební tisk"));
+
+    // A symbol nobody has: said so, and the previous payer is gone from the screen.
+    for _ in 0..10 {
+        touch(&s.app, "Smazat");
+    }
+    assert_eq!(staff.get_vs(), "");
+    type_digits(&s.app, "999");
+    touch(&s.app, "Vyhledat");
+    assert_eq!(staff.get_payer_name(), "");
+    assert!(rows(c.get_to_pay()).is_empty());
+    pump_until(&s.ui, "no payer", || staff.get_lookup() == LoadState::Ready);
+    assert!(shows(
+        &s.app,
+        "Variabilní symbol 999 nepatří žádnému plátci."
+    ));
+
+    // Log out: nothing of the payer or the staff member is left in the UI.
+    type_digits(&s.app, "1");
+    touch(&s.app, "Odhlásit se");
+    assert_eq!(screen(&s.app), ScreenId::LoggedOut);
+    assert_eq!(staff.get_vs(), "");
+    assert_eq!(staff.get_name(), "");
+    assert_eq!(staff.get_payer_name(), "");
+    assert_eq!(staff.get_reprint_count(), 0);
+    assert!(rows(c.get_to_pay()).is_empty());
+    assert_eq!(c.get_pay_vs(), "");
+    // The next one starts at the staff login.
+    i_slint_backend_testing::mock_elapsed_time(SessionTimes::default().logged_out);
+    s.ui.dispatch(portal_kiosk::kiosk::KioskEvent::Tick);
+    assert_eq!(screen(&s.app), ScreenId::StaffLogin);
+    // Reprinting needs a staff session: nothing more is printed.
+    assert_eq!(slips(&s.slips).len(), 3);
+}
+
+#[test]
+fn wrong_staff_pins_count_down_and_lock_the_login() {
+    let s = setup(SessionTimes::default());
+    let staff = s.app.global::<Staff>();
+    // "Potvrdit" waits for six digits.
+    type_digits(&s.app, "11111");
+    let confirm = buttons(&s.app, "Potvrdit");
+    assert_eq!(confirm.len(), 1);
+    assert_eq!(confirm[0].accessible_enabled(), Some(false));
+    for left in (1..=4).rev() {
+        type_digits(&s.app, "1");
+        touch(&s.app, "Potvrdit");
+        assert!(staff.get_verifying());
+        assert_eq!(staff.get_pin_length(), 0);
+        pump_until(&s.ui, "wrong PIN", || {
+            staff.get_wrong_attempts_left() == left
+        });
+        assert!(shows(
+            &s.app,
+            &format!("Nesprávný PIN. Zbývající pokusy před zablokováním: {left}")
+        ));
+        type_digits(&s.app, "11111");
+    }
+    type_digits(&s.app, "1");
+    touch(&s.app, "Potvrdit");
+    pump_until(&s.ui, "locked", || staff.get_locked_seconds() > 0);
+    assert!(staff.get_locked_seconds() <= 60);
+    assert_eq!(screen(&s.app), ScreenId::StaffLogin);
+    // Locked: even the right PIN cannot be confirmed.
+    type_digits(&s.app, PIN);
+    let confirm = buttons(&s.app, "Potvrdit");
+    assert_eq!(confirm[0].accessible_enabled(), Some(false));
+    assert!(!s.ui.view().session.is_some());
+}
+
+#[test]
+fn a_staff_session_times_out_after_the_warning() {
+    let times = SessionTimes {
+        idle: Duration::from_secs(60),
+        warning: Duration::from_secs(20),
+        logged_out: Duration::from_secs(5),
+    };
+    let s = setup(times);
+    let staff = s.app.global::<Staff>();
+    log_in(&s);
+    type_digits(&s.app, "1100012011");
+    touch(&s.app, "Vyhledat");
+    pump_until(&s.ui, "lookup", || staff.get_lookup() == LoadState::Ready);
+    // The warning, and "Pokračovat" keeps the session.
+    i_slint_backend_testing::mock_elapsed_time(times.idle);
+    s.ui.dispatch(portal_kiosk::kiosk::KioskEvent::Tick);
+    settle();
+    assert!(shows(&s.app, "Pokračovat"));
+    touch(&s.app, "Pokračovat");
+    assert_eq!(screen(&s.app), ScreenId::Counter);
+    // Left alone: logged out, the payer wiped, then the staff login again.
+    i_slint_backend_testing::mock_elapsed_time(times.idle + times.warning);
+    s.ui.dispatch(portal_kiosk::kiosk::KioskEvent::Tick);
+    assert_eq!(screen(&s.app), ScreenId::LoggedOut);
+    assert_eq!(staff.get_payer_name(), "");
+    assert!(rows(s.app.global::<Citizen>().get_to_pay()).is_empty());
+    i_slint_backend_testing::mock_elapsed_time(times.logged_out);
+    s.ui.dispatch(portal_kiosk::kiosk::KioskEvent::Tick);
+    assert_eq!(screen(&s.app), ScreenId::StaffLogin);
+}
+
+#[test]
+fn a_failing_backend_says_so_and_the_next_try_logs_in() {
+    let s = setup(SessionTimes::default());
+    let staff = s.app.global::<Staff>();
+    admin(
+        runtime(),
+        s.portal.addr,
+        reqwest::Method::PUT,
+        "faults/staff-login",
+        Some(r#"{"fault": "status:503", "times": 1}"#),
+    );
+    type_digits(&s.app, PIN);
+    touch(&s.app, "Potvrdit");
+    pump_until(&s.ui, "service error", || staff.get_service_error());
+    assert!(shows(
+        &s.app,
+        "Přihlášení se nepodařilo: portál neodpovídá. Zkuste to prosím znovu."
+    ));
+    assert_eq!(screen(&s.app), ScreenId::StaffLogin);
+    log_in(&s);
+    assert_eq!(staff.get_name(), NAME);
+}
