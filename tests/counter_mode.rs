@@ -306,7 +306,7 @@ fn wrong_staff_pins_count_down_and_lock_the_login() {
     type_digits(&s.app, PIN);
     let confirm = buttons(&s.app, "Potvrdit");
     assert_eq!(confirm[0].accessible_enabled(), Some(false));
-    assert!(!s.ui.view().session.is_some());
+    assert!(s.ui.view().session.is_none());
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-const SCREENS: [&str; 26] = [
+const SCREENS: [&str; 35] = [
     "promo",
     "promo-text",
     "home",
@@ -28,8 +28,17 @@ const SCREENS: [&str; 26] = [
     "logged-out",
     "obligations",
     "pay",
+    "pay-print-printed",
+    "pay-print-paper-end",
+    "pay-print-offline",
     "submissions",
     "watchdog",
+    "staff-login",
+    "staff-login-wrong",
+    "staff-login-locked",
+    "counter-empty",
+    "counter",
+    "counter-printer-problem",
 ];
 
 fn colours(path: &Path) -> usize {

@@ -554,8 +554,29 @@ async fn a_staff_payment_intent_is_for_the_obligation_and_its_payer() {
     );
     assert!(intent.message.is_ascii() && intent.message.len() <= 60);
 
+    // The counter follows its state until paid; unknown ids and ended sessions fail.
+    let state = s
+        .client
+        .staff_payment_state(&session, &intent.id)
+        .await
+        .unwrap();
+    assert_eq!(state.state, PaymentState::Pending);
+    assert_eq!(
+        status_of(s.client.staff_payment_state(&session, "no-such-intent").await),
+        404
+    );
+    assert!(is_session_ended(
+        s.client.staff_payment_state("not-a-session", &intent.id).await
+    ));
+
     // Paid: the counter sees it, and so does the citizen at a kiosk.
     s.mark_paid(&intent.id).await;
+    let state = s
+        .client
+        .staff_payment_state(&session, &intent.id)
+        .await
+        .unwrap();
+    assert_eq!(state.state, PaymentState::Paid);
     let lookup = s.client.staff_obligations(&session, vs).await.unwrap();
     let o = lookup
         .obligations
@@ -706,6 +727,7 @@ fn the_openapi_document_describes_the_staff_endpoints() {
         ("/kiosk/v1/staff/login", "post"),
         ("/kiosk/v1/staff/obligations", "get"),
         ("/kiosk/v1/staff/payments", "post"),
+        ("/kiosk/v1/staff/payments/{id}", "get"),
         ("/kiosk/v1/staff/logout", "post"),
     ] {
         assert!(doc["paths"][path].get(method).is_some(), "{method} {path}");

@@ -263,13 +263,16 @@ fn signage_neither_invites_nor_takes_touches() {
 }
 
 #[test]
-fn counter_starts_on_home_and_rests_there() {
+fn counter_starts_on_the_staff_login_and_rests_there() {
     let (app, _ui) = kiosk(Mode::Counter, demo());
-    assert_eq!(screen(&app), ScreenId::Home);
-    touch(&app, "Kontakty");
+    assert_eq!(screen(&app), ScreenId::StaffLogin);
+    // Without a staff member, "O kiosku" is all there is besides the PIN pad.
+    assert!(buttons(&app, "Kontakty").is_empty());
+    touch(&app, "1");
     i_slint_backend_testing::mock_elapsed_time(IDLE + Duration::from_secs(1));
     settle();
-    assert_eq!(screen(&app), ScreenId::Home);
+    assert_eq!(screen(&app), ScreenId::StaffLogin);
+    assert_eq!(app.global::<portal_kiosk::ui::Staff>().get_pin_length(), 0);
 }
 
 /// Waits (in real time) for the preparer thread and delivers its slides.
