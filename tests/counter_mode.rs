@@ -260,6 +260,8 @@ fn staff_look_up_a_payer_pay_print_reprint_and_log_out() {
     type_digits(&s.app, "1");
     touch(&s.app, "Odhlásit se");
     assert_eq!(screen(&s.app), ScreenId::LoggedOut);
+    assert!(shows(&s.app, "Údaje plátců byly z obrazovky smazány."));
+    assert!(!shows(&s.app, "Nezapomeňte si kartu."));
     assert_eq!(staff.get_vs(), "");
     assert_eq!(staff.get_name(), "");
     assert_eq!(staff.get_payer_name(), "");

@@ -562,11 +562,17 @@ async fn a_staff_payment_intent_is_for_the_obligation_and_its_payer() {
         .unwrap();
     assert_eq!(state.state, PaymentState::Pending);
     assert_eq!(
-        status_of(s.client.staff_payment_state(&session, "no-such-intent").await),
+        status_of(
+            s.client
+                .staff_payment_state(&session, "no-such-intent")
+                .await
+        ),
         404
     );
     assert!(is_session_ended(
-        s.client.staff_payment_state("not-a-session", &intent.id).await
+        s.client
+            .staff_payment_state("not-a-session", &intent.id)
+            .await
     ));
 
     // Paid: the counter sees it, and so does the citizen at a kiosk.

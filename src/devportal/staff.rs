@@ -6,7 +6,7 @@
 //! way, and no PIN database at the backend — while the kiosk's per-device
 //! bearer token authenticates the device that vouches for the member. The
 //! backend binds the staff session to that kiosk (the session with another
-//! kiosk's token is a 401) and ends it after 15 minutes. A production backend
+//! kiosk's token is a 401) and ends it 15 minutes after its last use. A production backend
 //! should further accept staff logins only from devices registered as counters
 //! and keep an audit trail of staff sessions; this one accepts any known kiosk.
 //!
@@ -39,7 +39,8 @@ use crate::portal::types::*;
 
 type AppState = State<Arc<PortalState>>;
 
-/// How long a staff session lasts.
+/// How long a staff session lasts unused: every request of the session moves
+/// its end on, so staff working at the counter are never cut off mid-queue.
 const STAFF_SESSION_TTL: Duration = Duration::from_secs(15 * 60);
 /// Longest staff name the backend records.
 const NAME_MAX_CHARS: usize = 64;
@@ -91,11 +92,17 @@ impl StaffState {
         })
     }
 
-    /// Whether `session` is live and was opened by `kiosk`.
+    /// Whether `session` is live and was opened by `kiosk`; a live one is
+    /// extended to `now` + the lifetime (sliding expiry).
     fn is_live(&self, kiosk: &str, session: &str, now: Timestamp) -> bool {
-        self.lock()
-            .get(session)
-            .is_some_and(|r| r.kiosk == kiosk && r.expires_at > now)
+        let ttl = chrono::Duration::from_std(self.ttl).unwrap_or_default();
+        match self.lock().get_mut(session) {
+            Some(r) if r.kiosk == kiosk && r.expires_at > now => {
+                r.expires_at = r.expires_at.max(now + ttl);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Ends `session` if `kiosk` opened it.
@@ -151,7 +158,7 @@ pub(super) fn routes() -> Router<Arc<PortalState>> {
 
 #[utoipa::path(post, path = "/kiosk/v1/staff/login", tag = "staff",
     request_body = StaffLoginRequest,
-    responses((status = 200, description = "A staff session for this kiosk, 15 minutes (no-store). \
+    responses((status = 200, description = "A staff session for this kiosk, ending 15 minutes after its last use (no-store). \
         The kiosk has verified the staff PIN itself: the PIN never leaves the kiosk, the device token \
         authenticates the kiosk.", body = StaffSession),
               (status = 400, description = "No or a bad staff name", body = Problem),
@@ -331,9 +338,14 @@ mod tests {
         assert_eq!(s.name, "Přepážka 1");
         assert!(staff.is_live("k1", &s.session, now));
         assert!(!staff.is_live("k2", &s.session, now));
-        let almost = now + chrono::Duration::minutes(15) - chrono::Duration::seconds(1);
-        assert!(staff.is_live("k1", &s.session, almost));
-        assert!(!staff.is_live("k1", &s.session, now + chrono::Duration::minutes(15)));
+        // Unused for 15 minutes: over. Used, it lasts 15 minutes from the use.
+        let minutes = chrono::Duration::minutes;
+        let used = staff.open("k1", "Přepážka 1", now).unwrap();
+        assert!(!staff.is_live("k1", &s.session, now + minutes(15)));
+        assert!(staff.is_live("k1", &used.session, now + minutes(10)));
+        assert!(staff.is_live("k1", &used.session, now + minutes(24)));
+        assert!(!staff.is_live("k1", &used.session, now + minutes(39)));
+        let s = staff.open("k1", "Přepážka 1", now).unwrap();
         // Another kiosk cannot end it; its own can.
         staff.close("k2", &s.session);
         assert!(staff.is_live("k1", &s.session, now));

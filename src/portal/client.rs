@@ -558,7 +558,7 @@ pub const STAFF_SESSION: &str = "x-staff-session";
 
 impl PortalClient {
     /// Sends a request on behalf of a logged-in staff member; a 401 is
-    /// `SessionEnded` (logged out, expired after 15 minutes, unknown, or opened
+    /// `SessionEnded` (logged out, unused for 15 minutes, unknown, or opened
     /// by another kiosk): the counter goes back to its staff login.
     async fn staff_call(
         &self,

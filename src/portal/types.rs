@@ -600,7 +600,7 @@ pub struct StaffLoginRequest {
     pub staff_name: String,
 }
 
-/// `POST /staff/login` answer: a staff session for this kiosk (15 minutes),
+/// `POST /staff/login` answer: a staff session for this kiosk (ends 15 minutes after its last use),
 /// sent back as `x-staff-session`; held in memory only.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -405,6 +405,8 @@ impl KioskUi {
         apply_identity(app, &setup.identity, &setup.settings.languages);
         app.global::<Flow>()
             .set_interactive(setup.settings.mode != Mode::Signage);
+        app.global::<Flow>()
+            .set_counter(setup.settings.mode == Mode::Counter);
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<UiUpdate>();
         let mut login_backend = setup.login;
         if let Some(backend) = login_backend.as_mut() {
