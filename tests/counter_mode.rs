@@ -7,6 +7,8 @@
 
 mod support;
 
+use std::cell::Cell;
+use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -237,9 +239,26 @@ fn staff_look_up_a_payer_pay_print_reprint_and_log_out() {
     });
     let printed = slips(&s.slips);
     assert_eq!(printed[1].1, printed[0].1);
+    // The service screen: the test page, and "Synchronizovat nyní" wakes the sync.
+    let synced = Rc::new(Cell::new(0));
+    let count = synced.clone();
+    s.ui.on_sync_now(move || count.set(count.get() + 1));
+    touch(&s.app, "Servis");
+    assert_eq!(screen(&s.app), ScreenId::Service);
+    assert!(shows(&s.app, "Tiskárna"));
     touch(&s.app, "Zkušební tisk");
     pump_until(&s.ui, "test page", || slips(&s.slips).len() == 3);
     assert!(slip_text(&slips(&s.slips)[2].1).contains("Zkušební tisk"));
+    touch(&s.app, "Synchronizovat nyní");
+    assert_eq!(synced.get(), 1);
+    assert!(staff.get_sync_requested());
+    // Asked once: the button waits for the sync to report.
+    assert_eq!(
+        buttons(&s.app, "Synchronizovat nyní")[0].accessible_enabled(),
+        Some(false)
+    );
+    touch(&s.app, "Zpět");
+    assert_eq!(screen(&s.app), ScreenId::Counter);
 
     // A symbol nobody has: said so, and the previous payer is gone from the screen.
     for _ in 0..10 {

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-const SCREENS: [&str; 35] = [
+const SCREENS: [&str; 36] = [
     "promo",
     "promo-text",
     "home",
@@ -39,6 +39,7 @@ const SCREENS: [&str; 35] = [
     "counter-empty",
     "counter",
     "counter-printer-problem",
+    "service",
 ];
 
 fn colours(path: &Path) -> usize {

@@ -209,3 +209,87 @@ fn every_button_is_big_enough_and_far_enough_from_the_next() {
         }
     }
 }
+
+/// Answers the counter's staff login and lookup at once (the layout is under
+/// test here, not the backend: `tests/counter_mode.rs` has the real one).
+struct InstantDesk(Option<portal_kiosk::ui::UiUpdates>);
+
+impl portal_kiosk::ui::LoginBackend for InstantDesk {
+    fn connect(&mut self, updates: portal_kiosk::ui::UiUpdates) {
+        self.0 = Some(updates);
+    }
+    fn authenticate(&self, _request: portal_kiosk::kiosk::LoginRequest) {}
+    fn staff_authenticate(&self, _pin: portal_kiosk::kiosk::StaffPin) {
+        if let Some(u) = &self.0 {
+            u.send(portal_kiosk::ui::UiUpdate::StaffResult(
+                portal_kiosk::kiosk::StaffOutcome::LoggedIn {
+                    name: "Přepážka 1".into(),
+                },
+            ));
+        }
+    }
+    fn reread_pin(&self) {}
+    fn end_session(&self) {}
+    fn citizen(&self, request: portal_kiosk::citizen::CitizenRequest) {
+        let (Some(u), portal_kiosk::citizen::CitizenRequest::Lookup(vs)) = (&self.0, request)
+        else {
+            return;
+        };
+        let obligation = serde_json::json!({
+            "id": "o-1", "kind": "waste", "title": "Poplatek za komunální odpad 2026",
+            "period": "2026", "amountCzk": "900.00", "dueDate": "2026-10-31", "paid": false,
+            "paidAt": null, "accountIban": "CZ7708000000194260105309", "variableSymbol": vs,
+            "specificSymbol": "", "constantSymbol": "0558",
+            "note": "Po splatnosti – nezaplacený poplatek může správce navýšit až na trojnásobek."
+        });
+        u.send(portal_kiosk::ui::UiUpdate::Citizen(
+            portal_kiosk::citizen::CitizenResult::Lookup {
+                vs,
+                found: portal_kiosk::portal::types::StaffLookup {
+                    obligations: vec![serde_json::from_value(obligation).unwrap()],
+                    payer_name: "Jana Nováková".into(),
+                },
+            },
+        ));
+    }
+}
+
+#[test]
+fn the_counters_buttons_are_big_enough_and_far_enough_apart() {
+    let (app, ui) = support::kiosk_with_login(
+        Mode::Counter,
+        Playlist::default(),
+        Some(Box::new(InstantDesk(None))),
+        portal_kiosk::kiosk::SessionTimes::default(),
+    );
+    let staff = app.global::<portal_kiosk::ui::Staff>();
+    for (w, h) in [(1920, 1080), (1080, 1920)] {
+        app.window().set_size(slint::PhysicalSize::new(w, h));
+        for large_text in [false, true] {
+            if ui.view().large_text != large_text {
+                ui.dispatch(KioskEvent::ToggleLargeText);
+            }
+            let at = format!("at {w}×{h}, large text {large_text}");
+            ui.dispatch(KioskEvent::Logout);
+            ui.dispatch(KioskEvent::Touch);
+            i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(300));
+            assert_eq!(ui.view().screen, Screen::StaffLogin, "{at}");
+            check_targets(&app, &format!("staff login {at}"));
+            for _ in 0..6 {
+                ui.dispatch(KioskEvent::StaffDigit(1));
+            }
+            ui.dispatch(KioskEvent::StaffConfirm);
+            ui.pump_updates();
+            assert_eq!(ui.view().screen, Screen::Counter, "{at}");
+            staff.invoke_vs_digit(4);
+            staff.invoke_search();
+            ui.pump_updates();
+            i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(300));
+            assert_eq!(staff.get_payer_name(), "Jana Nováková");
+            check_targets(&app, &format!("counter with a payer {at}"));
+            ui.dispatch(KioskEvent::Open(Screen::Service));
+            i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(300));
+            check_targets(&app, &format!("service {at}"));
+        }
+    }
+}

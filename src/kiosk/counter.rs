@@ -191,7 +191,7 @@ impl Kiosk {
     pub(super) fn counter_guard(&self, target: Screen) -> Screen {
         match (target, self.session.is_some()) {
             (Screen::About, _) => Screen::About,
-            (Screen::Counter | Screen::Pay, true) => target,
+            (Screen::Counter | Screen::Pay | Screen::Service, true) => target,
             (_, true) => Screen::Counter,
             (_, false) => Screen::StaffLogin,
         }

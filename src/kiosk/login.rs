@@ -236,7 +236,7 @@ impl Kiosk {
             (Screen::Login, true) => Screen::Dashboard,
             // "Zaplatit poplatek" leads a logged-in citizen to the konto.
             (Screen::Payment, true) => Screen::Obligations,
-            (Screen::StaffLogin | Screen::Counter, _) => Screen::Home,
+            (Screen::StaffLogin | Screen::Counter | Screen::Service, _) => Screen::Home,
             (t, _) => t,
         }
     }

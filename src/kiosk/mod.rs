@@ -49,13 +49,15 @@ pub enum Screen {
     Watchdog,
     /// Counter mode: the staff PIN pad (where the counter rests).
     StaffLogin,
-    /// Counter mode: a payer's obligations by variable symbol, printer, reader, sync.
+    /// Counter mode: a payer's obligations by variable symbol, the printer, reprints.
     Counter,
+    /// Counter mode: the service screen (printer, reader, sync, version; test print, sync now).
+    Service,
 }
 
 impl Screen {
     /// Every screen, in the order the screenshot command renders them.
-    pub const ALL: [Screen; 16] = [
+    pub const ALL: [Screen; 17] = [
         Screen::Promo,
         Screen::Home,
         Screen::Services,
@@ -72,6 +74,7 @@ impl Screen {
         Screen::Watchdog,
         Screen::StaffLogin,
         Screen::Counter,
+        Screen::Service,
     ];
 
     /// Stable machine name: used for screenshot file names and logs.
@@ -93,6 +96,7 @@ impl Screen {
             Screen::Watchdog => "watchdog",
             Screen::StaffLogin => "staff-login",
             Screen::Counter => "counter",
+            Screen::Service => "service",
         }
     }
 

@@ -263,6 +263,18 @@ fn staff_log_in_reach_the_counter_and_pay_and_home_leads_back_to_it() {
     k.handle(KioskEvent::Home, secs(6));
     assert_eq!(k.screen(), Screen::Counter);
     assert!(!k.view().can_go_back);
+    // The service screen is staff's, and only at the counter.
+    k.handle(KioskEvent::Open(Screen::Service), secs(7));
+    assert_eq!(k.screen(), Screen::Service);
+    k.handle(KioskEvent::Back, secs(8));
+    assert_eq!(k.screen(), Screen::Counter);
+    let mut anonymous = kiosk(Mode::Counter);
+    anonymous.handle(KioskEvent::Open(Screen::Service), secs(1));
+    assert_eq!(anonymous.screen(), Screen::StaffLogin);
+    let mut public = kiosk(Mode::Kiosk);
+    public.handle(KioskEvent::Touch, secs(1));
+    public.handle(KioskEvent::Open(Screen::Service), secs(2));
+    assert_eq!(public.screen(), Screen::Home);
 }
 
 #[test]

@@ -129,6 +129,7 @@ pub fn screen_id(screen: Screen) -> ScreenId {
         Screen::Watchdog => ScreenId::Watchdog,
         Screen::StaffLogin => ScreenId::StaffLogin,
         Screen::Counter => ScreenId::Counter,
+        Screen::Service => ScreenId::Service,
     }
 }
 
@@ -150,6 +151,7 @@ fn screen_from_id(id: ScreenId) -> Screen {
         ScreenId::Watchdog => Screen::Watchdog,
         ScreenId::StaffLogin => Screen::StaffLogin,
         ScreenId::Counter => Screen::Counter,
+        ScreenId::Service => Screen::Service,
     }
 }
 
@@ -800,7 +802,7 @@ impl Inner {
         if tick && let Some(request) = self.citizen.poll(self.core.screen(), now) {
             self.request(request);
         }
-        if tick && self.core.screen() == Screen::Counter {
+        if tick && matches!(self.core.screen(), Screen::Counter | Screen::Service) {
             if self
                 .status_asked_at
                 .is_none_or(|at| now.saturating_sub(at) >= STATUS_EVERY)
@@ -927,7 +929,7 @@ impl Inner {
             match command {
                 Command::ShowScreen(screen) => {
                     tracing::info!(screen = screen.name(), "screen");
-                    if screen == Screen::Counter {
+                    if matches!(screen, Screen::Counter | Screen::Service) {
                         self.ask_printer_status();
                     }
                     if self.core.has_session()

@@ -240,6 +240,26 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
             snap(format!("{}-printer-problem", screen.name()))?;
             continue;
         }
+        if screen == Screen::Service {
+            apply_view(
+                &app,
+                &KioskView {
+                    session: Some(SessionView {
+                        first_name: "Přepážka 1".into(),
+                        staff: true,
+                        warning_seconds: None,
+                    }),
+                    ..view.clone()
+                },
+            );
+            let staff = app.global::<super::Staff>();
+            staff.set_printer_state("paper-near-end".into());
+            staff.set_print_status("printed".into());
+            app.global::<super::Flow>()
+                .set_data_as_of("27. 11. 2026 9:41".into());
+            snap(screen.name().to_string())?;
+            continue;
+        }
         if screen == Screen::Dashboard {
             snap(screen.name().to_string())?;
             apply_view(
