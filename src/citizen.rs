@@ -401,6 +401,7 @@ mod tests {
             message: "PLATBA 2 POLOZEK".into(),
             gateway_url: Some("https://platby.example/litomerice/p1".into()),
             expires_at: chrono::Utc::now(),
+            paid_on: None,
         };
         let view = pay_view(&intent);
         assert_eq!(view.account, "19-4260105309/0800");

@@ -227,18 +227,42 @@ fn staff_look_up_a_payer_pay_print_reprint_and_log_out() {
     assert!(text.contains("1100012011"), "{text}");
     assert!(text.contains("900,00 Kč"), "{text}");
     assert_eq!(staff.get_reprint_count(), 1);
-
-    // Back at the desk: print it again (the same slip, byte for byte), then a test page.
     touch(&s.app, "Zavřít");
-    touch(&s.app, "Zpět");
+
+    // The payer pays; the screen follows (polled every 3 s) and prints the proof.
+    admin(
+        runtime(),
+        s.portal.addr,
+        reqwest::Method::PUT,
+        "payments",
+        Some(r#"{"autoPaySeconds": 0}"#),
+    );
+    i_slint_backend_testing::mock_elapsed_time(Duration::from_secs(3));
+    s.ui.dispatch(portal_kiosk::kiosk::KioskEvent::Tick);
+    pump_until(&s.ui, "paid", || c.get_pay_state() == PayState::Paid);
+    assert!(shows(&s.app, "Zaplaceno"));
+    touch(&s.app, "Vytisknout potvrzení o zaplacení");
+    pump_until(&s.ui, "proof printed", || slips(&s.slips).len() == 2);
+    let proof = slip_text(&slips(&s.slips)[1].1);
+    assert!(proof.contains("Potvrzení o zaplacení"), "{proof}");
+    assert!(proof.contains("900,00 Kč"), "{proof}");
+    assert!(proof.contains(&chrono::Local::now().format("%-d. %-m. %Y").to_string()));
+    pump_until(&s.ui, "proof reported", || {
+        c.get_print_status() == "printed"
+    });
+    assert_eq!(staff.get_reprint_count(), 2);
+    touch(&s.app, "Zavřít");
+
+    // Back at the desk: the last slip again, byte for byte.
+    touch(&s.app, "Zpět na přepážku");
     assert_eq!(screen(&s.app), ScreenId::Counter);
     touch(&s.app, "Vytisknout znovu");
-    pump_until(&s.ui, "reprinted", || slips(&s.slips).len() == 2);
+    pump_until(&s.ui, "reprinted", || slips(&s.slips).len() == 3);
     pump_until(&s.ui, "reprint reported", || {
         staff.get_print_status() == "printed"
     });
     let printed = slips(&s.slips);
-    assert_eq!(printed[1].1, printed[0].1);
+    assert_eq!(printed[2].1, printed[1].1);
     // The service screen: the test page, and "Synchronizovat nyní" wakes the sync.
     let synced = Rc::new(Cell::new(0));
     let count = synced.clone();
@@ -247,8 +271,8 @@ fn staff_look_up_a_payer_pay_print_reprint_and_log_out() {
     assert_eq!(screen(&s.app), ScreenId::Service);
     assert!(shows(&s.app, "Tiskárna"));
     touch(&s.app, "Zkušební tisk");
-    pump_until(&s.ui, "test page", || slips(&s.slips).len() == 3);
-    assert!(slip_text(&slips(&s.slips)[2].1).contains("Zkušební tisk"));
+    pump_until(&s.ui, "test page", || slips(&s.slips).len() == 4);
+    assert!(slip_text(&slips(&s.slips)[3].1).contains("Zkušební tisk"));
     touch(&s.app, "Synchronizovat nyní");
     assert_eq!(synced.get(), 1);
     assert!(staff.get_sync_requested());
@@ -292,7 +316,7 @@ fn staff_look_up_a_payer_pay_print_reprint_and_log_out() {
     s.ui.dispatch(portal_kiosk::kiosk::KioskEvent::Tick);
     assert_eq!(screen(&s.app), ScreenId::StaffLogin);
     // Reprinting needs a staff session: nothing more is printed.
-    assert_eq!(slips(&s.slips).len(), 3);
+    assert_eq!(slips(&s.slips).len(), 4);
 }
 
 #[test]

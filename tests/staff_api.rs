@@ -561,6 +561,7 @@ async fn a_staff_payment_intent_is_for_the_obligation_and_its_payer() {
         .await
         .unwrap();
     assert_eq!(state.state, PaymentState::Pending);
+    assert_eq!(state.paid_on, None);
     assert_eq!(
         status_of(
             s.client
@@ -583,6 +584,8 @@ async fn a_staff_payment_intent_is_for_the_obligation_and_its_payer() {
         .await
         .unwrap();
     assert_eq!(state.state, PaymentState::Paid);
+    // The date the money arrived, for the proof of payment.
+    assert_eq!(state.paid_on, Some(chrono::Local::now().date_naive()));
     let lookup = s.client.staff_obligations(&session, vs).await.unwrap();
     let o = lookup
         .obligations

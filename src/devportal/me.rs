@@ -191,6 +191,7 @@ impl MeInner {
             return true;
         }
         record.intent.state = PaymentState::Paid;
+        record.intent.paid_on = Some(today());
         let ids: HashSet<&str> = record.obligation_ids.iter().map(String::as_str).collect();
         let today = today();
         for o in &mut self.citizens[record.citizen].obligations {
@@ -274,6 +275,7 @@ impl MeInner {
             message,
             gateway_url: Some(format!("{GATEWAY_BASE}{id}")),
             expires_at: now + to_chrono(self.intent_ttl),
+            paid_on: None,
         };
         self.intents.insert(
             id,

@@ -529,6 +529,10 @@ pub struct PaymentIntent {
     /// A pending intent expires then.
     #[schema(value_type = String, format = DateTime)]
     pub expires_at: Timestamp,
+    /// When the money arrived (a paid intent only): the date on the proof of payment.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub paid_on: Option<chrono::NaiveDate>,
 }
 
 /// One submission (podání) and where it stands.

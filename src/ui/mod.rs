@@ -572,7 +572,13 @@ impl KioskUi {
         let weak = Rc::downgrade(&inner);
         citizen.on_print_payment(move || {
             if let Some(inner) = weak.upgrade() {
-                inner.borrow_mut().print_payment();
+                inner.borrow_mut().print_payment(false);
+            }
+        });
+        let weak = Rc::downgrade(&inner);
+        citizen.on_print_proof(move || {
+            if let Some(inner) = weak.upgrade() {
+                inner.borrow_mut().print_payment(true);
             }
         });
         let weak = Rc::downgrade(&inner);
@@ -773,7 +779,7 @@ impl Inner {
                     // A slip of this staff session (not a reprint or a test page) can
                     // be printed again until the session ends.
                     if self.core.has_session()
-                        && matches!(&report, R::Printed { kind, .. } | R::NotPrinted { kind, .. } if *kind == "payment")
+                        && matches!(&report, R::Printed { kind, .. } | R::NotPrinted { kind, .. } if *kind == "payment" || *kind == "proof")
                     {
                         staff.set_reprint_count((staff.get_reprint_count() + 1).min(REPRINTS));
                     }
@@ -864,20 +870,25 @@ impl Inner {
 
     /// "Vytisknout platební údaje": the preview on screen, and the slip to the
     /// printer thread (a personal slip: memory only, dropped with the session).
-    fn print_payment(&mut self) {
+    fn print_payment(&mut self, proof: bool) {
         let Some(app) = self.app.upgrade() else {
             return;
         };
         if !self.core.has_session() {
             return;
         }
-        self.citizen.print_preview(&app);
+        self.citizen.print_preview(&app, proof);
         let citizen = app.global::<Citizen>();
-        match (&self.printer, self.citizen.payment_slip_job()) {
+        let (kind, job) = if proof {
+            ("proof", self.citizen.proof_slip_job())
+        } else {
+            ("payment", self.citizen.payment_slip_job())
+        };
+        match (&self.printer, job) {
             (Some(printer), Some(build)) => {
                 citizen.set_print_status("printing".into());
                 printer.send(crate::printing::PrintRequest::Slip {
-                    kind: "payment",
+                    kind,
                     personal: true,
                     build,
                 });

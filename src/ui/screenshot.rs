@@ -181,7 +181,7 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
         if screen == Screen::Pay {
             snap(screen.name().to_string())?;
             // The slip as printed, with the printer's answer: taken, or a problem.
-            area.print_preview(&app);
+            area.print_preview(&app, false);
             for status in ["printed", "paper-end", "offline"] {
                 app.global::<super::Citizen>()
                     .set_print_status(status.into());
@@ -378,6 +378,7 @@ fn demo_citizen_results() -> Vec<crate::citizen::CitizenResult> {
             message: crate::payment::simplify_message(&o.title),
             gateway_url: Some("https://platby.example/litomerice/demo".into()),
             expires_at: chrono::Utc::now(),
+            paid_on: None,
         }));
     }
     results.push(R::Obligations(obligations));
