@@ -27,8 +27,10 @@ pub enum PrintRequest {
     },
     /// The session ended: its unprinted slips are dropped.
     EndSession,
-    /// Print what waits (staff: "znovu vytisknout" after fixing the printer).
+    /// Print what waits (staff: "Vytisknout čekající" after fixing the printer).
     Retry,
+    /// Staff: drop what waits.
+    Cancel,
     /// Ask the printer how it is.
     Status,
     /// Counter: print the latest slip of this session again (same number).
@@ -54,10 +56,12 @@ pub enum PrintReport {
         state: Option<PrinterState>,
     },
     /// The slip could not be made (e.g. an invalid account).
-    Invalid {
-        kind: &'static str,
+    Invalid { kind: &'static str },
+    /// The printer's state (None: no answer) and how many jobs wait for it.
+    Status {
+        state: Option<PrinterState>,
+        waiting: usize,
     },
-    Status(Option<PrinterState>),
 }
 
 type Reporter = Arc<Mutex<Option<Box<dyn Fn(PrintReport) + Send>>>>;
@@ -155,20 +159,22 @@ fn run(
                 report(outcome_report("reprint", number, outcome));
             }
             PrintRequest::TestPage => {}
-            PrintRequest::Status => {
-                report(PrintReport::Status(
-                    crate::receipt::printer::status(&uri).ok(),
-                ));
-            }
-            PrintRequest::Retry => {
-                if let Some(store) = &store {
-                    for outcome in queue.retry(store) {
-                        tracing::info!(?outcome, "print retry");
+            request @ (PrintRequest::Status | PrintRequest::Retry | PrintRequest::Cancel) => {
+                match (request, &store) {
+                    (PrintRequest::Retry, Some(store)) => {
+                        for outcome in queue.retry(store) {
+                            tracing::info!(?outcome, "print retry");
+                        }
                     }
+                    (PrintRequest::Cancel, store) => {
+                        queue.cancel(store.as_ref());
+                    }
+                    _ => {}
                 }
-                report(PrintReport::Status(
-                    crate::receipt::printer::status(&uri).ok(),
-                ));
+                report(PrintReport::Status {
+                    state: crate::receipt::printer::status(&uri).ok(),
+                    waiting: queue.waiting(store.as_ref()),
+                });
             }
             PrintRequest::Slip {
                 kind,

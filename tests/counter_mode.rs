@@ -269,7 +269,13 @@ fn staff_look_up_a_payer_pay_print_reprint_and_log_out() {
     s.ui.on_sync_now(move || count.set(count.get() + 1));
     touch(&s.app, "Servis");
     assert_eq!(screen(&s.app), ScreenId::Service);
-    assert!(shows(&s.app, "Tiskárna"));
+    assert!(shows(&s.app, "Tiskárna:"));
+    // Nothing waits for the printer: nothing to print or cancel.
+    pump_until(&s.ui, "queue state", || shows(&s.app, "žádné"));
+    assert_eq!(
+        buttons(&s.app, "Zrušit čekající")[0].accessible_enabled(),
+        Some(false)
+    );
     touch(&s.app, "Zkušební tisk");
     pump_until(&s.ui, "test page", || slips(&s.slips).len() == 4);
     assert!(slip_text(&slips(&s.slips)[3].1).contains("Zkušební tisk"));

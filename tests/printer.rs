@@ -273,6 +273,75 @@ mod queue {
         assert!(p.received.lock().unwrap().is_empty());
     }
 
+    /// The printer thread as the counter's service screen drives it: an anonymous
+    /// slip waits while the paper is out, "Vytisknout čekající" prints it once
+    /// paper is in, "Zrušit čekající" drops what waits — and each answer says
+    /// how many jobs still wait.
+    #[test]
+    fn staff_print_or_cancel_what_waits_and_see_how_many_wait() {
+        use portal_kiosk::printing::{PrintReport, PrintRequest, PrintService};
+        use std::time::Duration;
+        let p = test_printer(Scripted::PaperEnd);
+        let dir = tempfile::tempdir().unwrap();
+        let service = PrintService::start(
+            PrinterUri::parse(&format!("tcp://{}", p.addr)).unwrap(),
+            portal_kiosk::receipt::profiles::profile("epson-tm-t88").unwrap(),
+            "lt-test-01".into(),
+            dir.path().to_path_buf(),
+        )
+        .unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        service.set_reporter(move |r| {
+            let _ = tx.send(r);
+        });
+        let next = || rx.recv_timeout(Duration::from_secs(10)).unwrap();
+        let waiting = |report: PrintReport| match report {
+            PrintReport::Status { waiting, .. } => waiting,
+            other => panic!("expected a status, got {other:?}"),
+        };
+
+        service.send(PrintRequest::TestPage);
+        assert_eq!(
+            next(),
+            PrintReport::NotPrinted {
+                kind: "test",
+                state: Some(PrinterState::PaperEnd)
+            }
+        );
+        service.send(PrintRequest::Status);
+        assert_eq!(waiting(next()), 1);
+
+        // Paper in: "Vytisknout čekající" prints it, nothing waits any more.
+        *p.state.lock().unwrap() = Scripted::Ready;
+        service.send(PrintRequest::Retry);
+        assert_eq!(waiting(next()), 0);
+        let printed = portal_kiosk::receipt::decode(&p.received.lock().unwrap()).unwrap();
+        assert!(printed.lines().iter().any(|l| l.contains("Zkušební tisk")));
+
+        // Out again: two wait, "Zrušit čekající" drops both, and they never print.
+        *p.state.lock().unwrap() = Scripted::PaperEnd;
+        service.send(PrintRequest::TestPage);
+        next();
+        service.send(PrintRequest::TestPage);
+        next();
+        service.send(PrintRequest::Status);
+        assert_eq!(waiting(next()), 2);
+        service.send(PrintRequest::Cancel);
+        assert_eq!(waiting(next()), 0);
+        let before = p.received.lock().unwrap().len();
+        *p.state.lock().unwrap() = Scripted::Ready;
+        service.send(PrintRequest::Retry);
+        assert_eq!(waiting(next()), 0);
+        assert_eq!(p.received.lock().unwrap().len(), before);
+        assert!(
+            Store::open_in(dir.path())
+                .unwrap()
+                .pending_print_jobs()
+                .unwrap()
+                .is_empty()
+        );
+    }
+
     #[test]
     fn slip_numbers_survive_a_restart() {
         let dir = tempfile::tempdir().unwrap();

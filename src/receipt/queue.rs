@@ -133,6 +133,33 @@ impl PrintQueue {
         self.personal.len()
     }
 
+    /// Every job that waits for the printer: this session's and the stored ones.
+    pub fn waiting(&self, store: Option<&Store>) -> usize {
+        self.personal.len()
+            + store
+                .and_then(|s| s.pending_print_job_count().ok())
+                .unwrap_or(0)
+    }
+
+    /// Staff cancel what waits (a jammed printer, slips nobody will collect);
+    /// returns how many jobs were dropped.
+    pub fn cancel(&mut self, store: Option<&Store>) -> usize {
+        let personal = std::mem::take(&mut self.personal).len();
+        let stored = match store.map(Store::cancel_print_jobs) {
+            Some(Ok(n)) => n,
+            Some(Err(e)) => {
+                tracing::error!(error = %e, "waiting print jobs could not be cancelled");
+                0
+            }
+            None => 0,
+        };
+        tracing::info!(
+            dropped = personal + stored,
+            "waiting print jobs cancelled by staff"
+        );
+        personal + stored
+    }
+
     fn send(&self, job: &PrintJob) -> JobOutcome {
         let name = format!(
             "{}-{}",

@@ -319,6 +319,19 @@ impl Store {
         Ok(())
     }
 
+    /// How many jobs wait for the printer.
+    pub fn pending_print_job_count(&self) -> Result<usize> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM print_jobs", [], |r| r.get(0))?;
+        Ok(n as usize)
+    }
+
+    /// Staff cancelled every waiting job; returns how many there were.
+    pub fn cancel_print_jobs(&self) -> Result<usize> {
+        Ok(self.conn.execute("DELETE FROM print_jobs", [])?)
+    }
+
     pub fn print_job_failed(&self, id: i64, error: &str) -> Result<()> {
         self.conn.execute(
             "UPDATE print_jobs SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1",

@@ -255,7 +255,7 @@ fn print_status(report: &crate::printing::PrintReport) -> &'static str {
         } => "cover-open",
         R::NotPrinted { .. } => "offline",
         R::Invalid { .. } => "invalid",
-        R::Status(_) => "",
+        R::Status { .. } => "",
     }
 }
 
@@ -651,6 +651,24 @@ impl KioskUi {
                     .staff_print(crate::printing::PrintRequest::TestPage);
             }
         });
+        for (retry, request) in [(true, "retry"), (false, "cancel")] {
+            let weak = Rc::downgrade(&inner);
+            let f = move || {
+                if let Some(inner) = weak.upgrade() {
+                    tracing::info!(request, "staff: waiting print jobs");
+                    inner.borrow_mut().staff_print(if retry {
+                        crate::printing::PrintRequest::Retry
+                    } else {
+                        crate::printing::PrintRequest::Cancel
+                    });
+                }
+            };
+            if retry {
+                staff.on_retry_waiting(f);
+            } else {
+                staff.on_cancel_waiting(f);
+            }
+        }
         let weak = Rc::downgrade(&inner);
         staff.on_sync_now(move || {
             if let Some(inner) = weak.upgrade() {
@@ -764,14 +782,19 @@ impl Inner {
                     let staff = app.global::<Staff>();
                     let state = match &report {
                         R::Printed { state, .. } => Some(Some(*state)),
-                        R::NotPrinted { state, .. } | R::Status(state) => Some(*state),
+                        R::NotPrinted { state, .. } | R::Status { state, .. } => Some(*state),
                         R::Invalid { .. } => None,
                     };
                     if let Some(state) = state {
                         staff.set_printer_state(printer_state_code(state).into());
                     }
-                    if let R::Status(_) = report {
+                    if let R::Status { waiting, .. } = report {
+                        staff.set_waiting_jobs(waiting.min(i32::MAX as usize) as i32);
                         return;
+                    }
+                    // What waits may have changed: the service screen shows it.
+                    if matches!(self.core.screen(), Screen::Counter | Screen::Service) {
+                        self.ask_printer_status();
                     }
                     let status = print_status(&report);
                     app.global::<Citizen>().set_print_status(status.into());
@@ -844,7 +867,13 @@ impl Inner {
         let staff = app.global::<Staff>();
         match &self.printer {
             Some(printer) => {
-                staff.set_print_status("printing".into());
+                // A slip is printing; what waits shows in its count instead.
+                let slip = matches!(
+                    request,
+                    crate::printing::PrintRequest::Reprint
+                        | crate::printing::PrintRequest::TestPage
+                );
+                staff.set_print_status(if slip { "printing" } else { "" }.into());
                 printer.send(request);
             }
             None => staff.set_print_status("no-printer".into()),

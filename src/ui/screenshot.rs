@@ -253,8 +253,9 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
                 },
             );
             let staff = app.global::<super::Staff>();
-            staff.set_printer_state("paper-near-end".into());
-            staff.set_print_status("printed".into());
+            staff.set_printer_state("paper-end".into());
+            staff.set_waiting_jobs(2);
+            staff.set_print_status("".into());
             app.global::<super::Flow>()
                 .set_data_as_of("27. 11. 2026 9:41".into());
             snap(screen.name().to_string())?;
