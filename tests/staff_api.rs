@@ -276,6 +276,26 @@ fn five_wrong_pins_lock_the_staff_login_for_a_minute() {
     ));
 }
 
+/// `demo --mode counter`: the embedded portal's credentials let the demo staff
+/// member in with the PIN the login screen shows, and nobody with another.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_counter_logs_in_with_the_demo_staff_pin() {
+    let dir = tempfile::tempdir().unwrap();
+    let embedded = devportal::start_embedded(dir.path()).await.unwrap();
+    let pins = StaffPins::from_credentials(&embedded.credentials_file).unwrap();
+    assert_eq!(
+        pins.verify(devportal::DEMO_STAFF_PIN.as_bytes()),
+        StaffVerdict::Staff(StaffMember {
+            name: devportal::DEMO_STAFF_NAME.into()
+        })
+    );
+    assert!(matches!(pins.verify(b"654321"), StaffVerdict::Wrong { .. }));
+    assert_eq!(
+        read_token(&embedded.credentials_file).unwrap().as_str(),
+        DEMO_KIOSK_TOKEN
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_credentials_file_with_staff_still_gives_the_kiosk_its_token() {
     let s = Setup::new().await;
