@@ -100,13 +100,18 @@ impl Kiosk {
 
     pub(super) fn staff_digit(&mut self, digit: u8) -> Vec<Command> {
         let s = &mut self.staff;
-        if !self.settings.mode.eq(&Mode::Counter)
+        if self.settings.mode != Mode::Counter
             || self.screen != Screen::StaffLogin
             || s.verifying
             || digit > 9
             || s.pin.len() >= STAFF_PIN_MAX
         {
             return Vec::new();
+        }
+        if s.pin.capacity() < STAFF_PIN_MAX {
+            // Reserved while still empty: a growing buffer would leave copies
+            // of typed digits behind in freed memory, out of the zeroizer's reach.
+            s.pin.reserve_exact(STAFF_PIN_MAX);
         }
         s.pin.push(b'0' + digit);
         s.service_error = false;
@@ -123,7 +128,7 @@ impl Kiosk {
     pub(super) fn staff_confirm(&mut self) -> Vec<Command> {
         let locked = self.staff.locked_until.is_some_and(|u| u > self.now);
         let s = &mut self.staff;
-        if !self.settings.mode.eq(&Mode::Counter)
+        if self.settings.mode != Mode::Counter
             || self.screen != Screen::StaffLogin
             || self.session.is_some()
             || s.verifying
