@@ -229,6 +229,10 @@ impl LoginBackend for CardLogin {
         !matches!(self.source, CardSource::Off)
     }
 
+    fn has_staff(&self) -> bool {
+        self.staff.is_some()
+    }
+
     fn demo_card(&self) -> Option<&dyn DemoCardControl> {
         match &self.source {
             #[cfg(feature = "devtools")]

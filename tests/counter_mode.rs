@@ -57,6 +57,11 @@ struct Setup {
 }
 
 fn setup(session: SessionTimes) -> Setup {
+    setup_with(session, true)
+}
+
+/// `staff`: whether the credentials file has `[[staff]]` entries.
+fn setup_with(session: SessionTimes, staff: bool) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let portal = runtime()
         .block_on(devportal::start(
@@ -82,8 +87,12 @@ fn setup(session: SessionTimes) -> Setup {
         Box::new(card.signer()),
         CardSource::Off,
     )
-    .unwrap()
-    .with_staff(StaffPins::from_toml(credentials()).unwrap());
+    .unwrap();
+    let login = if staff {
+        login.with_staff(StaffPins::from_toml(credentials()).unwrap())
+    } else {
+        login
+    };
     let slips = dir.path().join("slips");
     let printer = portal_kiosk::printing::PrintService::start(
         portal_kiosk::receipt::printer::PrinterUri::parse(&format!("preview:{}", slips.display()))
@@ -388,6 +397,21 @@ fn a_staff_session_times_out_after_the_warning() {
     assert!(rows(s.app.global::<Citizen>().get_to_pay()).is_empty());
     i_slint_backend_testing::mock_elapsed_time(times.logged_out);
     s.ui.dispatch(portal_kiosk::kiosk::KioskEvent::Tick);
+    assert_eq!(screen(&s.app), ScreenId::StaffLogin);
+}
+
+#[test]
+fn a_counter_without_staff_says_so_before_anyone_types() {
+    let s = setup_with(SessionTimes::default(), false);
+    assert!(shows(
+        &s.app,
+        "Na tomto kiosku není nastavená žádná obsluha. Správce kiosku ji doplní do souboru s přístupovými údaji (podporaportal@litomerice.cz)."
+    ));
+    type_digits(&s.app, PIN);
+    assert_eq!(
+        buttons(&s.app, "Potvrdit")[0].accessible_enabled(),
+        Some(false)
+    );
     assert_eq!(screen(&s.app), ScreenId::StaffLogin);
 }
 

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-const SCREENS: [&str; 36] = [
+const SCREENS: [&str; 37] = [
     "promo",
     "promo-text",
     "home",
@@ -36,6 +36,7 @@ const SCREENS: [&str; 36] = [
     "staff-login",
     "staff-login-wrong",
     "staff-login-locked",
+    "staff-login-no-staff",
     "counter-empty",
     "counter",
     "counter-printer-problem",

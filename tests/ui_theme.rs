@@ -230,6 +230,9 @@ impl portal_kiosk::ui::LoginBackend for InstantDesk {
     }
     fn reread_pin(&self) {}
     fn end_session(&self) {}
+    fn has_staff(&self) -> bool {
+        true
+    }
     fn citizen(&self, request: portal_kiosk::citizen::CitizenRequest) {
         let (Some(u), portal_kiosk::citizen::CitizenRequest::Lookup(vs)) = (&self.0, request)
         else {

@@ -99,6 +99,10 @@ pub trait LoginBackend {
     fn has_reader(&self) -> bool {
         true
     }
+    /// Counter: whether any staff member can log in (`[[staff]]` entries read).
+    fn has_staff(&self) -> bool {
+        false
+    }
     /// Demo only: a simulated card to insert and remove from the screen.
     fn demo_card(&self) -> Option<&dyn DemoCardControl> {
         None
@@ -438,12 +442,13 @@ impl KioskUi {
         if inner.borrow().printer.is_none() {
             app.global::<Staff>().set_printer_state("none".into());
         }
-        if !inner
+        let (reader, staff) = inner
             .borrow()
             .login
             .as_ref()
-            .is_some_and(|l| l.has_reader())
-        {
+            .map_or((false, false), |l| (l.has_reader(), l.has_staff()));
+        app.global::<Staff>().set_configured(staff);
+        if !reader {
             app.global::<Staff>().set_reader_state("none".into());
         }
         inner.borrow_mut().run(commands);

@@ -193,6 +193,11 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
             continue;
         }
         if screen == Screen::StaffLogin {
+            // A counter whose credentials name no staff says so before anyone types.
+            let staff = app.global::<super::Staff>();
+            staff.set_configured(false);
+            snap(format!("{}-no-staff", screen.name()))?;
+            staff.set_configured(true);
             let staff = |pin_length, wrong_attempts_left, locked_seconds| KioskView {
                 staff: StaffView {
                     pin_length,
