@@ -732,7 +732,7 @@ fn start_kiosk(
     }
     for update in first_updates
         .into_iter()
-        .filter(|u| matches!(u, UiUpdate::DataAge { .. }))
+        .filter(|u| matches!(u, UiUpdate::DataAge { .. } | UiUpdate::Contacts(_)))
     {
         kiosk_ui.updates().send(update);
     }

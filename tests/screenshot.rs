@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-const SCREENS: [&str; 37] = [
+const SCREENS: [&str; 38] = [
     "promo",
     "promo-text",
     "home",
@@ -41,6 +41,7 @@ const SCREENS: [&str; 37] = [
     "counter",
     "counter-printer-problem",
     "service",
+    "contact-detail",
 ];
 
 fn colours(path: &Path) -> usize {

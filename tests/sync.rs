@@ -688,6 +688,9 @@ async fn the_running_engine_publishes_snapshots_and_obeys_sync_now() {
         .unwrap();
     assert_eq!(synced.playlist.slides.len(), 6);
     assert!(synced.synced_at.is_some());
+    // The departments for Kontakty come with it (14 in the seed).
+    assert!(first.contacts.is_empty());
+    assert_eq!(synced.contacts.len(), 14);
 
     handle.enqueue(
         EventKind::ProofOfPlay,
@@ -717,6 +720,7 @@ fn data_age_is_stale_only_past_the_threshold_and_survives_clock_jumps() {
     let age = |synced_at: Option<chrono::DateTime<chrono::Utc>>| {
         let snapshot = ContentSnapshot {
             playlist: PromoPlaylist { slides: vec![] },
+            contacts: Vec::new(),
             synced_at,
         };
         let updates = updates_from_snapshot(

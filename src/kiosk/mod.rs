@@ -53,11 +53,13 @@ pub enum Screen {
     Counter,
     /// Counter mode: the service screen (printer, reader, sync, version; test print, sync now).
     Service,
+    /// One department of the contacts: where, phone, hours, people; print it.
+    ContactDetail,
 }
 
 impl Screen {
     /// Every screen, in the order the screenshot command renders them.
-    pub const ALL: [Screen; 17] = [
+    pub const ALL: [Screen; 18] = [
         Screen::Promo,
         Screen::Home,
         Screen::Services,
@@ -75,6 +77,7 @@ impl Screen {
         Screen::StaffLogin,
         Screen::Counter,
         Screen::Service,
+        Screen::ContactDetail,
     ];
 
     /// Stable machine name: used for screenshot file names and logs.
@@ -97,6 +100,7 @@ impl Screen {
             Screen::StaffLogin => "staff-login",
             Screen::Counter => "counter",
             Screen::Service => "service",
+            Screen::ContactDetail => "contact-detail",
         }
     }
 

@@ -36,6 +36,8 @@ pub enum SyncCommand {
 #[derive(Debug, Clone)]
 pub struct ContentSnapshot {
     pub playlist: PromoPlaylist,
+    /// The town's departments (Kontakty), as synced.
+    pub contacts: Vec<crate::portal::types::Department>,
     /// Oldest successful sync of the public collections (None: never synced).
     pub synced_at: Option<Timestamp>,
 }
@@ -78,6 +80,14 @@ pub fn snapshot(engine: &SyncEngine) -> Option<ContentSnapshot> {
     match engine.store().load::<PromoPlaylist>() {
         Ok(playlist) => Some(ContentSnapshot {
             playlist,
+            contacts: engine
+                .store()
+                .load::<crate::portal::types::ContactDirectory>()
+                .map(|c| c.departments)
+                .unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "no stored contacts to show");
+                    Vec::new()
+                }),
             synced_at: engine.store().oldest_success().ok().flatten(),
         }),
         Err(e) => {

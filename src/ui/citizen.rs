@@ -53,7 +53,7 @@ fn qr_image(matrix: &QrMatrix) -> Image {
     Image::from_rgb8(buffer)
 }
 
-fn gray_image(gray: &image::GrayImage) -> Image {
+pub(super) fn gray_image(gray: &image::GrayImage) -> Image {
     let mut buffer = SharedPixelBuffer::<Rgb8Pixel>::new(gray.width(), gray.height());
     for (dst, src) in buffer.make_mut_slice().iter_mut().zip(gray.pixels()) {
         let v = src.0[0];
@@ -549,10 +549,18 @@ impl CitizenArea {
         } else {
             Slip::payment_instruction(&header, &self.slip_data(intent)?).ok()?
         };
-        let bytes = slip.encode(profile).ok()?;
-        let decoded = crate::receipt::decode::decode(&bytes).ok()?;
-        Some(crate::receipt::preview::render(&decoded, profile.columns))
+        slip_picture_of(&slip, profile)
     }
+}
+
+/// A slip drawn as the printer prints it: encoded for the profile, decoded back, drawn.
+pub(super) fn slip_picture_of(
+    slip: &crate::receipt::slip::Slip,
+    profile: &crate::receipt::profiles::PrinterProfile,
+) -> Option<image::GrayImage> {
+    let bytes = slip.encode(profile).ok()?;
+    let decoded = crate::receipt::decode::decode(&bytes).ok()?;
+    Some(crate::receipt::preview::render(&decoded, profile.columns))
 }
 
 /// What is being paid, in the backend's own words: the titles, at most three.

@@ -134,6 +134,7 @@ pub fn screen_id(screen: Screen) -> ScreenId {
         Screen::StaffLogin => ScreenId::StaffLogin,
         Screen::Counter => ScreenId::Counter,
         Screen::Service => ScreenId::Service,
+        Screen::ContactDetail => ScreenId::ContactDetail,
     }
 }
 
@@ -156,6 +157,7 @@ fn screen_from_id(id: ScreenId) -> Screen {
         ScreenId::StaffLogin => Screen::StaffLogin,
         ScreenId::Counter => Screen::Counter,
         ScreenId::Service => Screen::Service,
+        ScreenId::ContactDetail => Screen::ContactDetail,
     }
 }
 
@@ -305,6 +307,8 @@ pub enum UiUpdate {
     LoginResult(LoginOutcome),
     /// Counter: a staff login finished.
     StaffResult(crate::kiosk::StaffOutcome),
+    /// The town's departments (public content).
+    Contacts(Vec<crate::portal::types::Department>),
     /// The backend refused the session mid-way.
     SessionLost,
     /// The citizen's data (or why it did not come).
@@ -371,6 +375,7 @@ pub fn updates_from_snapshot(
     vec![
         UiUpdate::Playlist { playlist, urgent },
         UiUpdate::DataAge { stale, as_of },
+        UiUpdate::Contacts(snapshot.contacts.clone()),
     ]
 }
 
@@ -396,6 +401,9 @@ struct Inner {
     sync_requested_at: Option<Duration>,
     /// Counter: when the printer's state was last asked for.
     status_asked_at: Option<Duration>,
+    /// Kontakty: the departments, and the one on screen.
+    departments: Vec<crate::portal::types::Department>,
+    department: Option<usize>,
 }
 
 /// How often the counter asks the printer how it is while the desk shows.
@@ -438,6 +446,8 @@ impl KioskUi {
             sync_now: None,
             sync_requested_at: None,
             status_asked_at: None,
+            departments: Vec::new(),
+            department: None,
         }));
         if inner.borrow().printer.is_none() {
             app.global::<Staff>().set_printer_state("none".into());
@@ -587,15 +597,14 @@ impl KioskUi {
             }
         });
         let weak = Rc::downgrade(&inner);
+        // Anonymous slips (a contact) show the preview too: no session needed to close it.
         citizen.on_close_preview(move || {
             if let Some(inner) = weak.upgrade() {
-                inner.borrow_mut().citizen_action(
-                    |_, app| {
-                        app.global::<Citizen>().set_slip_preview_visible(false);
-                        None
-                    },
-                    false,
-                );
+                let mut inner = inner.borrow_mut();
+                if let Some(app) = inner.app.upgrade() {
+                    app.global::<Citizen>().set_slip_preview_visible(false);
+                }
+                inner.dispatch(KioskEvent::Touch);
             }
         });
 
@@ -684,6 +693,20 @@ impl KioskUi {
         staff.on_refresh_status(move || {
             if let Some(inner) = weak.upgrade() {
                 inner.borrow_mut().ask_printer_status();
+            }
+        });
+
+        let public = app.global::<Public>();
+        let weak = Rc::downgrade(&inner);
+        public.on_choose_department(move |i| {
+            if let (Some(inner), Ok(i)) = (weak.upgrade(), usize::try_from(i)) {
+                inner.borrow_mut().choose_department(i);
+            }
+        });
+        let weak = Rc::downgrade(&inner);
+        public.on_print_department(move || {
+            if let Some(inner) = weak.upgrade() {
+                inner.borrow_mut().print_department();
             }
         });
 
@@ -780,6 +803,30 @@ impl Inner {
             UiUpdate::Card(event) => self.dispatch(KioskEvent::Card(event)),
             UiUpdate::LoginResult(outcome) => self.dispatch(KioskEvent::LoginResult(outcome)),
             UiUpdate::StaffResult(outcome) => self.dispatch(KioskEvent::StaffResult(outcome)),
+            UiUpdate::Contacts(departments) => {
+                // The one on screen stays if it is still there (by id).
+                let shown = self
+                    .department
+                    .and_then(|i| self.departments.get(i))
+                    .map(|d| d.id.clone());
+                self.departments = departments;
+                self.department =
+                    shown.and_then(|id| self.departments.iter().position(|d| d.id == id));
+                if let Some(app) = self.app.upgrade() {
+                    app.global::<Public>()
+                        .set_departments(ModelRc::new(VecModel::from(
+                            self.departments
+                                .iter()
+                                .map(|d| DepartmentRow {
+                                    name: d.name.as_str().into(),
+                                    building: d.building.as_str().into(),
+                                    phone: d.phone.as_str().into(),
+                                })
+                                .collect::<Vec<_>>(),
+                        )));
+                    self.show_department(&app);
+                }
+            }
             UiUpdate::SessionLost => self.dispatch(KioskEvent::SessionLost),
             UiUpdate::Print(report) => {
                 if let Some(app) = self.app.upgrade() {
@@ -851,6 +898,100 @@ impl Inner {
                 app.global::<Staff>().set_sync_requested(false);
             }
         }
+    }
+
+    /// Kontakty: a department chosen from the list.
+    fn choose_department(&mut self, index: usize) {
+        if index >= self.departments.len() {
+            return;
+        }
+        self.department = Some(index);
+        if let Some(app) = self.app.upgrade() {
+            self.show_department(&app);
+        }
+        self.dispatch(KioskEvent::Open(Screen::ContactDetail));
+    }
+
+    fn show_department(&self, app: &AppWindow) {
+        let p = app.global::<Public>();
+        let d = self.department.and_then(|i| self.departments.get(i));
+        p.set_has_department(d.is_some());
+        let text =
+            |f: fn(&crate::portal::types::Department) -> &str| SharedString::from(d.map_or("", f));
+        p.set_department_name(text(|d| &d.name));
+        p.set_department_building(text(|d| &d.building));
+        p.set_department_address(text(|d| &d.address));
+        p.set_department_phone(text(|d| &d.phone));
+        p.set_department_email(text(|d| &d.email));
+        p.set_department_hours(ModelRc::new(VecModel::from(
+            d.map(|d| {
+                d.office_hours
+                    .iter()
+                    .map(|h| HoursRow {
+                        day: h.day.as_str().into(),
+                        hours: format!("{}–{}", h.from, h.to).into(),
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default(),
+        )));
+        p.set_department_people(ModelRc::new(VecModel::from(
+            d.map(|d| {
+                d.people
+                    .iter()
+                    .map(|x| PersonRow {
+                        name: x.name.as_str().into(),
+                        role: x.role.as_str().into(),
+                        phone: x.phone.as_str().into(),
+                        room: x.room.as_str().into(),
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default(),
+        )));
+    }
+
+    /// "Vytisknout kontakt": an anonymous slip, kept in the queue until printed.
+    fn print_department(&mut self) {
+        let Some(app) = self.app.upgrade() else {
+            return;
+        };
+        let Some(department) = self
+            .department
+            .and_then(|i| self.departments.get(i))
+            .cloned()
+        else {
+            return;
+        };
+        let citizen = app.global::<Citizen>();
+        let profile = crate::receipt::profiles::profile(&self.citizen.printer_profile)
+            .or_else(|| crate::receipt::profiles::profile("epson-tm-t20"));
+        if let Some(profile) = profile {
+            let header = crate::receipt::slip::SlipHeader {
+                kiosk_id: self.citizen.kiosk_id.clone(),
+                slip_number: 0,
+                printed_at: chrono::Local::now().naive_local(),
+            };
+            let slip = crate::receipt::slip::Slip::contact(&header, &department);
+            if let Some(picture) = citizen::slip_picture_of(&slip, profile) {
+                citizen.set_slip_preview(citizen::gray_image(&picture));
+                citizen.set_slip_preview_visible(true);
+            }
+        }
+        match &self.printer {
+            Some(printer) => {
+                citizen.set_print_status("printing".into());
+                printer.send(crate::printing::PrintRequest::Slip {
+                    kind: "contact",
+                    personal: false,
+                    build: Box::new(move |header| {
+                        Some(crate::receipt::slip::Slip::contact(header, &department))
+                    }),
+                });
+            }
+            None => citizen.set_print_status("no-printer".into()),
+        }
+        self.dispatch(KioskEvent::Touch);
     }
 
     /// Counter: how is the printer? (answered by a `PrintReport::Status`).
