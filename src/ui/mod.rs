@@ -231,6 +231,55 @@ pub fn apply_view(app: &AppWindow, view: &KioskView) {
     }
 }
 
+/// Kontakty: the list of departments.
+pub(crate) fn show_departments(app: &AppWindow, departments: &[crate::portal::types::Department]) {
+    let rows: Vec<DepartmentRow> = departments
+        .iter()
+        .map(|d| DepartmentRow {
+            name: d.name.as_str().into(),
+            building: d.building.as_str().into(),
+            phone: d.phone.as_str().into(),
+        })
+        .collect();
+    app.global::<Public>()
+        .set_departments(ModelRc::new(VecModel::from(rows)));
+}
+
+/// Kontakty: one department on its screen (None: none chosen).
+pub(crate) fn show_department(app: &AppWindow, d: Option<&crate::portal::types::Department>) {
+    let p = app.global::<Public>();
+    p.set_has_department(d.is_some());
+    let text =
+        |f: fn(&crate::portal::types::Department) -> &str| SharedString::from(d.map_or("", f));
+    p.set_department_name(text(|d| &d.name));
+    p.set_department_building(text(|d| &d.building));
+    p.set_department_address(text(|d| &d.address));
+    p.set_department_phone(text(|d| &d.phone));
+    p.set_department_email(text(|d| &d.email));
+    let hours: Vec<HoursRow> = d.map_or_else(Vec::new, |d| {
+        d.office_hours
+            .iter()
+            .map(|h| HoursRow {
+                day: h.day.as_str().into(),
+                hours: format!("{}–{}", h.from, h.to).into(),
+            })
+            .collect()
+    });
+    p.set_department_hours(ModelRc::new(VecModel::from(hours)));
+    let people: Vec<PersonRow> = d.map_or_else(Vec::new, |d| {
+        d.people
+            .iter()
+            .map(|x| PersonRow {
+                name: x.name.as_str().into(),
+                role: x.role.as_str().into(),
+                phone: x.phone.as_str().into(),
+                room: x.room.as_str().into(),
+            })
+            .collect()
+    });
+    p.set_department_people(ModelRc::new(VecModel::from(people)));
+}
+
 /// The printer's state as a code the counter's status strip words.
 fn printer_state_code(state: Option<crate::receipt::printer::PrinterState>) -> &'static str {
     use crate::receipt::printer::PrinterState as S;
@@ -813,17 +862,7 @@ impl Inner {
                 self.department =
                     shown.and_then(|id| self.departments.iter().position(|d| d.id == id));
                 if let Some(app) = self.app.upgrade() {
-                    app.global::<Public>()
-                        .set_departments(ModelRc::new(VecModel::from(
-                            self.departments
-                                .iter()
-                                .map(|d| DepartmentRow {
-                                    name: d.name.as_str().into(),
-                                    building: d.building.as_str().into(),
-                                    phone: d.phone.as_str().into(),
-                                })
-                                .collect::<Vec<_>>(),
-                        )));
+                    show_departments(&app, &self.departments);
                     self.show_department(&app);
                 }
             }
@@ -913,42 +952,7 @@ impl Inner {
     }
 
     fn show_department(&self, app: &AppWindow) {
-        let p = app.global::<Public>();
-        let d = self.department.and_then(|i| self.departments.get(i));
-        p.set_has_department(d.is_some());
-        let text =
-            |f: fn(&crate::portal::types::Department) -> &str| SharedString::from(d.map_or("", f));
-        p.set_department_name(text(|d| &d.name));
-        p.set_department_building(text(|d| &d.building));
-        p.set_department_address(text(|d| &d.address));
-        p.set_department_phone(text(|d| &d.phone));
-        p.set_department_email(text(|d| &d.email));
-        p.set_department_hours(ModelRc::new(VecModel::from(
-            d.map(|d| {
-                d.office_hours
-                    .iter()
-                    .map(|h| HoursRow {
-                        day: h.day.as_str().into(),
-                        hours: format!("{}–{}", h.from, h.to).into(),
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default(),
-        )));
-        p.set_department_people(ModelRc::new(VecModel::from(
-            d.map(|d| {
-                d.people
-                    .iter()
-                    .map(|x| PersonRow {
-                        name: x.name.as_str().into(),
-                        role: x.role.as_str().into(),
-                        phone: x.phone.as_str().into(),
-                        room: x.room.as_str().into(),
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default(),
-        )));
+        show_department(app, self.department.and_then(|i| self.departments.get(i)));
     }
 
     /// "Vytisknout kontakt": an anonymous slip, kept in the queue until printed.

@@ -310,58 +310,19 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
 
 /// The seed's departments on the Kontakty screens, the longest one chosen.
 fn demo_contacts(app: &AppWindow) {
-    use super::{DepartmentRow, HoursRow, PersonRow, Public};
-    use slint::{ModelRc, VecModel};
     const SEED: &str = include_str!("../../assets/seed/contacts.json");
     let Ok(directory) = serde_json::from_str::<crate::portal::types::ContactDirectory>(SEED) else {
         return;
     };
-    let p = app.global::<Public>();
-    p.set_departments(ModelRc::new(VecModel::from(
+    super::show_departments(app, &directory.departments);
+    // The longest one: what must fit on the screen.
+    super::show_department(
+        app,
         directory
             .departments
             .iter()
-            .map(|d| DepartmentRow {
-                name: d.name.as_str().into(),
-                building: d.building.as_str().into(),
-                phone: d.phone.as_str().into(),
-            })
-            .collect::<Vec<_>>(),
-    )));
-    // The longest one: what must fit on the screen.
-    let Some(d) = directory
-        .departments
-        .iter()
-        .max_by_key(|d| d.office_hours.len() + d.people.len())
-    else {
-        return;
-    };
-    p.set_has_department(true);
-    p.set_department_name(d.name.as_str().into());
-    p.set_department_building(d.building.as_str().into());
-    p.set_department_address(d.address.as_str().into());
-    p.set_department_phone(d.phone.as_str().into());
-    p.set_department_email(d.email.as_str().into());
-    p.set_department_hours(ModelRc::new(VecModel::from(
-        d.office_hours
-            .iter()
-            .map(|h| HoursRow {
-                day: h.day.as_str().into(),
-                hours: format!("{}–{}", h.from, h.to).into(),
-            })
-            .collect::<Vec<_>>(),
-    )));
-    p.set_department_people(ModelRc::new(VecModel::from(
-        d.people
-            .iter()
-            .map(|x| PersonRow {
-                name: x.name.as_str().into(),
-                role: x.role.as_str().into(),
-                phone: x.phone.as_str().into(),
-                room: x.room.as_str().into(),
-            })
-            .collect::<Vec<_>>(),
-    )));
+            .max_by_key(|d| d.office_hours.len() + d.people.len()),
+    );
 }
 
 /// What the counter finds for the variable symbol of Jana's first unpaid obligation.
