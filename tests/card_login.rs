@@ -9,7 +9,7 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use portal_kiosk::card::sim::SimProfile;
@@ -40,17 +40,6 @@ fn exclusive() -> MutexGuard<'static, ()> {
     let guard = LOCK.lock().unwrap_or_else(|p| p.into_inner());
     card_env();
     guard
-}
-
-fn runtime() -> &'static tokio::runtime::Runtime {
-    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    RT.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap()
-    })
 }
 
 fn portal() -> (EmbeddedPortal, tempfile::TempDir) {

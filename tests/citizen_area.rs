@@ -13,10 +13,9 @@ use std::time::Duration;
 use portal_kiosk::card::demo::DemoCard;
 use portal_kiosk::card::testcards;
 use portal_kiosk::config::Mode;
-use portal_kiosk::devportal::{self, DEMO_KIOSK_TOKEN, RunningPortal};
+use portal_kiosk::devportal::RunningPortal;
 use portal_kiosk::kiosk::SessionTimes;
 use portal_kiosk::login::{CardLogin, CardSource};
-use portal_kiosk::portal::PortalClient;
 use portal_kiosk::promo::Playlist;
 use portal_kiosk::ui::{
     AppWindow, Citizen, Flow, KioskUi, LoadState, Login, LoginStage, PayState, ScreenId, Session,
@@ -52,17 +51,6 @@ fn log() -> &'static LogBuffer {
     })
 }
 
-fn runtime() -> &'static tokio::runtime::Runtime {
-    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    RT.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap()
-    })
-}
-
 struct Setup {
     app: AppWindow,
     ui: KioskUi,
@@ -80,22 +68,7 @@ fn setup(citizen: &str, session: SessionTimes) -> Setup {
 fn setup_with(citizen: &str, session: SessionTimes, printer: bool) -> Setup {
     log();
     let dir = tempfile::tempdir().unwrap();
-    let portal = runtime()
-        .block_on(devportal::start(
-            "127.0.0.1:0",
-            &dir.path().join("portal.sqlite"),
-            true,
-        ))
-        .unwrap();
-    let client = Arc::new(
-        PortalClient::new(
-            &portal.kiosk_api_url(),
-            DEMO_KIOSK_TOKEN,
-            None,
-            Duration::from_secs(2),
-        )
-        .unwrap(),
-    );
+    let (portal, client) = portal_and_client(dir.path());
     let card = DemoCard::new(testcards::citizen(citizen).unwrap());
     let login = CardLogin::new(
         runtime().handle().clone(),
@@ -104,20 +77,12 @@ fn setup_with(citizen: &str, session: SessionTimes, printer: bool) -> Setup {
         CardSource::Demo(card.clone()),
     )
     .unwrap();
-    let slips = dir.path().join("slips");
-    let printer = printer.then(|| {
-        portal_kiosk::printing::PrintService::start(
-            portal_kiosk::receipt::printer::PrinterUri::parse(&format!(
-                "preview:{}",
-                slips.display()
-            ))
-            .unwrap(),
-            portal_kiosk::receipt::profiles::profile("epson-tm-t20").unwrap(),
-            "lt-test-01".into(),
-            dir.path().join("kiosk-data"),
-        )
-        .unwrap()
-    });
+    let (printer, slips) = if printer {
+        let (service, slips) = preview_printer(dir.path(), "epson-tm-t20");
+        (Some(service), slips)
+    } else {
+        (None, dir.path().join("slips"))
+    };
     let (app, ui) = kiosk_full(
         Mode::Kiosk,
         Playlist::demo(Duration::from_secs(8)),

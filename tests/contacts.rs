@@ -27,15 +27,7 @@ fn seed() -> ContactDirectory {
 #[test]
 fn a_department_opens_shows_how_to_reach_it_and_prints() {
     let dir = tempfile::tempdir().unwrap();
-    let slips = dir.path().join("slips");
-    let printer = portal_kiosk::printing::PrintService::start(
-        portal_kiosk::receipt::printer::PrinterUri::parse(&format!("preview:{}", slips.display()))
-            .unwrap(),
-        portal_kiosk::receipt::profiles::profile("epson-tm-t20").unwrap(),
-        "lt-test-01".into(),
-        dir.path().join("kiosk-data"),
-    )
-    .unwrap();
+    let (printer, slips) = preview_printer(dir.path(), "epson-tm-t20");
     let (app, ui) = kiosk_full(
         Mode::Kiosk,
         Playlist::demo(Duration::from_secs(8)),

@@ -451,6 +451,16 @@ pub(super) enum After {
 
 /// Takes the fault set for `target` and applies what can be applied before
 /// answering: an injected status answers at once, a delay sleeps.
+/// A citizen's request: the session's citizen, then the fault injected for `target`.
+async fn citizen_request(
+    state: &PortalState,
+    headers: &HeaderMap,
+    target: &str,
+) -> Result<(usize, After), Response> {
+    let index = citizen(state, headers)?;
+    Ok((index, before(state, target).await?))
+}
+
 pub(super) async fn before(state: &PortalState, target: &str) -> Result<After, Response> {
     Ok(match take_fault(state, target) {
         Some(Fault::Status {
@@ -542,12 +552,8 @@ pub(super) fn routes() -> Router<Arc<PortalState>> {
     responses((status = 200, description = "The nástěnka (Cache-Control: no-store)", body = MeDashboard),
               (status = 401, description = "Session ended", body = Problem)))]
 pub(super) async fn get_dashboard(State(state): AppState, headers: HeaderMap) -> Response {
-    let index = match citizen(&state, &headers) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let after = match before(&state, "me-dashboard").await {
-        Ok(a) => a,
+    let (index, after) = match citizen_request(&state, &headers, "me-dashboard").await {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let elections = state
@@ -575,12 +581,8 @@ pub(super) async fn get_dashboard(State(state): AppState, headers: HeaderMap) ->
     responses((status = 200, description = "Every obligation since 2020 (no-store)", body = ObligationList),
               (status = 401, description = "Session ended", body = Problem)))]
 pub(super) async fn get_obligations(State(state): AppState, headers: HeaderMap) -> Response {
-    let index = match citizen(&state, &headers) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let after = match before(&state, "me-obligations").await {
-        Ok(a) => a,
+    let (index, after) = match citizen_request(&state, &headers, "me-obligations").await {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let list = {
@@ -666,12 +668,8 @@ pub(super) async fn get_payment(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let index = match citizen(&state, &headers) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let after = match before(&state, "me-payments").await {
-        Ok(a) => a,
+    let (index, after) = match citizen_request(&state, &headers, "me-payments").await {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let intent = {
@@ -693,12 +691,8 @@ pub(super) async fn get_payment(
     responses((status = 200, description = "Submissions and their states (no-store)", body = SubmissionList),
               (status = 401, description = "Session ended", body = Problem)))]
 pub(super) async fn get_submissions(State(state): AppState, headers: HeaderMap) -> Response {
-    let index = match citizen(&state, &headers) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let after = match before(&state, "me-submissions").await {
-        Ok(a) => a,
+    let (index, after) = match citizen_request(&state, &headers, "me-submissions").await {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let list = SubmissionList {
@@ -712,12 +706,8 @@ pub(super) async fn get_submissions(State(state): AppState, headers: HeaderMap) 
     responses((status = 200, description = "The hlídací pes settings (no-store)", body = Watchdog),
               (status = 401, description = "Session ended", body = Problem)))]
 pub(super) async fn get_watchdog(State(state): AppState, headers: HeaderMap) -> Response {
-    let index = match citizen(&state, &headers) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let after = match before(&state, "me-watchdog").await {
-        Ok(a) => a,
+    let (index, after) = match citizen_request(&state, &headers, "me-watchdog").await {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let watchdog = state.me.lock().citizens[index].watchdog.clone();

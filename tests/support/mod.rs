@@ -168,3 +168,57 @@ pub fn card_env() {
         }
     });
 }
+
+/// One tokio runtime per test binary, for the development portal and the adapters.
+pub fn runtime() -> &'static tokio::runtime::Runtime {
+    static RT: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
+    })
+}
+
+/// The development portal on loopback with its store in `dir`, and a client of
+/// the demo kiosk (2-s timeout).
+pub fn portal_and_client(
+    dir: &std::path::Path,
+) -> (
+    portal_kiosk::devportal::RunningPortal,
+    std::sync::Arc<portal_kiosk::portal::PortalClient>,
+) {
+    let portal = runtime()
+        .block_on(portal_kiosk::devportal::start(
+            "127.0.0.1:0",
+            &dir.join("portal.sqlite"),
+            true,
+        ))
+        .unwrap();
+    let client = portal_kiosk::portal::PortalClient::new(
+        &portal.kiosk_api_url(),
+        portal_kiosk::devportal::DEMO_KIOSK_TOKEN,
+        None,
+        Duration::from_secs(2),
+    )
+    .unwrap();
+    (portal, std::sync::Arc::new(client))
+}
+
+/// A printer thread printing to a preview printer in `dir/slips` (returned).
+pub fn preview_printer(
+    dir: &std::path::Path,
+    profile: &str,
+) -> (portal_kiosk::printing::PrintService, std::path::PathBuf) {
+    let slips = dir.join("slips");
+    let service = portal_kiosk::printing::PrintService::start(
+        portal_kiosk::receipt::printer::PrinterUri::parse(&format!("preview:{}", slips.display()))
+            .unwrap(),
+        portal_kiosk::receipt::profiles::profile(profile).unwrap(),
+        "lt-test-01".into(),
+        dir.join("kiosk-data"),
+    )
+    .unwrap();
+    (service, slips)
+}
