@@ -113,7 +113,7 @@ fn main() {
     let (app, ui) = support::kiosk_with_login(
         Mode::Kiosk,
         Playlist::demo(Duration::from_secs(8)),
-        Some(Box::new(login)),
+        login.into_adapters(),
         SessionTimes::default(),
     );
     let app: AppWindow = app;

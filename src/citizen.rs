@@ -28,7 +28,7 @@ pub enum CitizenRequest {
 }
 
 /// What came back.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CitizenResult {
     Dashboard(MeDashboard),
     Obligations(Vec<Obligation>),
@@ -130,7 +130,8 @@ pub fn check_obligation(o: &Obligation) -> Result<(), NotPayable> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObligationRowData {
     pub id: String,
-    pub kind: &'static str,
+    /// Waste, dog, fine or other (an unknown kind is shown as other).
+    pub kind: ObligationKind,
     pub title: String,
     pub period: String,
     pub amount: String,
@@ -143,15 +144,6 @@ pub struct ObligationRowData {
     pub selected: bool,
 }
 
-pub fn kind_code(kind: ObligationKind) -> &'static str {
-    match kind.shown() {
-        ObligationKind::Waste => "waste",
-        ObligationKind::Dog => "dog",
-        ObligationKind::Fine => "fine",
-        _ => "other",
-    }
-}
-
 /// The konto: unpaid first (oldest due date first), then paid (newest first).
 pub fn obligation_rows(
     obligations: &[Obligation],
@@ -160,7 +152,7 @@ pub fn obligation_rows(
 ) -> (Vec<ObligationRowData>, Vec<ObligationRowData>) {
     let row = |o: &Obligation| ObligationRowData {
         id: o.id.clone(),
-        kind: kind_code(o.kind),
+        kind: o.kind.shown(),
         title: o.title.clone(),
         period: o.period.clone(),
         amount: amount_text(&o.amount_czk).unwrap_or_else(|| format!("{} Kč", o.amount_czk)),
@@ -259,7 +251,7 @@ pub fn pay_view(intent: &PaymentIntent) -> PayView {
 }
 
 /// The dashboard in words and numbers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DashboardView {
     pub unpaid_count: u32,
     pub unpaid_total: String,
@@ -296,27 +288,34 @@ pub fn dashboard_view(d: &MeDashboard) -> DashboardView {
     }
 }
 
+/// One switch of the hlídací pes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WatchKind {
+    NewObligation,
+    DueDate,
+    Submission,
+    Election,
+}
+
 /// The hlídací pes switches in a fixed order: (kind, on).
-pub fn watchdog_rows(w: &Watchdog) -> Vec<(&'static str, bool)> {
+pub fn watchdog_rows(w: &Watchdog) -> Vec<(WatchKind, bool)> {
     vec![
-        ("new-obligation", w.new_obligation),
-        ("due-date", w.due_date_approaching),
-        ("submission", w.submission_changed),
-        ("election", w.election),
+        (WatchKind::NewObligation, w.new_obligation),
+        (WatchKind::DueDate, w.due_date_approaching),
+        (WatchKind::Submission, w.submission_changed),
+        (WatchKind::Election, w.election),
     ]
 }
 
-/// Flips one switch; false for an unknown kind.
-pub fn toggle_watch(w: &mut Watchdog, kind: &str) -> bool {
+/// Flips one switch.
+pub fn toggle_watch(w: &mut Watchdog, kind: WatchKind) {
     let flag = match kind {
-        "new-obligation" => &mut w.new_obligation,
-        "due-date" => &mut w.due_date_approaching,
-        "submission" => &mut w.submission_changed,
-        "election" => &mut w.election,
-        _ => return false,
+        WatchKind::NewObligation => &mut w.new_obligation,
+        WatchKind::DueDate => &mut w.due_date_approaching,
+        WatchKind::Submission => &mut w.submission_changed,
+        WatchKind::Election => &mut w.election,
     };
     *flag = !*flag;
-    true
 }
 
 #[cfg(test)]
@@ -443,9 +442,8 @@ mod tests {
             Some("1\u{a0}398,50\u{a0}Kč")
         );
         let mut w = Watchdog::default();
-        assert!(toggle_watch(&mut w, "due-date"));
+        toggle_watch(&mut w, WatchKind::DueDate);
         assert!(w.due_date_approaching);
-        assert!(!toggle_watch(&mut w, "nonsense"));
-        assert_eq!(watchdog_rows(&w)[1], ("due-date", true));
+        assert_eq!(watchdog_rows(&w)[1], (WatchKind::DueDate, true));
     }
 }

@@ -14,6 +14,7 @@ pub mod login;
 pub mod ops;
 pub mod payment;
 pub mod portal;
+pub mod print_orders;
 pub mod printing;
 pub mod promo;
 pub mod receipt;

@@ -1,11 +1,15 @@
-//! The login adapter: carries out the core's `Authenticate`, `RereadPin` and
-//! `EndSession` commands. A login is: challenge from the backend → the card signs
+//! The login and session adapters. [`CardLogin`] carries out the core's
+//! `Authenticate` and `RereadPin`: challenge from the backend → the card signs
 //! SHA-512(SHA-512(origin) ‖ SHA-512(nonce)) through the signer → Web eID token →
-//! `POST /auth/card` → a session token, held here in memory only and wiped on
-//! logout. Results go back to the UI thread as [`UiUpdate`]s; nothing blocks it.
+//! `POST /auth/card` → a session token. [`SessionData`] makes a session's requests
+//! (`Fetch`) and ends it (`EndSession`). Tokens are held in memory only, each under
+//! the [`AttemptId`] that opened it, and wiped on logout. Results go back to the
+//! core through its [`EventSink`]; nothing blocks the UI thread, and nothing here
+//! knows the UI.
 //!
 //! Logs say what happened, never who: no names, numbers, certificates or PINs.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -13,10 +17,12 @@ use zeroize::Zeroizing;
 
 use crate::card::{CardCertificates, ReaderEvent, ReaderMonitor, SignError, Signer};
 use crate::citizen::{CitizenRequest, CitizenResult};
-use crate::kiosk::{CardEvent, LoginOutcome, LoginRequest, StaffOutcome, StaffPin};
+use crate::kiosk::ports::{
+    AttemptId, CardLoginPort, DemoCardControl, EventSink, SessionPort, StaffLoginPort,
+};
+use crate::kiosk::{CardEvent, KioskEvent, LoginOutcome, LoginRequest};
 use crate::portal::client::{PortalClient, PortalError};
 use crate::portal::types::AuthCardRequest;
-use crate::ui::{DemoCardControl, LoginBackend, UiUpdate, UiUpdates};
 use crate::webeid::{AuthToken, signed_digest};
 
 /// Where card events come from.
@@ -30,21 +36,74 @@ pub enum CardSource {
     Demo(crate::card::demo::DemoCard),
 }
 
+/// Whose session a token opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    Citizen,
+    Staff,
+}
+
+/// The backend sessions' tokens, each under the attempt that opened it.
+#[derive(Clone, Default)]
+pub struct SessionTokens(Arc<Mutex<HashMap<AttemptId, (SessionKind, Zeroizing<String>)>>>);
+
+impl SessionTokens {
+    pub fn put(&self, attempt: AttemptId, kind: SessionKind, token: String) {
+        if let Ok(mut map) = self.0.lock() {
+            map.insert(attempt, (kind, Zeroizing::new(token)));
+        }
+    }
+
+    fn get(&self, attempt: AttemptId) -> Option<(SessionKind, Zeroizing<String>)> {
+        let map = self.0.lock().ok()?;
+        map.get(&attempt)
+            .map(|(kind, token)| (*kind, Zeroizing::new(token.to_string())))
+    }
+
+    fn take(&self, attempt: AttemptId) -> Option<(SessionKind, Zeroizing<String>)> {
+        self.0.lock().ok()?.remove(&attempt)
+    }
+
+    /// How many sessions are held (tests: every stale one must be gone).
+    pub fn len(&self) -> usize {
+        self.0.lock().map_or(0, |m| m.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The core's ports for a kiosk's logins and sessions.
+pub struct Adapters {
+    pub card: Option<Box<dyn CardLoginPort>>,
+    pub staff: Option<Box<dyn StaffLoginPort>>,
+    pub session: Option<Box<dyn SessionPort>>,
+}
+
+impl Adapters {
+    /// No reader, no staff, no backend session (signage, screenshots).
+    pub fn none() -> Adapters {
+        Adapters {
+            card: None,
+            staff: None,
+            session: None,
+        }
+    }
+}
+
 pub struct CardLogin {
     runtime: tokio::runtime::Handle,
     client: Arc<PortalClient>,
     origin: String,
     signer: Arc<Mutex<Box<dyn Signer>>>,
-    session: Arc<Mutex<Option<Zeroizing<String>>>>,
+    tokens: SessionTokens,
     source: CardSource,
     monitor: Option<ReaderMonitor>,
-    updates: Option<UiUpdates>,
+    events: Option<EventSink>,
     observer: Option<ReaderObserver>,
-    /// Bumped at every end of a session: answers for an older one are dropped.
-    generation: Arc<AtomicU64>,
-    /// Counter mode: the staff PINs and the staff session's token.
+    /// Counter mode: the staff PINs.
     staff: Option<Arc<crate::staff::StaffPins>>,
-    staff_session: Arc<Mutex<Option<Zeroizing<String>>>>,
 }
 
 /// Sees every reader event as it arrives on the reader thread (metrics, benchmarks).
@@ -64,19 +123,17 @@ impl CardLogin {
             client,
             origin,
             signer: Arc::new(Mutex::new(signer)),
-            session: Arc::new(Mutex::new(None)),
+            tokens: SessionTokens::default(),
             source,
             monitor: None,
-            updates: None,
+            events: None,
             observer: None,
-            generation: Arc::new(AtomicU64::new(0)),
             staff: None,
-            staff_session: Arc::new(Mutex::new(None)),
         })
     }
 
-    /// Counter mode: staff log in with these PINs (checked here, on a blocking
-    /// task) and the backend's `/staff/login`.
+    /// Counter mode: staff log in with these PINs (checked on a blocking task)
+    /// and the backend's `/staff/login`.
     pub fn with_staff(mut self, pins: crate::staff::StaffPins) -> CardLogin {
         self.staff = Some(Arc::new(pins));
         self
@@ -87,20 +144,58 @@ impl CardLogin {
         self.observer = Some(observer);
     }
 
-    /// Whether a backend session is held (for tests).
-    pub fn has_session(&self) -> bool {
-        self.session.lock().is_ok_and(|s| s.is_some())
+    /// The backend sessions held (for tests).
+    pub fn tokens(&self) -> SessionTokens {
+        self.tokens.clone()
+    }
+
+    /// Splits into the core's three ports: the card login, the staff login (with
+    /// `with_staff`) and the sessions' requests; they share the session tokens.
+    pub fn into_adapters(self) -> Adapters {
+        let session = SessionData::new(
+            self.runtime.clone(),
+            self.client.clone(),
+            self.tokens.clone(),
+        );
+        let staff = self.staff.clone().map(|pins| {
+            Box::new(crate::staff::StaffLogin::new(
+                self.runtime.clone(),
+                self.client.clone(),
+                pins,
+                self.tokens.clone(),
+            )) as Box<dyn StaffLoginPort>
+        });
+        Adapters {
+            card: Some(Box::new(self)),
+            staff,
+            session: Some(Box::new(session)),
+        }
     }
 }
 
-fn send_card(updates: &UiUpdates, event: ReaderEvent) {
-    updates.send(UiUpdate::Card(CardEvent::from(event)));
+fn send_card(events: &EventSink, event: ReaderEvent) {
+    events(KioskEvent::Card(CardEvent::from(event)));
 }
 
-impl LoginBackend for CardLogin {
-    fn connect(&mut self, updates: UiUpdates) {
+impl From<ReaderEvent> for CardEvent {
+    fn from(event: ReaderEvent) -> CardEvent {
+        use ReaderEvent as R;
+        match event {
+            R::Ready => CardEvent::Ready,
+            R::Unavailable(_) => CardEvent::Unavailable,
+            R::Reading => CardEvent::Reading,
+            R::Card(kind) => CardEvent::Read(kind),
+            R::Mute | R::ReadFailed => CardEvent::Unreadable,
+            R::Removed => CardEvent::Removed,
+            R::Pin(state) => CardEvent::Pin(state),
+        }
+    }
+}
+
+impl CardLoginPort for CardLogin {
+    fn connect(&mut self, events: EventSink) {
         if let CardSource::Pcsc { pattern } = &self.source {
-            let sink = updates.clone();
+            let sink = events.clone();
             let observer = self.observer.clone();
             match ReaderMonitor::start(pattern, move |event| {
                 if let Some(observe) = &observer {
@@ -113,43 +208,35 @@ impl LoginBackend for CardLogin {
                 Err(e) => {
                     tracing::error!(error = %e, "cannot start the card reader thread");
                     send_card(
-                        &updates,
+                        &events,
                         ReaderEvent::Unavailable(crate::card::ReaderProblem::NoService),
                     );
                 }
             }
         }
-        self.updates = Some(updates);
+        self.events = Some(events);
     }
 
-    fn authenticate(&self, request: LoginRequest) {
-        let Some(updates) = self.updates.clone() else {
+    fn authenticate(&self, attempt: AttemptId, request: LoginRequest) {
+        let Some(events) = self.events.clone() else {
             return;
         };
         let client = self.client.clone();
         let signer = self.signer.clone();
-        let session = self.session.clone();
+        let tokens = self.tokens.clone();
         let origin = self.origin.clone();
         self.runtime.spawn(async move {
-            let outcome = login(&client, &signer, &session, &origin, request).await;
-            updates.send(UiUpdate::LoginResult(outcome));
-        });
-    }
-
-    fn staff_authenticate(&self, pin: StaffPin) {
-        let Some(updates) = self.updates.clone() else {
-            return;
-        };
-        let Some(pins) = self.staff.clone() else {
-            tracing::error!("staff login: no [[staff]] PINs configured");
-            updates.send(UiUpdate::StaffResult(StaffOutcome::Failed));
-            return;
-        };
-        let client = self.client.clone();
-        let session = self.staff_session.clone();
-        self.runtime.spawn(async move {
-            let outcome = staff_login(&client, pins, &session, pin).await;
-            updates.send(UiUpdate::StaffResult(outcome));
+            let outcome = login(&client, &signer, &origin, request).await;
+            let outcome = match outcome {
+                Ok((first_name, token)) => {
+                    // Held under its attempt: the core decides whether it is shown
+                    // (a stale one is ended with `EndSession(attempt)`).
+                    tokens.put(attempt, SessionKind::Citizen, token);
+                    LoginOutcome::LoggedIn { first_name }
+                }
+                Err(outcome) => outcome,
+            };
+            events(KioskEvent::LoginResult { attempt, outcome });
         });
     }
 
@@ -163,74 +250,15 @@ impl LoginBackend for CardLogin {
             }
             #[cfg(feature = "devtools")]
             CardSource::Demo(card) => {
-                if let (Some(updates), Some(event)) = (&self.updates, card.reread_pin()) {
-                    send_card(updates, event);
+                if let (Some(events), Some(event)) = (&self.events, card.reread_pin()) {
+                    send_card(events, event);
                 }
             }
         }
-    }
-
-    fn citizen(&self, request: CitizenRequest) {
-        let Some(updates) = self.updates.clone() else {
-            return;
-        };
-        let token_of = |slot: &Arc<Mutex<Option<Zeroizing<String>>>>| {
-            slot.lock()
-                .ok()
-                .and_then(|s| s.as_ref().map(|t| Zeroizing::new(t.to_string())))
-        };
-        let staff_token = token_of(&self.staff_session);
-        let token = token_of(&self.session);
-        let generation = self.generation.clone();
-        let current = generation.load(Ordering::SeqCst);
-        let client = self.client.clone();
-        self.runtime.spawn(async move {
-            let result = match (staff_token, token) {
-                (Some(token), _) => staff_call(&client, &token, request).await,
-                (None, Some(token)) => citizen_call(&client, &token, request).await,
-                (None, None) => CitizenResult::Failed {
-                    request,
-                    session_ended: true,
-                    refused: false,
-                },
-            };
-            // The citizen left meanwhile: their data must not reach the screen.
-            if generation.load(Ordering::SeqCst) == current {
-                updates.send(UiUpdate::Citizen(result));
-            }
-        });
-    }
-
-    fn end_session(&self) {
-        self.generation.fetch_add(1, Ordering::SeqCst);
-        if let Some(token) = self.staff_session.lock().ok().and_then(|mut s| s.take()) {
-            let client = self.client.clone();
-            self.runtime.spawn(async move {
-                match client.staff_logout(&token).await {
-                    Ok(()) => tracing::info!("staff session ended"),
-                    Err(e) => tracing::warn!(error = %e, "staff logout at the backend failed; the session expires there"),
-                }
-            });
-        }
-        let token = self.session.lock().ok().and_then(|mut s| s.take());
-        let Some(token) = token else {
-            return;
-        };
-        let client = self.client.clone();
-        self.runtime.spawn(async move {
-            match client.auth_logout(&token).await {
-                Ok(()) => tracing::info!("citizen session ended"),
-                Err(e) => tracing::warn!(error = %e, "logout at the backend failed; the session expires there"),
-            }
-        });
     }
 
     fn has_reader(&self) -> bool {
         !matches!(self.source, CardSource::Off)
-    }
-
-    fn has_staff(&self) -> bool {
-        self.staff.is_some()
     }
 
     fn demo_card(&self) -> Option<&dyn DemoCardControl> {
@@ -245,9 +273,9 @@ impl LoginBackend for CardLogin {
 #[cfg(feature = "devtools")]
 impl DemoCardControl for CardLogin {
     fn set_inserted(&self, inserted: bool) {
-        if let (CardSource::Demo(card), Some(updates)) = (&self.source, &self.updates) {
+        if let (CardSource::Demo(card), Some(events)) = (&self.source, &self.events) {
             for event in card.set_inserted(inserted) {
-                send_card(updates, event);
+                send_card(events, event);
             }
         }
     }
@@ -283,43 +311,83 @@ fn reader_event_name(event: &ReaderEvent) -> &'static str {
     }
 }
 
-/// Counter: the staff PIN checked against the credentials' hashes (slow on
-/// purpose: on a blocking task), then a staff session from the backend.
-async fn staff_login(
-    client: &PortalClient,
-    pins: Arc<crate::staff::StaffPins>,
-    session: &Arc<Mutex<Option<Zeroizing<String>>>>,
-    pin: StaffPin,
-) -> StaffOutcome {
-    use crate::staff::StaffVerdict;
-    let verdict = tokio::task::spawn_blocking(move || pins.verify(&pin.0)).await;
-    let member = match verdict {
-        Ok(StaffVerdict::Staff(member)) => member,
-        Ok(StaffVerdict::Wrong { attempts_left }) => {
-            tracing::info!(attempts_left, "staff login: wrong PIN");
-            return StaffOutcome::Wrong { attempts_left };
+/// A session's requests to the backend (citizen or staff), and its end.
+pub struct SessionData {
+    runtime: tokio::runtime::Handle,
+    client: Arc<PortalClient>,
+    tokens: SessionTokens,
+    events: Option<EventSink>,
+    /// Bumped whenever the user is forgotten: answers for an older user are dropped.
+    generation: Arc<AtomicU64>,
+}
+
+impl SessionData {
+    pub fn new(
+        runtime: tokio::runtime::Handle,
+        client: Arc<PortalClient>,
+        tokens: SessionTokens,
+    ) -> SessionData {
+        SessionData {
+            runtime,
+            client,
+            tokens,
+            events: None,
+            generation: Arc::new(AtomicU64::new(0)),
         }
-        Ok(StaffVerdict::Locked { seconds_left }) => {
-            tracing::warn!(seconds_left, "staff login: locked after wrong PINs");
-            return StaffOutcome::Locked { seconds_left };
-        }
-        Err(_) => {
-            tracing::error!("staff login: the PIN check failed");
-            return StaffOutcome::Failed;
-        }
-    };
-    match client.staff_login(&member.name).await {
-        Ok(opened) => {
-            if let Ok(mut s) = session.lock() {
-                *s = Some(Zeroizing::new(opened.session));
+    }
+}
+
+impl SessionPort for SessionData {
+    fn connect(&mut self, events: EventSink) {
+        self.events = Some(events);
+    }
+
+    fn request(&self, id: AttemptId, session: AttemptId, request: CitizenRequest) {
+        let Some(events) = self.events.clone() else {
+            return;
+        };
+        let token = self.tokens.get(session);
+        let generation = self.generation.clone();
+        let current = generation.load(Ordering::SeqCst);
+        let client = self.client.clone();
+        self.runtime.spawn(async move {
+            let result = match token {
+                Some((SessionKind::Staff, token)) => staff_call(&client, &token, request).await,
+                Some((SessionKind::Citizen, token)) => citizen_call(&client, &token, request).await,
+                None => CitizenResult::Failed {
+                    request,
+                    session_ended: true,
+                    refused: false,
+                },
+            };
+            // The person left meanwhile: their data must not reach the screen.
+            if generation.load(Ordering::SeqCst) == current {
+                events(KioskEvent::Data { id, result });
             }
-            tracing::info!("staff login: staff session opened");
-            StaffOutcome::LoggedIn { name: opened.name }
-        }
-        Err(e) => {
-            tracing::warn!(error = %e, "staff login: the backend refused or is unreachable");
-            StaffOutcome::Failed
-        }
+        });
+    }
+
+    fn end_session(&self, session: AttemptId) {
+        let Some((kind, token)) = self.tokens.take(session) else {
+            return;
+        };
+        let client = self.client.clone();
+        self.runtime.spawn(async move {
+            let ended = match kind {
+                SessionKind::Staff => client.staff_logout(&token).await,
+                SessionKind::Citizen => client.auth_logout(&token).await,
+            };
+            match ended {
+                Ok(()) => tracing::info!(?kind, "session ended"),
+                Err(e) => {
+                    tracing::warn!(?kind, error = %e, "logout at the backend failed; the session expires there")
+                }
+            }
+        });
+    }
+
+    fn forget_user(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
     }
 }
 
@@ -412,19 +480,19 @@ async fn citizen_call(
     result.unwrap_or_else(|e| failed(request, &e))
 }
 
-/// One login attempt, start to end.
+/// One login attempt, start to end: the citizen's name and the session token, or
+/// how it failed.
 pub async fn login(
     client: &PortalClient,
     signer: &Arc<Mutex<Box<dyn Signer>>>,
-    session: &Arc<Mutex<Option<Zeroizing<String>>>>,
     origin: &str,
     request: LoginRequest,
-) -> LoginOutcome {
+) -> Result<(String, String), LoginOutcome> {
     let challenge = match client.auth_challenge().await {
         Ok(c) => c,
         Err(e) => {
             tracing::warn!(error = %e, "login: no challenge from the backend");
-            return LoginOutcome::Failed;
+            return Err(LoginOutcome::Failed);
         }
     };
     let digest = signed_digest(origin, &challenge.nonce);
@@ -443,19 +511,19 @@ pub async fn login(
         Ok(Ok(signed)) => signed,
         Ok(Err(SignError::WrongPin)) => {
             tracing::info!("login: wrong PIN");
-            return LoginOutcome::WrongPin;
+            return Err(LoginOutcome::WrongPin);
         }
         Ok(Err(SignError::Blocked)) => {
             tracing::info!("login: PIN blocked");
-            return LoginOutcome::Blocked;
+            return Err(LoginOutcome::Blocked);
         }
         Ok(Err(e)) => {
             tracing::error!(error = %e, "login: signing failed");
-            return LoginOutcome::Failed;
+            return Err(LoginOutcome::Failed);
         }
         Err(_) => {
             tracing::error!("login: the signing task failed");
-            return LoginOutcome::Failed;
+            return Err(LoginOutcome::Failed);
         }
     };
     let body = AuthCardRequest {
@@ -463,21 +531,16 @@ pub async fn login(
     };
     match client.auth_card(&body).await {
         Ok(auth) => {
-            if let Ok(mut s) = session.lock() {
-                *s = Some(Zeroizing::new(auth.session));
-            }
             tracing::info!("login: citizen logged in");
-            LoginOutcome::LoggedIn {
-                first_name: auth.citizen.display_name,
-            }
+            Ok((auth.citizen.display_name, auth.session))
         }
         Err(PortalError::Status { status, .. }) => {
             tracing::warn!(status, "login: the backend refused the card token");
-            LoginOutcome::Failed
+            Err(LoginOutcome::Failed)
         }
         Err(e) => {
             tracing::warn!(error = %e, "login: backend unreachable");
-            LoginOutcome::Failed
+            Err(LoginOutcome::Failed)
         }
     }
 }

@@ -802,17 +802,17 @@ fn login_backend(
     config: &KioskConfig,
     rt: &tokio::runtime::Runtime,
     card: CardChoice,
-) -> Option<Box<dyn ui::LoginBackend>> {
-    use portal_kiosk::login::{CardLogin, CardSource};
+) -> portal_kiosk::login::Adapters {
+    use portal_kiosk::login::{Adapters, CardLogin, CardSource};
     let counter = config.kiosk.mode == Mode::Counter;
     if config.kiosk.mode == Mode::Signage || (!config.card_reader.enabled && !counter) {
-        return None;
+        return Adapters::none();
     }
     let client = match PortalClient::from_config(&config.backend) {
         Ok(c) => std::sync::Arc::new(c),
         Err(e) => {
             tracing::error!(error = %e, "card login disabled: no backend client");
-            return None;
+            return Adapters::none();
         }
     };
     let (signer, source): (Box<dyn portal_kiosk::card::Signer>, CardSource) = match card {
@@ -849,18 +849,18 @@ fn login_backend(
         Ok(login) if counter => {
             match portal_kiosk::staff::StaffPins::from_credentials(&config.backend.credentials_file)
             {
-                Ok(pins) => Some(Box::new(login.with_staff(pins))),
+                Ok(pins) => login.with_staff(pins).into_adapters(),
                 Err(e) => {
                     // The counter still starts; its login says the service failed.
                     tracing::error!(error = %e, "counter: no staff can log in");
-                    Some(Box::new(login))
+                    login.into_adapters()
                 }
             }
         }
-        Ok(login) => Some(Box::new(login)),
+        Ok(login) => login.into_adapters(),
         Err(e) => {
             tracing::error!(error = %e, "card login disabled");
-            None
+            Adapters::none()
         }
     }
 }
@@ -894,7 +894,7 @@ fn start_ui(
     playlist: Playlist,
     size: (u32, u32),
     fullscreen: bool,
-    login: Option<Box<dyn ui::LoginBackend>>,
+    adapters: portal_kiosk::login::Adapters,
 ) -> Result<(AppWindow, KioskUi), String> {
     if config.screen.rotation != 0 && std::env::var_os("SLINT_KMS_ROTATION").is_none() {
         // Honoured by the linuxkms backend; under X11/Wayland the compositor rotates.
@@ -927,7 +927,7 @@ fn start_ui(
         screen_size: size,
         fade: Duration::from_millis(config.promo.transition_ms),
         clock: ui::system_clock(),
-        login,
+        adapters,
         printer: print_service(config),
     };
     let kiosk_ui = KioskUi::attach(&app, setup);

@@ -26,13 +26,16 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use argon2::password_hash::{PasswordHashString, PasswordVerifier, SaltString};
+
+use crate::kiosk::ports::{AttemptId, EventSink, StaffLoginPort};
+use crate::kiosk::{KioskEvent, StaffOutcome, StaffPin};
+use crate::login::{SessionKind, SessionTokens};
+use crate::portal::client::PortalClient;
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, Version};
 use zeroize::Zeroizing;
 
-/// Shortest staff PIN (digits).
-pub const PIN_MIN: usize = 6;
-/// Longest staff PIN (digits).
-pub const PIN_MAX: usize = 12;
+/// The staff PIN's length limits: the core's, defined once.
+pub use crate::kiosk::{STAFF_PIN_MAX as PIN_MAX, STAFF_PIN_MIN as PIN_MIN};
 /// Wrong PINs in a row that lock the staff login.
 pub const MAX_FAILURES: u32 = 5;
 /// How long the staff login stays locked.
@@ -470,5 +473,94 @@ mod tests {
             !shown.contains("Jana") && !shown.contains("argon2"),
             "{shown}"
         );
+    }
+}
+
+/// The counter's staff login adapter: the PIN checked here against the hashes (on
+/// a blocking task: slow on purpose), then a staff session from the backend, its
+/// token kept under the attempt that opened it. Knows nothing of the UI.
+pub struct StaffLogin {
+    runtime: tokio::runtime::Handle,
+    client: Arc<PortalClient>,
+    pins: Arc<StaffPins>,
+    tokens: SessionTokens,
+    events: Option<EventSink>,
+}
+
+impl StaffLogin {
+    pub fn new(
+        runtime: tokio::runtime::Handle,
+        client: Arc<PortalClient>,
+        pins: Arc<StaffPins>,
+        tokens: SessionTokens,
+    ) -> StaffLogin {
+        StaffLogin {
+            runtime,
+            client,
+            pins,
+            tokens,
+            events: None,
+        }
+    }
+}
+
+impl StaffLoginPort for StaffLogin {
+    fn connect(&mut self, events: EventSink) {
+        self.events = Some(events);
+    }
+
+    fn authenticate(&self, attempt: AttemptId, pin: StaffPin) {
+        let Some(events) = self.events.clone() else {
+            return;
+        };
+        let client = self.client.clone();
+        let pins = self.pins.clone();
+        let tokens = self.tokens.clone();
+        self.runtime.spawn(async move {
+            let outcome = staff_login(&client, pins, &tokens, attempt, pin).await;
+            events(KioskEvent::StaffResult { attempt, outcome });
+        });
+    }
+
+    fn has_staff(&self) -> bool {
+        !self.pins.is_empty()
+    }
+}
+
+/// Counter: the staff PIN checked against the credentials' hashes (slow on
+/// purpose: on a blocking task), then a staff session from the backend.
+async fn staff_login(
+    client: &PortalClient,
+    pins: Arc<StaffPins>,
+    tokens: &SessionTokens,
+    attempt: AttemptId,
+    pin: StaffPin,
+) -> StaffOutcome {
+    let verdict = tokio::task::spawn_blocking(move || pins.verify(&pin.0)).await;
+    let member = match verdict {
+        Ok(StaffVerdict::Staff(member)) => member,
+        Ok(StaffVerdict::Wrong { attempts_left }) => {
+            tracing::info!(attempts_left, "staff login: wrong PIN");
+            return StaffOutcome::Wrong { attempts_left };
+        }
+        Ok(StaffVerdict::Locked { seconds_left }) => {
+            tracing::warn!(seconds_left, "staff login: locked after wrong PINs");
+            return StaffOutcome::Locked { seconds_left };
+        }
+        Err(_) => {
+            tracing::error!("staff login: the PIN check failed");
+            return StaffOutcome::Failed;
+        }
+    };
+    match client.staff_login(&member.name).await {
+        Ok(opened) => {
+            tokens.put(attempt, SessionKind::Staff, opened.session);
+            tracing::info!("staff login: staff session opened");
+            StaffOutcome::LoggedIn { name: opened.name }
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "staff login: the backend refused or is unreachable");
+            StaffOutcome::Failed
+        }
     }
 }

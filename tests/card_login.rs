@@ -114,7 +114,7 @@ fn kiosk_on_reader(portal: &EmbeddedPortal, session: SessionTimes) -> (AppWindow
     let (app, ui) = kiosk_with_login(
         Mode::Kiosk,
         Playlist::demo(Duration::from_secs(8)),
-        Some(Box::new(login)),
+        login.into_adapters(),
         session,
     );
     // The reader thread reports the empty reader first.

@@ -86,7 +86,7 @@ fn setup_with(citizen: &str, session: SessionTimes, printer: bool) -> Setup {
     let (app, ui) = kiosk_full(
         Mode::Kiosk,
         Playlist::demo(Duration::from_secs(8)),
-        Some(Box::new(login)),
+        login.into_adapters(),
         session,
         printer,
     );
@@ -411,7 +411,9 @@ fn the_payment_slip_goes_to_the_printer_and_the_screen_says_take_it() {
     pump_until(&s.ui, "QR ready", || c.get_pay_state() == PayState::Ready);
     let vs = c.get_pay_vs().to_string();
     touch(&s.app, "Vytisknout platební údaje");
-    pump_until(&s.ui, "printed", || c.get_print_status() == "printed");
+    pump_until(&s.ui, "printed", || {
+        c.get_print_status() == portal_kiosk::ui::PrintStatus::Printed
+    });
     // The slip the printer got: ESC/POS decoded back, with this payment's VS and QR.
     let bin = std::fs::read_dir(&s.slips)
         .unwrap()
@@ -430,5 +432,5 @@ fn the_payment_slip_goes_to_the_printer_and_the_screen_says_take_it() {
     // Logging out forgets the printing state too.
     s.app.global::<Login>().invoke_demo_remove_card();
     s.ui.pump_updates();
-    assert_eq!(c.get_print_status(), "");
+    assert_eq!(c.get_print_status(), portal_kiosk::ui::PrintStatus::None);
 }

@@ -31,7 +31,7 @@ fn a_department_opens_shows_how_to_reach_it_and_prints() {
     let (app, ui) = kiosk_full(
         Mode::Kiosk,
         Playlist::demo(Duration::from_secs(8)),
-        None,
+        portal_kiosk::login::Adapters::none(),
         SessionTimes::default(),
         Some(printer),
     );
@@ -80,7 +80,9 @@ fn a_department_opens_shows_how_to_reach_it_and_prints() {
     touch(&app, "Vytisknout kontakt");
     let c = app.global::<Citizen>();
     assert!(c.get_slip_preview_visible(), "the slip is shown as printed");
-    pump_until(&ui, "printed", || c.get_print_status() == "printed");
+    pump_until(&ui, "printed", || {
+        c.get_print_status() == portal_kiosk::ui::PrintStatus::Printed
+    });
     let bin = std::fs::read_dir(&slips)
         .unwrap()
         .map(|e| e.unwrap().path())

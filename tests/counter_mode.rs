@@ -105,7 +105,7 @@ fn setup_with(session: SessionTimes, staff: bool) -> Setup {
     let (app, ui) = kiosk_full(
         Mode::Counter,
         Playlist::demo(Duration::from_secs(8)),
-        Some(Box::new(login)),
+        login.into_adapters(),
         session,
         Some(printer),
     );
@@ -182,7 +182,7 @@ fn staff_look_up_a_payer_pay_print_reprint_and_log_out() {
     let c = s.app.global::<Citizen>();
     assert_eq!(
         staff.get_reader_state(),
-        "none",
+        portal_kiosk::ui::ReaderState::None,
         "this counter has no reader"
     );
     log_in(&s);
@@ -190,9 +190,12 @@ fn staff_look_up_a_payer_pay_print_reprint_and_log_out() {
     assert!(shows(&s.app, &format!("Přepážka · {NAME}")));
     // The printer was asked how it is (a preview printer cannot tell).
     pump_until(&s.ui, "printer state", || {
-        staff.get_printer_state() != "asking"
+        staff.get_printer_state() != portal_kiosk::ui::PrinterStatus::Asking
     });
-    assert_eq!(staff.get_printer_state(), "unknown");
+    assert_eq!(
+        staff.get_printer_state(),
+        portal_kiosk::ui::PrinterStatus::Unknown
+    );
     assert!(shows(&s.app, "Tiskárna: stav nelze zjistit"));
 
     // Jana's waste fee by its variable symbol: the VS is shown as typed.
@@ -229,7 +232,9 @@ fn staff_look_up_a_payer_pay_print_reprint_and_log_out() {
 
     // Print the payment slip: it reaches the printer, decoded back.
     touch(&s.app, "Vytisknout platební údaje");
-    pump_until(&s.ui, "printed", || c.get_print_status() == "printed");
+    pump_until(&s.ui, "printed", || {
+        c.get_print_status() == portal_kiosk::ui::PrintStatus::Printed
+    });
     let printed = slips(&s.slips);
     assert_eq!(printed.len(), 1);
     let text = slip_text(&printed[0].1);
@@ -257,7 +262,7 @@ fn staff_look_up_a_payer_pay_print_reprint_and_log_out() {
     assert!(proof.contains("900,00 Kč"), "{proof}");
     assert!(proof.contains(&chrono::Local::now().format("%-d. %-m. %Y").to_string()));
     pump_until(&s.ui, "proof reported", || {
-        c.get_print_status() == "printed"
+        c.get_print_status() == portal_kiosk::ui::PrintStatus::Printed
     });
     assert_eq!(staff.get_reprint_count(), 2);
     touch(&s.app, "Zavřít");
@@ -268,7 +273,7 @@ fn staff_look_up_a_payer_pay_print_reprint_and_log_out() {
     touch(&s.app, "Vytisknout znovu");
     pump_until(&s.ui, "reprinted", || slips(&s.slips).len() == 3);
     pump_until(&s.ui, "reprint reported", || {
-        staff.get_print_status() == "printed"
+        staff.get_print_status() == portal_kiosk::ui::PrintStatus::Printed
     });
     let printed = slips(&s.slips);
     assert_eq!(printed[2].1, printed[1].1);

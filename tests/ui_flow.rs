@@ -198,7 +198,10 @@ fn language_switch_is_instant_and_resets_on_the_loop() {
     let (app, _ui) = kiosk(Mode::Kiosk, demo());
     touch(&app, "Dotkněte se obrazovky");
     touch(&app, "English");
-    assert_eq!(app.global::<Flow>().get_language(), "en");
+    assert_eq!(
+        app.global::<Flow>().get_language(),
+        portal_kiosk::ui::Lang::En
+    );
     assert_eq!(
         buttons(&app, "Back").len(),
         1,
@@ -215,7 +218,10 @@ fn language_switch_is_instant_and_resets_on_the_loop() {
     i_slint_backend_testing::mock_elapsed_time(IDLE + Duration::from_secs(1));
     settle();
     assert_eq!(screen(&app), ScreenId::Promo);
-    assert_eq!(app.global::<Flow>().get_language(), "cs");
+    assert_eq!(
+        app.global::<Flow>().get_language(),
+        portal_kiosk::ui::Lang::Cs
+    );
     assert!(
         !app.global::<portal_kiosk::ui::Theme>().get_large_text(),
         "larger text is reset too"

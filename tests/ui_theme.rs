@@ -6,6 +6,7 @@ mod support;
 
 use i_slint_backend_testing::{AccessibleRole, ElementRoot};
 use portal_kiosk::config::Mode;
+use portal_kiosk::kiosk::ports::{AttemptId, EventSink, SessionPort, StaffLoginPort};
 use portal_kiosk::kiosk::{KioskEvent, Screen};
 use portal_kiosk::promo::Playlist;
 use portal_kiosk::ui::{AppWindow, Theme};
@@ -212,29 +213,40 @@ fn every_button_is_big_enough_and_far_enough_from_the_next() {
 
 /// Answers the counter's staff login and lookup at once (the layout is under
 /// test here, not the backend: `tests/counter_mode.rs` has the real one).
-struct InstantDesk(Option<portal_kiosk::ui::UiUpdates>);
+struct InstantStaff(Option<EventSink>);
 
-impl portal_kiosk::ui::LoginBackend for InstantDesk {
-    fn connect(&mut self, updates: portal_kiosk::ui::UiUpdates) {
-        self.0 = Some(updates);
+impl StaffLoginPort for InstantStaff {
+    fn connect(&mut self, events: EventSink) {
+        self.0 = Some(events);
     }
-    fn authenticate(&self, _request: portal_kiosk::kiosk::LoginRequest) {}
-    fn staff_authenticate(&self, _pin: portal_kiosk::kiosk::StaffPin) {
-        if let Some(u) = &self.0 {
-            u.send(portal_kiosk::ui::UiUpdate::StaffResult(
-                portal_kiosk::kiosk::StaffOutcome::LoggedIn {
+    fn authenticate(&self, attempt: AttemptId, _pin: portal_kiosk::kiosk::StaffPin) {
+        if let Some(events) = &self.0 {
+            events(KioskEvent::StaffResult {
+                attempt,
+                outcome: portal_kiosk::kiosk::StaffOutcome::LoggedIn {
                     name: "Přepážka 1".into(),
                 },
-            ));
+            });
         }
     }
-    fn reread_pin(&self) {}
-    fn end_session(&self) {}
     fn has_staff(&self) -> bool {
         true
     }
-    fn citizen(&self, request: portal_kiosk::citizen::CitizenRequest) {
-        let (Some(u), portal_kiosk::citizen::CitizenRequest::Lookup(vs)) = (&self.0, request)
+}
+
+struct InstantDesk(Option<EventSink>);
+
+impl SessionPort for InstantDesk {
+    fn connect(&mut self, events: EventSink) {
+        self.0 = Some(events);
+    }
+    fn request(
+        &self,
+        id: AttemptId,
+        _session: AttemptId,
+        request: portal_kiosk::citizen::CitizenRequest,
+    ) {
+        let (Some(events), portal_kiosk::citizen::CitizenRequest::Lookup(vs)) = (&self.0, request)
         else {
             return;
         };
@@ -245,16 +257,18 @@ impl portal_kiosk::ui::LoginBackend for InstantDesk {
             "specificSymbol": "", "constantSymbol": "0558",
             "note": "Po splatnosti – nezaplacený poplatek může správce navýšit až na trojnásobek."
         });
-        u.send(portal_kiosk::ui::UiUpdate::Citizen(
-            portal_kiosk::citizen::CitizenResult::Lookup {
+        events(KioskEvent::Data {
+            id,
+            result: portal_kiosk::citizen::CitizenResult::Lookup {
                 vs,
                 found: portal_kiosk::portal::types::StaffLookup {
                     obligations: vec![serde_json::from_value(obligation).unwrap()],
                     payer_name: "Jana Nováková".into(),
                 },
             },
-        ));
+        });
     }
+    fn end_session(&self, _session: AttemptId) {}
 }
 
 #[test]
@@ -262,7 +276,11 @@ fn the_counters_buttons_are_big_enough_and_far_enough_apart() {
     let (app, ui) = support::kiosk_with_login(
         Mode::Counter,
         Playlist::default(),
-        Some(Box::new(InstantDesk(None))),
+        portal_kiosk::login::Adapters {
+            card: None,
+            staff: Some(Box::new(InstantStaff(None))),
+            session: Some(Box::new(InstantDesk(None))),
+        },
         portal_kiosk::kiosk::SessionTimes::default(),
     );
     let staff = app.global::<portal_kiosk::ui::Staff>();

@@ -6,6 +6,7 @@
 //! Never logs what it reads: the document number and certificates are personal.
 
 use super::apdu::{CardError, CardTransport, Command, Status, expect_ok, send};
+pub use crate::kiosk::ports::{CardKind, EObcanka, PinState};
 
 /// ATR prefix of the 2018+ card (variants differ after it).
 pub const ATR_PREFIX: [u8; 11] = [
@@ -25,43 +26,6 @@ pub const FID_LONG_CERT: [u8; 2] = [0x00, 0x01];
 const CHUNK: usize = 0xD0;
 /// No certificate file on the card is anywhere near this.
 const MAX_FILE: usize = 8192;
-
-/// A PIN's state as the card reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PinState {
-    pub active: bool,
-    pub blocked: bool,
-    pub tries_left: u8,
-    pub max_tries: u8,
-}
-
-/// What the kiosk learns from an eObčanka without a PIN.
-#[derive(Clone, PartialEq, Eq)]
-pub struct EObcanka {
-    pub document_number: String,
-    pub iok: PinState,
-    /// The authorization certificate (DER).
-    pub short_certificate: Vec<u8>,
-    /// The identification certificate (DER), if the card lets it be read without a PIN.
-    pub long_certificate: Option<Vec<u8>>,
-}
-
-impl std::fmt::Debug for EObcanka {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Personal data stays out of debug output (and so out of logs and panics).
-        f.debug_struct("EObcanka")
-            .field("iok", &self.iok)
-            .finish_non_exhaustive()
-    }
-}
-
-/// What is in the slot.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CardKind {
-    EObcanka(Box<EObcanka>),
-    /// Some other card (a bank card, a health-insurance card).
-    NotEObcanka,
-}
 
 pub fn atr_is_eobcanka(atr: &[u8]) -> bool {
     atr.starts_with(&ATR_PREFIX) || atr.starts_with(&ATR_PREFIX_VARIANT)

@@ -10,6 +10,7 @@ use std::time::Duration;
 use zeroize::Zeroizing;
 
 use super::login::Session;
+use super::ports::AttemptId;
 use super::{Command, Kiosk, Screen};
 use crate::config::Mode;
 
@@ -58,7 +59,8 @@ pub struct StaffView {
 #[derive(Debug, Default)]
 pub(super) struct StaffLogin {
     pin: Zeroizing<Vec<u8>>,
-    verifying: bool,
+    /// The attempt being checked; only its result is accepted.
+    verifying: Option<AttemptId>,
     wrong_attempts_left: Option<u32>,
     locked_until: Option<Duration>,
     service_error: bool,
@@ -73,7 +75,7 @@ impl Kiosk {
         let s = &self.staff;
         StaffView {
             pin_length: s.pin.len(),
-            verifying: s.verifying,
+            verifying: s.verifying.is_some(),
             wrong_attempts_left: s.wrong_attempts_left,
             locked_seconds: s
                 .locked_until
@@ -102,7 +104,7 @@ impl Kiosk {
         let s = &mut self.staff;
         if self.settings.mode != Mode::Counter
             || self.screen != Screen::StaffLogin
-            || s.verifying
+            || s.verifying.is_some()
             || digit > 9
             || s.pin.len() >= STAFF_PIN_MAX
         {
@@ -119,7 +121,7 @@ impl Kiosk {
     }
 
     pub(super) fn staff_erase(&mut self) -> Vec<Command> {
-        if !self.staff.verifying {
+        if self.staff.verifying.is_none() {
             self.staff.pin.pop();
         }
         Vec::new()
@@ -127,36 +129,43 @@ impl Kiosk {
 
     pub(super) fn staff_confirm(&mut self) -> Vec<Command> {
         let locked = self.staff.locked_until.is_some_and(|u| u > self.now);
-        let s = &mut self.staff;
+        let s = &self.staff;
         if self.settings.mode != Mode::Counter
             || self.screen != Screen::StaffLogin
             || self.session.is_some()
-            || s.verifying
+            || s.verifying.is_some()
             || locked
             || s.pin.len() < STAFF_PIN_MIN
         {
             return Vec::new();
         }
-        s.verifying = true;
+        let attempt = self.next_attempt();
+        let s = &mut self.staff;
+        s.verifying = Some(attempt);
         s.service_error = false;
         s.wrong_attempts_left = None;
-        let pin = std::mem::take(&mut s.pin);
-        vec![Command::StaffAuthenticate(StaffPin(pin))]
+        let pin = StaffPin(std::mem::take(&mut s.pin));
+        vec![Command::StaffAuthenticate { attempt, pin }]
     }
 
-    pub(super) fn staff_result(&mut self, outcome: StaffOutcome) -> Vec<Command> {
-        if !self.staff.verifying || self.screen != Screen::StaffLogin {
+    pub(super) fn staff_result(
+        &mut self,
+        attempt: AttemptId,
+        outcome: StaffOutcome,
+    ) -> Vec<Command> {
+        if self.staff.verifying != Some(attempt) || self.screen != Screen::StaffLogin {
             // Timed out or left meanwhile: a session opened now is closed at once.
             return match outcome {
-                StaffOutcome::LoggedIn { .. } => vec![Command::EndSession],
+                StaffOutcome::LoggedIn { .. } => vec![Command::EndSession(attempt)],
                 _ => Vec::new(),
             };
         }
-        self.staff.verifying = false;
+        self.staff.verifying = None;
         match outcome {
             StaffOutcome::LoggedIn { name } => {
                 self.reset_staff_login();
                 self.session = Some(Session {
+                    id: attempt,
                     first_name: name,
                     warned: false,
                     staff: true,

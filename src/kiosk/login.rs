@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
+use super::ports::{AttemptId, CardKind, EObcanka, Pin, PinState};
 use super::{Command, Kiosk, Screen};
-use crate::card::{CardKind, EObcanka, Pin, PinState};
 use crate::config::Mode;
 
 /// What is in the reader, as far as the core knows.
@@ -148,7 +148,8 @@ pub(super) struct Login {
     pub(super) tries_max: u8,
     pub(super) wrong_pin: bool,
     pub(super) blocked: bool,
-    pub(super) verifying: bool,
+    /// The attempt being verified; only its result is accepted.
+    pub(super) verifying: Option<AttemptId>,
     pub(super) service_error: bool,
 }
 
@@ -160,7 +161,7 @@ impl Login {
             tries_max: iok.max_tries,
             wrong_pin: false,
             blocked: iok.blocked || iok.tries_left == 0,
-            verifying: false,
+            verifying: None,
             service_error: false,
         }
     }
@@ -169,6 +170,8 @@ impl Login {
 /// The logged-in citizen.
 #[derive(Debug)]
 pub(super) struct Session {
+    /// The attempt that opened it: requests and the logout name it.
+    pub(super) id: AttemptId,
     pub(super) first_name: String,
     pub(super) warned: bool,
     /// A staff member at the counter, not a citizen.
@@ -188,7 +191,7 @@ impl Kiosk {
             CardSlot::EObcanka(card) => match &self.login {
                 None => LoginStage::RemoveCard,
                 Some(l) if l.blocked || card.iok.blocked => LoginStage::Blocked,
-                Some(l) if l.verifying => LoginStage::Verifying,
+                Some(l) if l.verifying.is_some() => LoginStage::Verifying,
                 Some(l) if l.service_error => LoginStage::ServiceError,
                 Some(_) => LoginStage::Pin,
             },
@@ -281,7 +284,7 @@ impl Kiosk {
                 }
                 if let Some(mut login) = self.login.take() {
                     login.pin.clear();
-                    return vec![Command::ForgetUser];
+                    return vec![self.forget_user()];
                 }
                 let _ = was_present;
                 Vec::new()
@@ -361,35 +364,52 @@ impl Kiosk {
         if !login.pin.is_complete() {
             return Vec::new();
         }
-        login.verifying = true;
-        login.wrong_pin = false;
-        vec![Command::Authenticate(LoginRequest {
+        let request = LoginRequest {
             short_certificate: card.short_certificate.clone(),
             long_certificate: card.long_certificate.clone(),
             pin: login.pin.take(),
-        })]
+        };
+        let attempt = self.next_attempt();
+        if let Some(login) = self.login.as_mut() {
+            login.verifying = Some(attempt);
+            login.wrong_pin = false;
+        }
+        vec![Command::Authenticate { attempt, request }]
     }
 
-    pub(super) fn login_result(&mut self, outcome: LoginOutcome) -> Vec<Command> {
-        let in_flight = self.login.as_ref().is_some_and(|l| l.verifying);
-        if !in_flight {
-            // The card came out (or the login was cancelled) while signing: a
-            // session the backend opened meanwhile is closed at once.
+    pub(super) fn login_result(
+        &mut self,
+        attempt: AttemptId,
+        outcome: LoginOutcome,
+    ) -> Vec<Command> {
+        let current = self
+            .login
+            .as_ref()
+            .is_some_and(|l| l.verifying == Some(attempt));
+        if !current {
+            // The card came out, the login was cancelled or another card's login
+            // is under way: a session the backend opened for this attempt is
+            // closed at once and never shown.
+            tracing::info!(
+                attempt = attempt.0,
+                "a login result for an attempt no longer current: dropped"
+            );
             return match outcome {
-                LoginOutcome::LoggedIn { .. } => vec![Command::EndSession],
+                LoginOutcome::LoggedIn { .. } => vec![Command::EndSession(attempt)],
                 _ => Vec::new(),
             };
         }
         let Some(login) = self.login.as_mut() else {
             return Vec::new();
         };
-        login.verifying = false;
+        login.verifying = None;
         match outcome {
             LoginOutcome::LoggedIn { first_name } => {
                 self.login = None;
                 // Nothing read from the card is needed any more.
                 self.card = CardSlot::Present;
                 self.session = Some(Session {
+                    id: attempt,
                     first_name,
                     warned: false,
                     staff: false,
@@ -419,7 +439,9 @@ impl Kiosk {
     /// Logout, removal, timeout or a backend error: the session ends, everything
     /// of it is forgotten, and the privacy message shows.
     pub(super) fn end_session(&mut self, now: Duration) -> Vec<Command> {
-        self.session = None;
+        let Some(session) = self.session.take() else {
+            return Vec::new();
+        };
         if let Some(mut login) = self.login.take() {
             login.pin.clear();
         }
@@ -429,7 +451,7 @@ impl Kiosk {
         }
         self.logged_out_at = Some(now);
         self.history.clear();
-        let mut commands = vec![Command::EndSession, Command::ForgetUser];
+        let mut commands = vec![Command::EndSession(session.id), self.forget_user()];
         commands.extend(self.go(Screen::LoggedOut, false));
         commands
     }

@@ -4,21 +4,33 @@
 //! It owns no sockets, files, threads or Slint types. Adapters feed it events with
 //! the current monotonic time and carry out the commands it returns; every flow is
 //! therefore tested with plain `#[test]`s and a fake clock. It must never hold
-//! personal data beyond the (future) login session, and it forgets that session on
-//! every return to the loop.
+//! personal data beyond the login session, and it forgets that session on every
+//! return to the loop.
+//!
+//! Every request it sends to an adapter (login, staff login, citizen data) carries
+//! an [`AttemptId`]; a result for an attempt that is no longer current is never
+//! shown (a late login is closed at the backend at once).
 
 use std::time::Duration;
 
-use crate::card::{CardKind, PinState};
+use crate::citizen::CitizenRequest;
 use crate::config::Mode;
 use crate::i18n::Language;
 
+mod area;
 mod counter;
 mod login;
+pub mod ports;
+use area::Area;
+pub use area::{
+    AreaEvent, AreaView, DeskView, LoadState, PayState, PaymentSlipOrder, PrintOrder, PrintStatus,
+    PrinterNews, PrinterStatus,
+};
 use counter::StaffLogin;
 pub use counter::{STAFF_PIN_MAX, STAFF_PIN_MIN, StaffOutcome, StaffPin, StaffView};
 pub use login::{CardSlot, LoginOutcome, LoginRequest, LoginStage, LoginView, SessionView};
 use login::{Login, Session};
+pub use ports::{AttemptId, CardKind, EObcanka, Pin, PinState, PrinterState, SlipKind};
 
 /// Every screen the kiosk can show. Sections that are not built yet are real
 /// screens that say so ("připravujeme"), never fakes.
@@ -144,8 +156,11 @@ pub enum KioskEvent {
     LoginCancel,
     /// "Zkusit znovu" after a service error.
     LoginRetry,
-    /// The login attempt finished.
-    LoginResult(LoginOutcome),
+    /// A login attempt finished.
+    LoginResult {
+        attempt: AttemptId,
+        outcome: LoginOutcome,
+    },
     /// "Pokračovat" on the idle warning.
     KeepAlive,
     /// "Odhlásit se".
@@ -156,8 +171,24 @@ pub enum KioskEvent {
     StaffDigit(u8),
     StaffErase,
     StaffConfirm,
-    /// The staff PIN check (and backend login) finished.
-    StaffResult(StaffOutcome),
+    /// A staff PIN check (and backend login) finished.
+    StaffResult {
+        attempt: AttemptId,
+        outcome: StaffOutcome,
+    },
+    /// A touch in the citizen area, at the counter's desk or on the contacts.
+    Area(AreaEvent),
+    /// The backend answered the data request `id`.
+    Data {
+        id: AttemptId,
+        result: crate::citizen::CitizenResult,
+    },
+    /// The printer thread reported.
+    Printer(PrinterNews),
+    /// The town's departments (public content, synced).
+    Contacts(Vec<crate::portal::types::Department>),
+    /// The sync engine reported how old the public data is.
+    SyncReported,
 }
 
 /// The reader's news, as the core needs it.
@@ -188,14 +219,32 @@ pub enum Command {
     ApplyLanguage(Language),
     /// Forget everything of the current user: view models, inputs, the session.
     ForgetUser,
-    /// Sign the challenge with the card and log in (answered by `LoginResult`).
-    Authenticate(LoginRequest),
+    /// Sign the challenge with the card and log in (answered by `LoginResult`
+    /// naming `attempt`).
+    Authenticate {
+        attempt: AttemptId,
+        request: LoginRequest,
+    },
     /// Read the IOK's tries again (answered by `Card(Pin(..))`).
     RereadPin,
-    /// End the backend session (logout call) and drop its token.
-    EndSession,
+    /// End this backend session (logout call) and drop its token; also sent for a
+    /// session that opened after its attempt stopped being current.
+    EndSession(AttemptId),
     /// Counter: check the staff PIN and open a staff session (answered by `StaffResult`).
-    StaffAuthenticate(StaffPin),
+    StaffAuthenticate {
+        attempt: AttemptId,
+        pin: StaffPin,
+    },
+    /// Ask the backend on behalf of `session` (answered by `Data` naming `id`).
+    Fetch {
+        id: AttemptId,
+        session: AttemptId,
+        request: CitizenRequest,
+    },
+    /// Hand the printer thread an order (answered by `Printer`).
+    Print(PrintOrder),
+    /// Counter: wake the sync runner now.
+    SyncNow,
 }
 
 /// Per-site settings the core needs.
@@ -255,6 +304,8 @@ pub enum ReaderStatus {
     Ready,
     /// pcscd down or no reader.
     Problem,
+    /// This kiosk has no reader configured.
+    None,
 }
 
 /// The state machine itself.
@@ -277,6 +328,12 @@ pub struct Kiosk {
     staff: StaffLogin,
     /// When the logged-out screen appeared.
     logged_out_at: Option<Duration>,
+    /// The citizen area, the counter's desk, printing and contacts.
+    area: Area,
+    /// The last attempt id handed out.
+    attempts: u64,
+    /// Whether this kiosk has a card reader at all.
+    has_reader: bool,
     /// The time of the latest event.
     now: Duration,
 }
@@ -299,6 +356,9 @@ impl Kiosk {
             session: None,
             staff: StaffLogin::default(),
             logged_out_at: None,
+            area: Area::new(true),
+            has_reader: true,
+            attempts: 0,
             now,
         };
         let mut commands = vec![
@@ -322,6 +382,7 @@ impl Kiosk {
             session: self.session_view(),
             staff: self.staff_view(),
             reader: match self.card {
+                _ if !self.has_reader => ReaderStatus::None,
                 CardSlot::Unknown => ReaderStatus::Unknown,
                 CardSlot::Unavailable => ReaderStatus::Problem,
                 _ => ReaderStatus::Ready,
@@ -331,6 +392,23 @@ impl Kiosk {
 
     pub fn screen(&self) -> Screen {
         self.screen
+    }
+
+    /// What this kiosk has: without a printer "Vytisknout" says so at once; without
+    /// a reader staff see "není nastavena". Both are assumed until said otherwise.
+    pub fn set_equipment(&mut self, printer: bool, reader: bool) {
+        self.area = Area::new(printer);
+        self.has_reader = reader;
+    }
+
+    /// The citizen area's, the desk's and the contacts' view (formatted).
+    pub fn area(&self) -> AreaView {
+        self.area.view(chrono::Local::now().date_naive())
+    }
+
+    /// Bumped at every change of [`Kiosk::area`]: redraw only when it moved.
+    pub fn area_revision(&self) -> u64 {
+        self.area.revision()
     }
 
     pub fn settings(&self) -> &KioskSettings {
@@ -372,9 +450,13 @@ impl Kiosk {
             event,
             KioskEvent::Tick
                 | KioskEvent::Card(_)
-                | KioskEvent::LoginResult(_)
-                | KioskEvent::StaffResult(_)
+                | KioskEvent::LoginResult { .. }
+                | KioskEvent::StaffResult { .. }
                 | KioskEvent::SessionLost
+                | KioskEvent::Data { .. }
+                | KioskEvent::Printer(_)
+                | KioskEvent::Contacts(_)
+                | KioskEvent::SyncReported
         );
         if user_action {
             self.last_activity = now;
@@ -386,7 +468,11 @@ impl Kiosk {
             }
         }
         match event {
-            KioskEvent::Tick => self.tick(now),
+            KioskEvent::Tick => {
+                let mut commands = self.tick(now);
+                commands.extend(self.area_tick(now));
+                commands
+            }
             KioskEvent::Touch => match self.screen {
                 Screen::Promo => self.go(Screen::Home, false),
                 Screen::LoggedOut => {
@@ -418,7 +504,7 @@ impl Kiosk {
                 self.login = None;
                 self.must_remove = self.card.is_present();
                 self.history.clear();
-                let mut commands = vec![Command::ForgetUser];
+                let mut commands = vec![self.forget_user()];
                 let home = self.home_screen();
                 if self.screen != home {
                     commands.extend(self.go(home, false));
@@ -431,11 +517,16 @@ impl Kiosk {
                 }
                 Vec::new()
             }
-            KioskEvent::LoginResult(outcome) => self.login_result(outcome),
+            KioskEvent::LoginResult { attempt, outcome } => self.login_result(attempt, outcome),
             KioskEvent::StaffDigit(d) => self.staff_digit(d),
             KioskEvent::StaffErase => self.staff_erase(),
             KioskEvent::StaffConfirm => self.staff_confirm(),
-            KioskEvent::StaffResult(outcome) => self.staff_result(outcome),
+            KioskEvent::StaffResult { attempt, outcome } => self.staff_result(attempt, outcome),
+            KioskEvent::Area(event) => self.area_event(event),
+            KioskEvent::Data { id, result } => self.data(id, result),
+            KioskEvent::Printer(news) => self.printer_news(news),
+            KioskEvent::Contacts(departments) => self.contacts(departments),
+            KioskEvent::SyncReported => self.sync_reported(),
             KioskEvent::KeepAlive => Vec::new(),
             KioskEvent::Logout | KioskEvent::SessionLost => {
                 if self.session.is_some() {
@@ -444,18 +535,7 @@ impl Kiosk {
                     Vec::new()
                 }
             }
-            KioskEvent::Open(target) => {
-                let target = self.guard(target);
-                if target == self.screen || target == Screen::Promo || target == Screen::LoggedOut {
-                    return Vec::new();
-                }
-                if self.screen == Screen::Promo {
-                    // A tile cannot be touched on the loop; treat it as the wake-up touch.
-                    return self.go(Screen::Home, false);
-                }
-                let push = self.screen != Screen::Home || target != Screen::Home;
-                self.go(target, push)
-            }
+            KioskEvent::Open(target) => self.handle_open(target),
             KioskEvent::Back => {
                 let home = self.home_screen();
                 match self.history.pop() {
@@ -496,6 +576,26 @@ impl Kiosk {
         }
     }
 
+    /// A tile, link or button asked for a screen.
+    fn handle_open(&mut self, target: Screen) -> Vec<Command> {
+        let target = self.guard(target);
+        if target == self.screen || target == Screen::Promo || target == Screen::LoggedOut {
+            return Vec::new();
+        }
+        if self.screen == Screen::Promo {
+            // A tile cannot be touched on the loop; treat it as the wake-up touch.
+            return self.go(Screen::Home, false);
+        }
+        let push = self.screen != Screen::Home || target != Screen::Home;
+        self.go(target, push)
+    }
+
+    /// Forgets the person's data in the core and tells the adapters to do the same.
+    fn forget_user(&mut self) -> Command {
+        self.area.forget_user();
+        Command::ForgetUser
+    }
+
     /// Moves to `target`; with `push`, the current screen is remembered for "Zpět".
     fn go(&mut self, target: Screen, push: bool) -> Vec<Command> {
         let mut commands = Vec::new();
@@ -510,12 +610,13 @@ impl Kiosk {
         }
         self.screen = target;
         commands.push(Command::ShowScreen(target));
+        commands.extend(self.screen_opened(target));
         commands
     }
 
     /// Personal choices back to the site's defaults; the user's data forgotten.
     fn reset_personal(&mut self) -> Vec<Command> {
-        let mut commands = vec![Command::ForgetUser];
+        let mut commands = vec![self.forget_user()];
         self.history.clear();
         self.large_text = false;
         self.high_contrast = false;

@@ -1,9 +1,21 @@
 //! Flow tests with a fake clock: time is just a `Duration` we choose.
 
+use super::area::REPRINTS;
 use super::*;
 
 fn secs(s: u64) -> Duration {
     Duration::from_secs(s)
+}
+
+/// The attempt of the staff login the commands started.
+fn staff_attempt(commands: &[Command]) -> AttemptId {
+    commands
+        .iter()
+        .find_map(|c| match c {
+            Command::StaffAuthenticate { attempt, .. } => Some(*attempt),
+            _ => None,
+        })
+        .expect("a staff login was started")
 }
 
 fn kiosk(mode: Mode) -> Kiosk {
@@ -212,18 +224,23 @@ fn type_staff_pin(k: &mut Kiosk, pin: &str, at: u64) -> Vec<Command> {
 fn staff_logged_in(at: u64) -> Kiosk {
     let mut k = kiosk(Mode::Counter);
     let commands = type_staff_pin(&mut k, "123456", at);
+    let attempt = staff_attempt(&commands);
     assert_eq!(
         commands,
-        vec![Command::StaffAuthenticate(StaffPin(
-            zeroize::Zeroizing::new(b"123456".to_vec())
-        ))]
+        vec![Command::StaffAuthenticate {
+            attempt,
+            pin: StaffPin(zeroize::Zeroizing::new(b"123456".to_vec()))
+        }]
     );
     assert!(k.view().staff.verifying);
     assert_eq!(k.view().staff.pin_length, 0, "the PIN left the core");
     k.handle(
-        KioskEvent::StaffResult(StaffOutcome::LoggedIn {
-            name: "Přepážka 1".into(),
-        }),
+        KioskEvent::StaffResult {
+            attempt,
+            outcome: StaffOutcome::LoggedIn {
+                name: "Přepážka 1".into(),
+            },
+        },
         secs(at),
     );
     assert_eq!(k.screen(), Screen::Counter);
@@ -295,16 +312,22 @@ fn a_card_at_the_counter_starts_no_login_and_ends_no_session() {
 #[test]
 fn wrong_staff_pins_count_down_then_lock_with_a_countdown() {
     let mut k = kiosk(Mode::Counter);
-    type_staff_pin(&mut k, "999999", 1);
+    let attempt = staff_attempt(&type_staff_pin(&mut k, "999999", 1));
     k.handle(
-        KioskEvent::StaffResult(StaffOutcome::Wrong { attempts_left: 4 }),
+        KioskEvent::StaffResult {
+            attempt,
+            outcome: StaffOutcome::Wrong { attempts_left: 4 },
+        },
         secs(1),
     );
     assert_eq!(k.view().staff.wrong_attempts_left, Some(4));
     assert_eq!(k.screen(), Screen::StaffLogin);
-    type_staff_pin(&mut k, "999999", 2);
+    let attempt = staff_attempt(&type_staff_pin(&mut k, "999999", 2));
     k.handle(
-        KioskEvent::StaffResult(StaffOutcome::Locked { seconds_left: 300 }),
+        KioskEvent::StaffResult {
+            attempt,
+            outcome: StaffOutcome::Locked { seconds_left: 300 },
+        },
         secs(2),
     );
     k.handle(KioskEvent::Tick, secs(12));
@@ -325,18 +348,27 @@ fn wrong_staff_pins_count_down_then_lock_with_a_countdown() {
 #[test]
 fn a_staff_service_error_offers_a_retry_and_a_late_login_is_closed() {
     let mut k = kiosk(Mode::Counter);
-    type_staff_pin(&mut k, "123456", 1);
-    k.handle(KioskEvent::StaffResult(StaffOutcome::Failed), secs(1));
+    let attempt = staff_attempt(&type_staff_pin(&mut k, "123456", 1));
+    k.handle(
+        KioskEvent::StaffResult {
+            attempt,
+            outcome: StaffOutcome::Failed,
+        },
+        secs(1),
+    );
     assert!(k.view().staff.service_error);
-    type_staff_pin(&mut k, "123456", 2);
+    let attempt = staff_attempt(&type_staff_pin(&mut k, "123456", 2));
     assert!(!k.view().staff.service_error);
     // Left for About while the check ran: the session it opened is closed.
     k.handle(KioskEvent::Open(Screen::About), secs(2));
     let commands = k.handle(
-        KioskEvent::StaffResult(StaffOutcome::LoggedIn { name: "X".into() }),
+        KioskEvent::StaffResult {
+            attempt,
+            outcome: StaffOutcome::LoggedIn { name: "X".into() },
+        },
         secs(3),
     );
-    assert_eq!(commands, vec![Command::EndSession]);
+    assert_eq!(commands, vec![Command::EndSession(attempt)]);
     assert!(!k.has_session());
 }
 
@@ -347,7 +379,7 @@ fn a_staff_session_times_out_like_a_citizens_then_rests_on_the_staff_login() {
     k.handle(KioskEvent::Tick, times.idle);
     assert!(k.view().session.unwrap().warning_seconds.is_some());
     let commands = k.handle(KioskEvent::Tick, times.idle + times.warning);
-    assert!(commands.contains(&Command::EndSession));
+    assert!(commands.iter().any(|c| matches!(c, Command::EndSession(_))));
     assert!(commands.contains(&Command::ForgetUser));
     assert_eq!(k.screen(), Screen::LoggedOut);
     k.handle(
@@ -375,28 +407,34 @@ fn insert(k: &mut Kiosk, at: u64) -> Vec<Command> {
     commands
 }
 
-fn type_pin(k: &mut Kiosk, digits: &[u8], at: u64) -> Option<LoginRequest> {
+/// Types a PIN and confirms it: the login attempt it started, if any.
+fn type_pin(k: &mut Kiosk, digits: &[u8], at: u64) -> Option<(AttemptId, LoginRequest)> {
     for d in digits {
         k.handle(KioskEvent::PinDigit(*d), secs(at));
     }
     k.handle(KioskEvent::PinConfirm, secs(at))
         .into_iter()
         .find_map(|c| match c {
-            Command::Authenticate(r) => Some(r),
+            Command::Authenticate { attempt, request } => Some((attempt, request)),
             _ => None,
         })
+}
+
+fn result(attempt: AttemptId, outcome: LoginOutcome) -> KioskEvent {
+    KioskEvent::LoginResult { attempt, outcome }
+}
+
+fn jana() -> LoginOutcome {
+    LoginOutcome::LoggedIn {
+        first_name: "Jana".into(),
+    }
 }
 
 fn logged_in(at: u64) -> Kiosk {
     let mut k = kiosk(Mode::Kiosk);
     insert(&mut k, at);
-    type_pin(&mut k, &[1, 2, 3, 4], at).unwrap();
-    k.handle(
-        KioskEvent::LoginResult(LoginOutcome::LoggedIn {
-            first_name: "Jana".into(),
-        }),
-        secs(at),
-    );
+    let (attempt, _) = type_pin(&mut k, &[1, 2, 3, 4], at).unwrap();
+    k.handle(result(attempt, jana()), secs(at));
     assert_eq!(k.screen(), Screen::Dashboard);
     k
 }
@@ -421,7 +459,7 @@ fn the_pin_needs_four_digits_and_only_its_length_is_shown() {
         "3 digits are not a PIN"
     );
     assert_eq!(k.view().login.pin_length, 3);
-    let request = type_pin(&mut k, &[4], 3).unwrap();
+    let (_, request) = type_pin(&mut k, &[4], 3).unwrap();
     assert_eq!(request.pin.len(), 4);
     assert_eq!(format!("{request:?}"), "LoginRequest(..)");
     // While verifying the pad is empty and takes no digits.
@@ -436,8 +474,8 @@ fn wrong_pins_count_down_to_blocked() {
     let mut k = kiosk(Mode::Kiosk);
     insert(&mut k, 1);
     for left in [2, 1] {
-        type_pin(&mut k, &[9, 9, 9, 9], 2).unwrap();
-        let commands = k.handle(KioskEvent::LoginResult(LoginOutcome::WrongPin), secs(3));
+        let (attempt, _) = type_pin(&mut k, &[9, 9, 9, 9], 2).unwrap();
+        let commands = k.handle(result(attempt, LoginOutcome::WrongPin), secs(3));
         assert_eq!(commands, vec![Command::RereadPin]);
         let view = k.view().login;
         assert!(view.wrong_pin);
@@ -455,8 +493,8 @@ fn wrong_pins_count_down_to_blocked() {
         secs(4),
     );
     assert_eq!(k.view().login.tries_left, 1);
-    type_pin(&mut k, &[9, 9, 9, 9], 5).unwrap();
-    k.handle(KioskEvent::LoginResult(LoginOutcome::WrongPin), secs(6));
+    let (attempt, _) = type_pin(&mut k, &[9, 9, 9, 9], 5).unwrap();
+    k.handle(result(attempt, LoginOutcome::WrongPin), secs(6));
     assert_eq!(k.view().login.stage, LoginStage::Blocked);
     assert!(type_pin(&mut k, &[1, 2, 3, 4], 7).is_none());
 }
@@ -465,8 +503,8 @@ fn wrong_pins_count_down_to_blocked() {
 fn a_service_error_offers_a_retry_back_to_the_pin_pad() {
     let mut k = kiosk(Mode::Kiosk);
     insert(&mut k, 1);
-    type_pin(&mut k, &[1, 2, 3, 4], 2).unwrap();
-    k.handle(KioskEvent::LoginResult(LoginOutcome::Failed), secs(3));
+    let (attempt, _) = type_pin(&mut k, &[1, 2, 3, 4], 2).unwrap();
+    k.handle(result(attempt, LoginOutcome::Failed), secs(3));
     assert_eq!(k.view().login.stage, LoginStage::ServiceError);
     k.handle(KioskEvent::LoginRetry, secs(4));
     assert_eq!(k.view().login.stage, LoginStage::Pin);
@@ -502,11 +540,12 @@ fn other_cards_and_the_reader_get_their_own_stage() {
 fn pulling_the_card_ends_the_session_and_shows_the_privacy_message() {
     let mut k = logged_in(1);
     assert_eq!(k.view().session.unwrap().first_name, "Jana");
+    let session = AttemptId(1);
     let commands = k.handle(KioskEvent::Card(CardEvent::Removed), secs(10));
     assert_eq!(
         commands,
         vec![
-            Command::EndSession,
+            Command::EndSession(session),
             Command::ForgetUser,
             Command::ShowScreen(Screen::LoggedOut)
         ]
@@ -536,7 +575,7 @@ fn the_idle_warning_comes_first_and_pokracovat_keeps_the_session() {
     k.handle(KioskEvent::Tick, secs(252));
     assert!(k.view().session.unwrap().warning_seconds.is_some());
     let commands = k.handle(KioskEvent::Tick, secs(282));
-    assert!(commands.contains(&Command::EndSession));
+    assert!(commands.iter().any(|c| matches!(c, Command::EndSession(_))));
     assert_eq!(k.screen(), Screen::LoggedOut);
     // The card is still in: the next login must wait for it to come out.
     k.handle(KioskEvent::Touch, secs(283));
@@ -550,15 +589,10 @@ fn the_idle_warning_comes_first_and_pokracovat_keeps_the_session() {
 fn a_login_that_finishes_after_the_card_came_out_is_closed_at_once() {
     let mut k = kiosk(Mode::Kiosk);
     insert(&mut k, 1);
-    type_pin(&mut k, &[1, 2, 3, 4], 2).unwrap();
+    let (attempt, _) = type_pin(&mut k, &[1, 2, 3, 4], 2).unwrap();
     k.handle(KioskEvent::Card(CardEvent::Removed), secs(3));
-    let commands = k.handle(
-        KioskEvent::LoginResult(LoginOutcome::LoggedIn {
-            first_name: "Jana".into(),
-        }),
-        secs(3),
-    );
-    assert_eq!(commands, vec![Command::EndSession]);
+    let commands = k.handle(result(attempt, jana()), secs(3));
+    assert_eq!(commands, vec![Command::EndSession(attempt)]);
     assert!(k.view().session.is_none());
     assert_eq!(k.screen(), Screen::Login);
 }
@@ -568,7 +602,7 @@ fn logout_and_backend_loss_end_the_session_like_removal() {
     for event in [KioskEvent::Logout, KioskEvent::SessionLost] {
         let mut k = logged_in(1);
         let commands = k.handle(event, secs(5));
-        assert!(commands.contains(&Command::EndSession));
+        assert!(commands.iter().any(|c| matches!(c, Command::EndSession(_))));
         assert!(commands.contains(&Command::ForgetUser));
         assert_eq!(k.screen(), Screen::LoggedOut);
         assert!(k.view().session.is_none());
@@ -608,4 +642,519 @@ fn signage_ignores_cards() {
     let mut k = kiosk(Mode::Signage);
     assert!(insert(&mut k, 1).is_empty());
     assert_eq!(k.screen(), Screen::Promo);
+}
+
+// ------------------------------------------------------------ attempts (the login race)
+
+#[test]
+fn a_late_login_of_a_pulled_card_never_reaches_the_next_card() {
+    let mut k = kiosk(Mode::Kiosk);
+    // Card A: PIN confirmed, the backend is slow.
+    insert(&mut k, 1);
+    let (a, _) = type_pin(&mut k, &[1, 2, 3, 4], 2).unwrap();
+    k.handle(KioskEvent::Card(CardEvent::Removed), secs(3));
+    // Card B: PIN confirmed, verifying.
+    insert(&mut k, 4);
+    let (b, _) = type_pin(&mut k, &[5, 6, 7, 8], 5).unwrap();
+    assert_ne!(a, b);
+    assert_eq!(k.view().login.stage, LoginStage::Verifying);
+    // A's late success arrives while B verifies: closed at the backend, never shown.
+    let commands = k.handle(result(a, jana()), secs(6));
+    assert_eq!(commands, vec![Command::EndSession(a)]);
+    assert!(
+        k.view().session.is_none(),
+        "A's session must not open for B"
+    );
+    assert_eq!(k.view().login.stage, LoginStage::Verifying);
+    // B's own answer opens B's session, and its requests name B's session.
+    let commands = k.handle(
+        result(
+            b,
+            LoginOutcome::LoggedIn {
+                first_name: "Josef".into(),
+            },
+        ),
+        secs(7),
+    );
+    assert_eq!(k.view().session.unwrap().first_name, "Josef");
+    let sessions: Vec<AttemptId> = commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::Fetch { session, .. } => Some(*session),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sessions, vec![b], "the nástěnka loads for B's session");
+    // A second copy of A's answer is closed again, never accepted.
+    assert_eq!(
+        k.handle(result(a, jana()), secs(8)),
+        vec![Command::EndSession(a)]
+    );
+    assert_eq!(k.view().session.unwrap().first_name, "Josef");
+}
+
+#[test]
+fn a_wrong_pin_answer_for_an_old_attempt_changes_nothing() {
+    let mut k = kiosk(Mode::Kiosk);
+    insert(&mut k, 1);
+    let (a, _) = type_pin(&mut k, &[1, 2, 3, 4], 2).unwrap();
+    k.handle(KioskEvent::LoginCancel, secs(3));
+    insert(&mut k, 4);
+    k.handle(KioskEvent::Card(CardEvent::Removed), secs(4));
+    insert(&mut k, 5);
+    let (_b, _) = type_pin(&mut k, &[1, 2, 3, 4], 6).unwrap();
+    assert!(
+        k.handle(result(a, LoginOutcome::WrongPin), secs(7))
+            .is_empty()
+    );
+    let view = k.view().login;
+    assert_eq!(view.stage, LoginStage::Verifying);
+    assert_eq!(view.tries_left, 3, "A's wrong PIN is not B's");
+}
+
+// ------------------------------------------------------------ the citizen area
+
+fn obligation(id: &str, amount: &str, vs: &str, paid: bool) -> crate::portal::types::Obligation {
+    serde_json::from_value(serde_json::json!({
+        "id": id, "kind": "waste", "title": format!("Poplatek {id}"), "period": "2026",
+        "amountCzk": amount, "dueDate": "2026-10-31", "paid": paid,
+        "paidAt": if paid { Some("2026-03-01") } else { None },
+        "accountIban": "CZ7708000000194260105309", "variableSymbol": vs,
+        "specificSymbol": "", "constantSymbol": "0558", "note": ""
+    }))
+    .unwrap()
+}
+
+fn intent(id: &str, state: &str) -> crate::portal::types::PaymentIntent {
+    serde_json::from_value(serde_json::json!({
+        "id": id, "state": state, "accountIban": "CZ7708000000194260105309",
+        "amountCzk": "900.00", "variableSymbol": "1234", "specificSymbol": "",
+        "constantSymbol": "0558", "message": "POPLATEK", "gatewayUrl": null,
+        "expiresAt": "2030-01-01T00:00:00Z", "paidOn": null
+    }))
+    .unwrap()
+}
+
+/// The data requests among the commands: (id, request).
+fn fetches(commands: &[Command]) -> Vec<(AttemptId, CitizenRequest)> {
+    commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::Fetch { id, request, .. } => Some((*id, request.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn answer(
+    k: &mut Kiosk,
+    id: AttemptId,
+    result: crate::citizen::CitizenResult,
+    at: u64,
+) -> Vec<Command> {
+    k.handle(KioskEvent::Data { id, result }, secs(at))
+}
+
+fn area(k: &mut Kiosk, event: AreaEvent, at: u64) -> Vec<Command> {
+    k.handle(KioskEvent::Area(event), secs(at))
+}
+
+/// Logged in, on the konto with two unpaid obligations.
+fn on_the_konto(at: u64) -> Kiosk {
+    let mut k = logged_in(at);
+    let commands = k.handle(KioskEvent::Open(Screen::Obligations), secs(at));
+    let [(id, CitizenRequest::Obligations)] = fetches(&commands)[..] else {
+        panic!("the konto loads its obligations: {commands:?}");
+    };
+    assert_eq!(k.area().load, LoadState::Loading);
+    let list = vec![
+        obligation("a", "900.00", "1", false),
+        obligation("b", "498.50", "2", false),
+        obligation("c", "100.00", "3", true),
+    ];
+    answer(
+        &mut k,
+        id,
+        crate::citizen::CitizenResult::Obligations(list),
+        at,
+    );
+    assert_eq!(k.area().load, LoadState::Ready);
+    k
+}
+
+#[test]
+fn the_konto_loads_selects_and_pays_several_together() {
+    let mut k = on_the_konto(1);
+    let view = k.area();
+    assert_eq!(view.to_pay.len(), 2);
+    assert_eq!(view.paid.len(), 1);
+    area(&mut k, AreaEvent::ToggleSelect("a".into()), 2);
+    area(&mut k, AreaEvent::ToggleSelect("b".into()), 2);
+    // A paid one cannot be selected.
+    area(&mut k, AreaEvent::ToggleSelect("c".into()), 2);
+    let view = k.area();
+    assert_eq!(view.selected_count, 2);
+    assert_eq!(view.selected_total, "1\u{a0}398,50\u{a0}Kč");
+    let commands = area(&mut k, AreaEvent::PaySelected, 3);
+    assert_eq!(k.screen(), Screen::Pay);
+    let [(_, CitizenRequest::CreatePayment(ids))] = &fetches(&commands)[..] else {
+        panic!("a payment is made: {commands:?}");
+    };
+    assert_eq!(ids, &vec!["a".to_string(), "b".to_string()]);
+    assert_eq!(k.area().pay_state, PayState::Preparing);
+    assert_eq!(k.area().pay_title, "Poplatek a; Poplatek b");
+}
+
+#[test]
+fn a_pending_payment_is_polled_every_three_seconds_while_on_screen() {
+    let mut k = on_the_konto(0);
+    let commands = area(&mut k, AreaEvent::Pay("a".into()), 1);
+    let [(made, _)] = fetches(&commands)[..] else {
+        panic!("{commands:?}")
+    };
+    // No poll before the intent exists.
+    assert!(fetches(&k.handle(KioskEvent::Tick, secs(5))).is_empty());
+    answer(
+        &mut k,
+        made,
+        crate::citizen::CitizenResult::Payment(intent("p1", "pending")),
+        5,
+    );
+    assert_eq!(k.area().pay_state, PayState::Ready);
+    let polls = fetches(&k.handle(KioskEvent::Tick, secs(6)));
+    let [(poll, CitizenRequest::PaymentState(ref id))] = polls[..] else {
+        panic!("{polls:?}")
+    };
+    assert_eq!(id, "p1");
+    // One poll in flight at a time, and at most one every three seconds.
+    assert!(fetches(&k.handle(KioskEvent::Tick, secs(10))).is_empty());
+    answer(
+        &mut k,
+        poll,
+        crate::citizen::CitizenResult::Payment(intent("p1", "pending")),
+        10,
+    );
+    assert!(fetches(&k.handle(KioskEvent::Tick, secs(8))).is_empty());
+    assert_eq!(fetches(&k.handle(KioskEvent::Tick, secs(10))).len(), 1);
+    // Away from the payment screen nothing is polled.
+    let mut k2 = on_the_konto(0);
+    let commands = area(&mut k2, AreaEvent::Pay("a".into()), 1);
+    let [(made, _)] = fetches(&commands)[..] else {
+        panic!()
+    };
+    answer(
+        &mut k2,
+        made,
+        crate::citizen::CitizenResult::Payment(intent("p1", "pending")),
+        1,
+    );
+    k2.handle(KioskEvent::Back, secs(2));
+    assert!(fetches(&k2.handle(KioskEvent::Tick, secs(20))).is_empty());
+}
+
+#[test]
+fn paid_shows_and_prints_the_proof_once_paid_only() {
+    let mut k = on_the_konto(0);
+    let commands = area(&mut k, AreaEvent::Pay("a".into()), 1);
+    let [(made, _)] = fetches(&commands)[..] else {
+        panic!()
+    };
+    answer(
+        &mut k,
+        made,
+        crate::citizen::CitizenResult::Payment(intent("p1", "pending")),
+        1,
+    );
+    // Not paid yet: no proof can be printed.
+    assert!(area(&mut k, AreaEvent::PrintProof, 2).is_empty());
+    assert_eq!(k.area().print_status, PrintStatus::Invalid);
+    let polls = fetches(&k.handle(KioskEvent::Tick, secs(4)));
+    answer(
+        &mut k,
+        polls[0].0,
+        crate::citizen::CitizenResult::Payment(intent("p1", "paid")),
+        4,
+    );
+    assert_eq!(k.area().pay_state, PayState::Paid);
+    let commands = area(&mut k, AreaEvent::PrintProof, 5);
+    let order = commands.iter().find_map(|c| match c {
+        Command::Print(PrintOrder::Proof(o)) => Some(o.clone()),
+        _ => None,
+    });
+    assert_eq!(order.map(|o| o.intent.id), Some("p1".to_string()));
+    assert_eq!(k.area().print_status, PrintStatus::Printing);
+    assert!(k.area().preview_visible);
+    k.handle(
+        KioskEvent::Printer(PrinterNews::NotPrinted {
+            kind: SlipKind::Proof,
+            state: Some(PrinterState::PaperEnd),
+        }),
+        secs(6),
+    );
+    assert_eq!(k.area().print_status, PrintStatus::PaperEnd);
+}
+
+#[test]
+fn answers_for_a_session_that_ended_never_reach_the_next_one() {
+    let mut k = logged_in(1);
+    let commands = k.handle(KioskEvent::Open(Screen::Obligations), secs(2));
+    let [(old, _)] = fetches(&commands)[..] else {
+        panic!()
+    };
+    k.handle(KioskEvent::Logout, secs(3));
+    k.handle(KioskEvent::Card(CardEvent::Removed), secs(3));
+    // The next citizen logs in and opens the konto.
+    insert(&mut k, 20);
+    let (b, _) = type_pin(&mut k, &[1, 2, 3, 4], 20).unwrap();
+    k.handle(result(b, jana()), secs(21));
+    k.handle(KioskEvent::Open(Screen::Obligations), secs(22));
+    answer(
+        &mut k,
+        old,
+        crate::citizen::CitizenResult::Obligations(vec![obligation("x", "1.00", "9", false)]),
+        23,
+    );
+    assert!(
+        k.area().to_pay.is_empty(),
+        "the previous citizen's konto was shown"
+    );
+    assert_eq!(k.area().load, LoadState::Loading);
+}
+
+#[test]
+fn the_session_ending_empties_the_area() {
+    let mut k = on_the_konto(1);
+    area(&mut k, AreaEvent::ToggleSelect("a".into()), 2);
+    k.handle(KioskEvent::Card(CardEvent::Removed), secs(3));
+    let view = k.area();
+    assert!(view.to_pay.is_empty() && view.paid.is_empty());
+    assert_eq!(view.selected_count, 0);
+    assert_eq!(view.load, LoadState::Idle);
+    // A touch in the area without a session asks nothing.
+    assert!(area(&mut k, AreaEvent::Pay("a".into()), 4).is_empty());
+}
+
+#[test]
+fn a_failed_load_offers_the_same_request_again() {
+    let mut k = logged_in(1);
+    let commands = k.handle(KioskEvent::Open(Screen::Submissions), secs(2));
+    let [(id, _)] = fetches(&commands)[..] else {
+        panic!()
+    };
+    answer(
+        &mut k,
+        id,
+        crate::citizen::CitizenResult::Failed {
+            request: CitizenRequest::Submissions,
+            session_ended: false,
+            refused: false,
+        },
+        3,
+    );
+    assert_eq!(k.area().load, LoadState::Failed);
+    let retry = fetches(&area(&mut k, AreaEvent::Retry, 4));
+    assert!(matches!(retry[..], [(_, CitizenRequest::Submissions)]));
+    assert_eq!(k.area().load, LoadState::Loading);
+    // The backend no longer knows the session: it ends like a logout.
+    let commands = answer(
+        &mut k,
+        retry[0].0,
+        crate::citizen::CitizenResult::Failed {
+            request: CitizenRequest::Submissions,
+            session_ended: true,
+            refused: false,
+        },
+        5,
+    );
+    assert!(commands.iter().any(|c| matches!(c, Command::EndSession(_))));
+    assert_eq!(k.screen(), Screen::LoggedOut);
+}
+
+// ------------------------------------------------------------ the counter's desk
+
+fn lookup(vs: &str, payer: &str) -> crate::citizen::CitizenResult {
+    crate::citizen::CitizenResult::Lookup {
+        vs: vs.into(),
+        found: crate::portal::types::StaffLookup {
+            obligations: vec![
+                obligation("a", "900.00", vs, false),
+                obligation("z", "5.00", vs, true),
+            ],
+            payer_name: payer.into(),
+        },
+    }
+}
+
+fn type_vs(k: &mut Kiosk, vs: &str, at: u64) {
+    for d in vs.bytes() {
+        area(k, AreaEvent::VsDigit(d - b'0'), at);
+    }
+}
+
+#[test]
+fn only_the_lookup_last_asked_for_reaches_the_desk() {
+    let mut k = staff_logged_in(1);
+    type_vs(&mut k, "123", 2);
+    let first = fetches(&area(&mut k, AreaEvent::Search, 2));
+    area(&mut k, AreaEvent::VsErase, 3);
+    type_vs(&mut k, "4", 3);
+    let second = fetches(&area(&mut k, AreaEvent::Search, 3));
+    assert!(matches!(&second[..], [(_, CitizenRequest::Lookup(vs))] if vs == "124"));
+    assert_eq!(k.area().desk.lookup, LoadState::Loading);
+    answer(&mut k, first[0].0, lookup("123", "Jana Nováková"), 4);
+    assert_eq!(k.area().desk.payer_name, "", "an old lookup was shown");
+    answer(&mut k, second[0].0, lookup("124", "Josef Novák"), 5);
+    let desk = k.area().desk;
+    assert_eq!(desk.payer_name, "Josef Novák");
+    assert_eq!(desk.paid_count, 1);
+    assert_eq!(desk.looked_up_vs, "124");
+    assert_eq!(desk.lookup, LoadState::Ready);
+}
+
+#[test]
+fn the_variable_symbol_takes_ten_digits_at_most() {
+    let mut k = staff_logged_in(1);
+    type_vs(&mut k, "123456789012", 2);
+    assert_eq!(k.area().desk.vs, "1234567890");
+    // Not a citizen's to type, and nothing without a staff session.
+    let mut citizen = logged_in(1);
+    type_vs(&mut citizen, "12", 2);
+    assert_eq!(citizen.area().desk.vs, "");
+}
+
+#[test]
+fn the_desk_asks_the_printer_every_thirty_seconds_and_counts_reprints_up_to_five() {
+    let mut k = kiosk(Mode::Counter);
+    let attempt = staff_attempt(&type_staff_pin(&mut k, "123456", 0));
+    let commands = k.handle(
+        KioskEvent::StaffResult {
+            attempt,
+            outcome: StaffOutcome::LoggedIn { name: "P".into() },
+        },
+        secs(0),
+    );
+    assert!(commands.contains(&Command::Print(PrintOrder::Status)));
+    assert_eq!(k.area().desk.printer, Some(PrinterStatus::Asking));
+    k.handle(
+        KioskEvent::Printer(PrinterNews::Status {
+            state: Some(PrinterState::Ready),
+            waiting: 2,
+        }),
+        secs(1),
+    );
+    let desk = k.area().desk;
+    assert_eq!(
+        desk.printer,
+        Some(PrinterStatus::State(PrinterState::Ready))
+    );
+    assert_eq!(desk.waiting_jobs, 2);
+    assert!(
+        !k.handle(KioskEvent::Tick, secs(29))
+            .contains(&Command::Print(PrintOrder::Status))
+    );
+    assert!(
+        k.handle(KioskEvent::Tick, secs(30))
+            .contains(&Command::Print(PrintOrder::Status))
+    );
+    for n in 1..=7u8 {
+        k.handle(
+            KioskEvent::Printer(PrinterNews::Printed {
+                kind: SlipKind::Payment,
+                state: PrinterState::Ready,
+            }),
+            secs(31),
+        );
+        assert_eq!(k.area().desk.reprint_count, n.min(REPRINTS));
+    }
+    // Test pages and reprints are not slips to reprint.
+    k.handle(
+        KioskEvent::Printer(PrinterNews::Printed {
+            kind: SlipKind::Test,
+            state: PrinterState::Ready,
+        }),
+        secs(32),
+    );
+    assert_eq!(k.area().desk.print_status, PrintStatus::Printed);
+    // A new staff session starts with nothing to reprint.
+    k.handle(KioskEvent::Logout, secs(33));
+    assert_eq!(k.area().desk.reprint_count, 0);
+    assert_eq!(
+        k.area().desk.printer,
+        Some(PrinterStatus::State(PrinterState::Ready)),
+        "the printer is the kiosk's"
+    );
+}
+
+#[test]
+fn sync_now_shows_until_the_sync_reports_or_a_minute_passes() {
+    let mut k = staff_logged_in(0);
+    let commands = area(&mut k, AreaEvent::SyncNow, 1);
+    assert!(commands.contains(&Command::SyncNow));
+    assert!(k.area().desk.sync_requested);
+    k.handle(KioskEvent::SyncReported, secs(2));
+    assert!(!k.area().desk.sync_requested);
+    area(&mut k, AreaEvent::SyncNow, 3);
+    k.handle(KioskEvent::Tick, secs(62));
+    assert!(k.area().desk.sync_requested);
+    k.handle(KioskEvent::Tick, secs(63));
+    assert!(!k.area().desk.sync_requested);
+    // Staff only.
+    let mut citizen = logged_in(0);
+    assert!(area(&mut citizen, AreaEvent::SyncNow, 1).is_empty());
+}
+
+#[test]
+fn printing_without_a_printer_says_so_at_once() {
+    let mut k = kiosk(Mode::Kiosk);
+    k.set_equipment(false, true);
+    k.handle(
+        KioskEvent::Contacts(vec![serde_json::from_value(serde_json::json!({
+            "id": "d1", "name": "Podatelna", "address": "Mírové nám. 15/7", "phone": "416 916 111"
+        }))
+        .unwrap()]),
+        secs(0),
+    );
+    k.handle(KioskEvent::Touch, secs(1));
+    k.handle(KioskEvent::Area(AreaEvent::ChooseDepartment(0)), secs(2));
+    assert_eq!(k.screen(), Screen::ContactDetail);
+    assert!(area(&mut k, AreaEvent::PrintDepartment, 3).is_empty());
+    assert_eq!(k.area().print_status, PrintStatus::NoPrinter);
+    assert_eq!(k.area().desk.printer, Some(PrinterStatus::None));
+}
+
+#[test]
+fn the_department_on_screen_stays_across_a_sync_while_it_exists() {
+    let department = |id: &str, name: &str| -> crate::portal::types::Department {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "name": name, "address": "Mírové nám. 15/7", "phone": "416 916 111"
+        }))
+        .unwrap()
+    };
+    let mut k = kiosk(Mode::Kiosk);
+    k.handle(
+        KioskEvent::Contacts(vec![
+            department("a", "Podatelna"),
+            department("b", "Matrika"),
+        ]),
+        secs(0),
+    );
+    k.handle(KioskEvent::Touch, secs(1));
+    k.handle(KioskEvent::Area(AreaEvent::ChooseDepartment(1)), secs(2));
+    assert_eq!(k.area().department.map(|d| d.name), Some("Matrika".into()));
+    // Reordered by a sync: still Matrika.
+    k.handle(
+        KioskEvent::Contacts(vec![
+            department("b", "Matrika"),
+            department("a", "Podatelna"),
+        ]),
+        secs(3),
+    );
+    assert_eq!(k.area().department.map(|d| d.name), Some("Matrika".into()));
+    k.handle(
+        KioskEvent::Contacts(vec![department("a", "Podatelna")]),
+        secs(4),
+    );
+    assert!(k.area().department.is_none());
+    // An index past the list opens nothing.
+    assert!(area(&mut k, AreaEvent::ChooseDepartment(5), 5).is_empty());
 }

@@ -89,6 +89,15 @@ pub fn profile(name: &str) -> Option<&'static PrinterProfile> {
     PROFILES.iter().find(|p| p.name == name)
 }
 
+/// The profile slips are laid out for when none is configured (or the configured
+/// one is unknown: the config check refuses that, so this is a last resort).
+pub const DEFAULT_PROFILE: &str = "epson-tm-t20";
+
+/// The named profile, or the default one: the one place that falls back.
+pub fn profile_or_default(name: &str) -> &'static PrinterProfile {
+    profile(name).unwrap_or(&PROFILES[0])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -52,6 +52,8 @@ struct State {
     on_play: Option<PlayObserver>,
     /// The built-in fallback is on screen: anything new replaces it at once.
     showing_fallback: bool,
+    /// Which layer is on top (the driver's own record; the UI is never asked).
+    showing_b: Rc<std::cell::Cell<bool>>,
 }
 
 impl PromoDriver {
@@ -92,6 +94,7 @@ impl PromoDriver {
                 pending: None,
                 on_play: None,
                 showing_fallback: false,
+                showing_b: Rc::new(std::cell::Cell::new(false)),
             })
         });
         // Deliver prepared slides on the UI thread as they arrive. Without an event
@@ -203,6 +206,7 @@ impl State {
             promo.set_slot_a(SlideView::default());
             promo.set_slot_b(SlideView::default());
             promo.set_show_b(false);
+            self.showing_b.set(false);
         }
     }
 
@@ -284,7 +288,8 @@ impl State {
             return;
         };
         let promo = app.global::<Promo>();
-        let to_b = !promo.get_show_b();
+        let to_b = !self.showing_b.get();
+        self.showing_b.set(to_b);
         if to_b {
             promo.set_slot_b(view);
         } else {
@@ -301,13 +306,14 @@ impl State {
         }
         // Release the pixels of the slide that just faded out.
         let weak_app = self.app.clone();
+        let showing_b = self.showing_b.clone();
         self.release_timer.start(
             slint::TimerMode::SingleShot,
             self.fade + Duration::from_millis(100),
             move || {
                 if let Some(app) = weak_app.upgrade() {
                     let promo = app.global::<Promo>();
-                    if promo.get_show_b() {
+                    if showing_b.get() {
                         promo.set_slot_a(SlideView::default());
                     } else {
                         promo.set_slot_b(SlideView::default());

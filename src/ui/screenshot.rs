@@ -7,12 +7,16 @@ use std::path::{Path, PathBuf};
 use slint::{ComponentHandle, Rgba8Pixel, SharedPixelBuffer};
 
 use super::{
-    AppWindow, KioskIdentity, Promo, apply_identity, apply_view, promo_driver::slide_view,
-    select_language,
+    AppWindow, KioskIdentity, PrintStatus, PrinterStatus, Promo, apply_area, apply_identity,
+    apply_view, promo_driver::slide_view, select_language,
 };
+use crate::citizen::{CitizenRequest, CitizenResult};
+use crate::config::Mode;
 use crate::i18n::Language;
 use crate::kiosk::{
-    KioskView, LoginStage, LoginView, ReaderStatus, Screen, SessionView, StaffView,
+    AreaEvent, AreaView, CardEvent, CardKind, Command, EObcanka, Kiosk, KioskEvent, KioskSettings,
+    KioskView, LoginOutcome, LoginStage, LoginView, PinState, PrintOrder, ReaderStatus, Screen,
+    SessionTimes, SessionView, StaffOutcome, StaffView,
 };
 use crate::promo::{Playlist, PlaylistSlide, SlideKind, prepare_slide};
 
@@ -110,29 +114,12 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
         staff: false,
         warning_seconds,
     };
-    // The citizen area shows a demo citizen's data (Jana, from the seed).
-    let mut area = super::citizen::CitizenArea::new("epson-tm-t20", "lt-demo-01");
-    let results = demo_citizen_results();
-    for result in results.iter().cloned() {
-        area.apply(&app, result);
-    }
-    // The payment screen pays Jana's first unpaid obligation (its slip names it).
-    let payment = results
-        .iter()
-        .find(|r| matches!(r, crate::citizen::CitizenResult::Payment(_)));
-    let first_unpaid = results.iter().find_map(|r| match r {
-        crate::citizen::CitizenResult::Obligations(list) => {
-            list.iter().find(|o| !o.paid).map(|o| o.id.clone())
-        }
-        _ => None,
-    });
-    if let (Some(payment), Some(id)) = (payment, first_unpaid) {
-        let _ = area.pay(&app, vec![id]);
-        area.apply(&app, payment.clone());
-    }
-    app.global::<super::Citizen>()
-        .set_pay_title("Poplatek za komunální odpad 2026".into());
-    demo_contacts(&app);
+    // The citizen area shows a demo citizen's data (Jana, from the seed), as the
+    // real core makes it from the backend's answers.
+    let identity = KioskIdentity::new("lt-demo-01", "Ukázkový kiosek");
+    let (area, payment_order) = demo_citizen_area();
+    let desk = demo_desk();
+    apply_area(&app, &area);
     for screen in Screen::ALL {
         let view = KioskView {
             screen,
@@ -140,8 +127,7 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
             ..base.clone()
         };
         apply_view(&app, &view);
-        app.global::<super::Citizen>()
-            .set_load(super::LoadState::Ready);
+        apply_area(&app, &area);
         if screen == Screen::Login {
             // Every stage of the login, the PIN pad twice: typing, and after a wrong PIN.
             for stage in LoginStage::ALL {
@@ -182,15 +168,21 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
         if screen == Screen::Pay {
             snap(screen.name().to_string())?;
             // The slip as printed, with the printer's answer: taken, or a problem.
-            area.print_preview(&app, false);
-            for status in ["printed", "paper-end", "offline"] {
-                app.global::<super::Citizen>()
-                    .set_print_status(status.into());
-                snap(format!("pay-print-{status}"))?;
+            if let Some(order) = &payment_order {
+                super::controllers::citizen::show_preview(&app, order, &identity);
             }
-            app.global::<super::Citizen>()
-                .set_slip_preview_visible(false);
-            app.global::<super::Citizen>().set_print_status("".into());
+            let citizen = app.global::<super::Citizen>();
+            citizen.set_slip_preview_visible(true);
+            for (name, status) in [
+                ("printed", PrintStatus::Printed),
+                ("paper-end", PrintStatus::PaperEnd),
+                ("offline", PrintStatus::Offline),
+            ] {
+                citizen.set_print_status(status);
+                snap(format!("pay-print-{name}"))?;
+            }
+            citizen.set_slip_preview_visible(false);
+            citizen.set_print_status(PrintStatus::None);
             continue;
         }
         if screen == Screen::StaffLogin {
@@ -228,22 +220,18 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
                 ..view.clone()
             };
             apply_view(&app, &view);
+            apply_area(&app, &AreaView::default());
             let staff = app.global::<super::Staff>();
-            staff.set_printer_state("ready".into());
+            staff.set_printer_state(PrinterStatus::Ready);
             staff.set_reprint_count(1);
             snap(format!("{}-empty", screen.name()))?;
-            let mut desk = super::citizen::CitizenArea::new("epson-tm-t20", "lt-demo-01");
-            if let Some((vs, found)) = demo_lookup() {
-                for d in vs.bytes() {
-                    desk.vs_digit(&app, i32::from(d - b'0'));
-                }
-                let _ = desk.search(&app);
-                desk.apply(&app, crate::citizen::CitizenResult::Lookup { vs, found });
-            }
+            apply_area(&app, &desk);
+            staff.set_printer_state(PrinterStatus::Ready);
             snap(screen.name().to_string())?;
-            staff.set_printer_state("paper-end".into());
-            staff.set_print_status("paper-end".into());
+            staff.set_printer_state(PrinterStatus::PaperEnd);
+            staff.set_print_status(PrintStatus::PaperEnd);
             snap(format!("{}-printer-problem", screen.name()))?;
+            apply_area(&app, &area);
             continue;
         }
         if screen == Screen::Service {
@@ -259,9 +247,9 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
                 },
             );
             let staff = app.global::<super::Staff>();
-            staff.set_printer_state("paper-end".into());
+            staff.set_printer_state(PrinterStatus::PaperEnd);
             staff.set_waiting_jobs(2);
-            staff.set_print_status("".into());
+            staff.set_print_status(PrintStatus::None);
             app.global::<super::Flow>()
                 .set_data_as_of("27. 11. 2026 9:41".into());
             snap(screen.name().to_string())?;
@@ -308,21 +296,148 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
     Ok(shots)
 }
 
-/// The seed's departments on the Kontakty screens, the longest one chosen.
-fn demo_contacts(app: &AppWindow) {
-    const SEED: &str = include_str!("../../assets/seed/contacts.json");
-    let Ok(directory) = serde_json::from_str::<crate::portal::types::ContactDirectory>(SEED) else {
-        return;
+/// A demo kiosk core: a kiosk at time zero with the seed's departments.
+fn demo_core(mode: Mode) -> Kiosk {
+    let settings = KioskSettings {
+        mode,
+        idle_timeout: std::time::Duration::from_secs(90),
+        default_language: Language::Cs,
+        languages: Language::ALL.to_vec(),
+        session: SessionTimes::default(),
     };
-    super::show_departments(app, &directory.departments);
-    // The longest one: what must fit on the screen.
-    super::show_department(
-        app,
-        directory
+    let (mut core, _) = Kiosk::new(settings, std::time::Duration::ZERO);
+    const SEED: &str = include_str!("../../assets/seed/contacts.json");
+    if let Ok(directory) = serde_json::from_str::<crate::portal::types::ContactDirectory>(SEED) {
+        // The longest department is chosen: what must fit on the screen.
+        let longest = directory
             .departments
             .iter()
-            .max_by_key(|d| d.office_hours.len() + d.people.len()),
-    );
+            .enumerate()
+            .max_by_key(|(_, d)| d.office_hours.len() + d.people.len())
+            .map(|(i, _)| i);
+        feed(&mut core, KioskEvent::Contacts(directory.departments), &[]);
+        if let Some(i) = longest {
+            feed(&mut core, KioskEvent::Touch, &[]);
+            feed(
+                &mut core,
+                KioskEvent::Area(AreaEvent::ChooseDepartment(i)),
+                &[],
+            );
+        }
+    }
+    core
+}
+
+/// Feeds an event; the data requests it makes are answered from `answers` (by
+/// what they ask for). Returns the print orders it made.
+fn feed(core: &mut Kiosk, event: KioskEvent, answers: &[CitizenResult]) -> Vec<PrintOrder> {
+    let mut queue = vec![event];
+    let mut orders = Vec::new();
+    while let Some(event) = queue.pop() {
+        for command in core.handle(event, std::time::Duration::ZERO) {
+            match command {
+                Command::Fetch { id, request, .. } => {
+                    let answer = answers.iter().find(|a| {
+                        matches!(
+                            (&request, a),
+                            (CitizenRequest::Dashboard, CitizenResult::Dashboard(_))
+                                | (CitizenRequest::Obligations, CitizenResult::Obligations(_))
+                                | (CitizenRequest::Submissions, CitizenResult::Submissions(_))
+                                | (CitizenRequest::Watchdog, CitizenResult::Watchdog(_))
+                                | (CitizenRequest::CreatePayment(_), CitizenResult::Payment(_))
+                                | (CitizenRequest::Lookup(_), CitizenResult::Lookup { .. })
+                        )
+                    });
+                    if let Some(result) = answer.cloned() {
+                        queue.push(KioskEvent::Data { id, result });
+                    }
+                }
+                Command::Authenticate { attempt, .. } => queue.push(KioskEvent::LoginResult {
+                    attempt,
+                    outcome: LoginOutcome::LoggedIn {
+                        first_name: "Jana".into(),
+                    },
+                }),
+                Command::StaffAuthenticate { attempt, .. } => queue.push(KioskEvent::StaffResult {
+                    attempt,
+                    outcome: StaffOutcome::LoggedIn {
+                        name: "Přepážka 1".into(),
+                    },
+                }),
+                Command::Print(order) => orders.push(order),
+                _ => {}
+            }
+        }
+    }
+    orders
+}
+
+/// Jana logged in through the core, each of her screens loaded, her first unpaid
+/// obligation being paid; and the payment slip's print order.
+fn demo_citizen_area() -> (AreaView, Option<PrintOrder>) {
+    let answers = demo_citizen_results();
+    let mut core = demo_core(Mode::Kiosk);
+    let card = EObcanka {
+        document_number: "000000000".into(),
+        iok: PinState {
+            active: true,
+            blocked: false,
+            tries_left: 3,
+            max_tries: 3,
+        },
+        short_certificate: Vec::new(),
+        long_certificate: None,
+    };
+    let card = KioskEvent::Card(CardEvent::Read(CardKind::EObcanka(Box::new(card))));
+    feed(&mut core, card, &answers);
+    for _ in 0..4 {
+        feed(&mut core, KioskEvent::PinDigit(1), &answers);
+    }
+    feed(&mut core, KioskEvent::PinConfirm, &answers);
+    for screen in [Screen::Submissions, Screen::Watchdog, Screen::Obligations] {
+        feed(&mut core, KioskEvent::Open(screen), &answers);
+    }
+    let first_unpaid = core.area().to_pay.first().map(|r| r.id.clone());
+    if let Some(id) = first_unpaid {
+        feed(&mut core, KioskEvent::Area(AreaEvent::Pay(id)), &answers);
+    }
+    let order = feed(
+        &mut core,
+        KioskEvent::Area(AreaEvent::PrintPayment),
+        &answers,
+    )
+    .into_iter()
+    .next();
+    let mut area = core.area();
+    area.preview_visible = false;
+    area.print_status = crate::kiosk::PrintStatus::None;
+    (area, order)
+}
+
+/// The counter: Přepážka 1 has looked up Jana's waste fee by its variable symbol.
+fn demo_desk() -> AreaView {
+    let mut core = demo_core(Mode::Counter);
+    let Some((vs, found)) = demo_lookup() else {
+        return core.area();
+    };
+    let answers = [CitizenResult::Lookup {
+        vs: vs.clone(),
+        found,
+    }];
+    feed(&mut core, KioskEvent::Touch, &answers);
+    for _ in 0..6 {
+        feed(&mut core, KioskEvent::StaffDigit(1), &answers);
+    }
+    feed(&mut core, KioskEvent::StaffConfirm, &answers);
+    for d in vs.bytes() {
+        feed(
+            &mut core,
+            KioskEvent::Area(AreaEvent::VsDigit(d - b'0')),
+            &answers,
+        );
+    }
+    feed(&mut core, KioskEvent::Area(AreaEvent::Search), &answers);
+    core.area()
 }
 
 /// What the counter finds for the variable symbol of Jana's first unpaid obligation.

@@ -9,8 +9,9 @@ use i_slint_backend_testing::ElementHandle;
 use portal_kiosk::config::Mode;
 use portal_kiosk::i18n::Language;
 use portal_kiosk::kiosk::{KioskSettings, SessionTimes};
+use portal_kiosk::login::Adapters;
 use portal_kiosk::promo::Playlist;
-use portal_kiosk::ui::{AppWindow, Clock, KioskIdentity, KioskUi, LoginBackend, UiSetup};
+use portal_kiosk::ui::{AppWindow, Clock, KioskIdentity, KioskUi, UiSetup};
 use slint::ComponentHandle;
 use slint::platform::PointerEventButton;
 
@@ -18,24 +19,24 @@ pub const IDLE: Duration = Duration::from_secs(90);
 
 /// A kiosk window on this test thread (each test thread has its own backend).
 pub fn kiosk(mode: Mode, playlist: Playlist) -> (AppWindow, KioskUi) {
-    kiosk_with_login(mode, playlist, None, SessionTimes::default())
+    kiosk_with_login(mode, playlist, Adapters::none(), SessionTimes::default())
 }
 
 /// A kiosk window with a login backend and session times of the test's choice.
 pub fn kiosk_with_login(
     mode: Mode,
     playlist: Playlist,
-    login: Option<Box<dyn LoginBackend>>,
+    adapters: Adapters,
     session: SessionTimes,
 ) -> (AppWindow, KioskUi) {
-    kiosk_full(mode, playlist, login, session, None)
+    kiosk_full(mode, playlist, adapters, session, None)
 }
 
 /// … and a printer thread.
 pub fn kiosk_full(
     mode: Mode,
     playlist: Playlist,
-    login: Option<Box<dyn LoginBackend>>,
+    adapters: Adapters,
     session: SessionTimes,
     printer: Option<portal_kiosk::printing::PrintService>,
 ) -> (AppWindow, KioskUi) {
@@ -58,7 +59,7 @@ pub fn kiosk_full(
         screen_size: (1920, 1080),
         fade: Duration::from_millis(160),
         clock,
-        login,
+        adapters,
         printer,
     };
     let ui = KioskUi::attach(&app, setup);

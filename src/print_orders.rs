@@ -1,0 +1,128 @@
+//! The printing port: the core's [`PrintOrder`]s become jobs for the printer
+//! thread ([`crate::printing`]), and the thread's [`PrintReport`]s become the
+//! core's [`PrinterNews`]. The slips are laid out from the order's data here, on
+//! the printer thread (the builder runs there), never on the UI thread.
+//!
+//! It must never keep an order's personal data beyond the job it builds.
+
+use crate::kiosk::{PaymentSlipOrder, PrintOrder, PrinterNews, SlipKind};
+use crate::payment::{Amount, CzechAccount};
+use crate::portal::types::PaymentState;
+use crate::printing::{PrintReport, PrintRequest};
+use crate::receipt::slip::{PaymentSlipData, ProofOfPaymentData, Slip, SlipHeader};
+
+/// The printer thread's job for an order.
+pub fn request(order: PrintOrder) -> PrintRequest {
+    match order {
+        PrintOrder::Payment(_) | PrintOrder::Proof(_) | PrintOrder::Contact(_) => {
+            let kind = kind_of(&order);
+            PrintRequest::Slip {
+                kind: kind.name(),
+                // Contacts are public: kept in the queue until printed.
+                personal: kind != SlipKind::Contact,
+                build: Box::new(move |header| slip(&order, header)),
+            }
+        }
+        PrintOrder::Reprint => PrintRequest::Reprint,
+        PrintOrder::TestPage => PrintRequest::TestPage,
+        PrintOrder::Retry => PrintRequest::Retry,
+        PrintOrder::Cancel => PrintRequest::Cancel,
+        PrintOrder::Status => PrintRequest::Status,
+        PrintOrder::EndSession => PrintRequest::EndSession,
+    }
+}
+
+fn kind_of(order: &PrintOrder) -> SlipKind {
+    match order {
+        PrintOrder::Payment(_) => SlipKind::Payment,
+        PrintOrder::Proof(_) => SlipKind::Proof,
+        PrintOrder::Contact(_) => SlipKind::Contact,
+        PrintOrder::Reprint => SlipKind::Reprint,
+        PrintOrder::TestPage
+        | PrintOrder::Retry
+        | PrintOrder::Cancel
+        | PrintOrder::Status
+        | PrintOrder::EndSession => SlipKind::Test,
+    }
+}
+
+/// The slip of an order that prints one, laid out under `header`.
+pub fn slip(order: &PrintOrder, header: &SlipHeader) -> Option<Slip> {
+    match order {
+        PrintOrder::Payment(o) => Slip::payment_instruction(header, &payment_data(o)?).ok(),
+        PrintOrder::Proof(o) => Some(Slip::proof_of_payment(header, &proof_data(o)?)),
+        PrintOrder::Contact(d) => Some(Slip::contact(header, d)),
+        _ => None,
+    }
+}
+
+fn payment_data(o: &PaymentSlipOrder) -> Option<PaymentSlipData> {
+    let intent = &o.intent;
+    let symbol = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    Some(PaymentSlipData {
+        what: o.title.clone(),
+        period: o.period.clone(),
+        amount: Amount::parse(&intent.amount_czk).ok()?,
+        account: CzechAccount::from_iban(&intent.account_iban).ok()?,
+        vs: symbol(&intent.variable_symbol),
+        ss: symbol(&intent.specific_symbol),
+        ks: symbol(&intent.constant_symbol),
+        due: None,
+    })
+}
+
+fn proof_data(o: &PaymentSlipOrder) -> Option<ProofOfPaymentData> {
+    if o.intent.state != PaymentState::Paid {
+        return None;
+    }
+    let pay = payment_data(o)?;
+    Some(ProofOfPaymentData {
+        what: pay.what,
+        period: pay.period,
+        amount: pay.amount,
+        // The backend's date; an older backend without it: the day the kiosk saw it paid.
+        paid_on: o
+            .intent
+            .paid_on
+            .unwrap_or_else(|| chrono::Local::now().date_naive()),
+        reference: o.intent.id.clone(),
+    })
+}
+
+/// The printer thread's report as the core's news (None for a kind it does not know).
+pub fn news(report: &PrintReport) -> Option<PrinterNews> {
+    Some(match report {
+        PrintReport::Printed { kind, state, .. } => PrinterNews::Printed {
+            kind: SlipKind::from_name(kind)?,
+            state: *state,
+        },
+        PrintReport::NotPrinted { kind, state } => PrinterNews::NotPrinted {
+            kind: SlipKind::from_name(kind)?,
+            state: *state,
+        },
+        PrintReport::Invalid { kind } => PrinterNews::Invalid {
+            kind: SlipKind::from_name(kind)?,
+        },
+        PrintReport::Status { state, waiting } => PrinterNews::Status {
+            state: *state,
+            waiting: *waiting,
+        },
+    })
+}
+
+/// The slip of an order drawn as the printer prints it: encoded for the profile,
+/// decoded back, drawn (without a slip number: the printer thread numbers it).
+pub fn preview(
+    order: &PrintOrder,
+    profile: &crate::receipt::profiles::PrinterProfile,
+    kiosk_id: &str,
+) -> Option<image::GrayImage> {
+    let header = SlipHeader {
+        kiosk_id: kiosk_id.to_string(),
+        slip_number: 0,
+        printed_at: chrono::Local::now().naive_local(),
+    };
+    let bytes = slip(order, &header)?.encode(profile).ok()?;
+    let decoded = crate::receipt::decode::decode(&bytes).ok()?;
+    Some(crate::receipt::preview::render(&decoded, profile.columns))
+}

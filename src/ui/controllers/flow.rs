@@ -1,0 +1,94 @@
+//! The `Flow` global (screen, language, Zpět/Domů, identity) and the `Theme`
+//! switches.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use slint::ComponentHandle;
+
+use super::{on, on_arg};
+use crate::i18n::Language;
+use crate::kiosk::{KioskEvent, KioskView, Screen};
+use crate::ui::{AppWindow, Flow, Inner, KioskIdentity, Lang, ScreenId, Theme};
+
+pub(in crate::ui) fn bind(app: &AppWindow, inner: &Rc<RefCell<Inner>>) {
+    let flow = app.global::<Flow>();
+    flow.on_touch(on(inner, KioskEvent::Touch));
+    flow.on_back(on(inner, KioskEvent::Back));
+    flow.on_home(on(inner, KioskEvent::Home));
+    flow.on_toggle_large_text(on(inner, KioskEvent::ToggleLargeText));
+    flow.on_toggle_contrast(on(inner, KioskEvent::ToggleHighContrast));
+    flow.on_open(on_arg(inner, |id| {
+        Some(KioskEvent::Open(screen_from_id(id)))
+    }));
+    flow.on_choose_language(on_arg(inner, |lang| {
+        Some(KioskEvent::ChooseLanguage(language(lang)))
+    }));
+}
+
+pub(in crate::ui) fn apply(app: &AppWindow, view: &KioskView) {
+    let flow = app.global::<Flow>();
+    flow.set_screen(screen_id(view.screen));
+    flow.set_language(lang(view.language));
+    flow.set_can_go_back(view.can_go_back);
+    let theme = app.global::<Theme>();
+    theme.set_large_text(view.large_text);
+    theme.set_high_contrast(view.high_contrast);
+}
+
+/// Sets the static facts: offered languages and the About screen's identity.
+pub fn apply_identity(app: &AppWindow, identity: &KioskIdentity, languages: &[Language]) {
+    let flow = app.global::<Flow>();
+    flow.set_languages(super::model(languages.iter().copied().map(lang).collect()));
+    flow.set_version(identity.version.clone().into());
+    flow.set_kiosk_id(identity.kiosk_id.clone().into());
+    flow.set_site_name(identity.site_name.clone().into());
+}
+
+pub fn lang(language: Language) -> Lang {
+    match language {
+        Language::Cs => Lang::Cs,
+        Language::En => Lang::En,
+        Language::De => Lang::De,
+        Language::Uk => Lang::Uk,
+    }
+}
+
+fn language(lang: Lang) -> Language {
+    match lang {
+        Lang::Cs => Language::Cs,
+        Lang::En => Language::En,
+        Lang::De => Language::De,
+        Lang::Uk => Language::Uk,
+    }
+}
+
+pub fn screen_id(screen: Screen) -> ScreenId {
+    match screen {
+        Screen::Promo => ScreenId::Promo,
+        Screen::Home => ScreenId::Home,
+        Screen::Services => ScreenId::Services,
+        Screen::Contacts => ScreenId::Contacts,
+        Screen::Elections => ScreenId::Elections,
+        Screen::Login => ScreenId::Login,
+        Screen::Payment => ScreenId::Payment,
+        Screen::About => ScreenId::About,
+        Screen::Dashboard => ScreenId::Dashboard,
+        Screen::LoggedOut => ScreenId::LoggedOut,
+        Screen::Obligations => ScreenId::Obligations,
+        Screen::Pay => ScreenId::Pay,
+        Screen::Submissions => ScreenId::Submissions,
+        Screen::Watchdog => ScreenId::Watchdog,
+        Screen::StaffLogin => ScreenId::StaffLogin,
+        Screen::Counter => ScreenId::Counter,
+        Screen::Service => ScreenId::Service,
+        Screen::ContactDetail => ScreenId::ContactDetail,
+    }
+}
+
+fn screen_from_id(id: ScreenId) -> Screen {
+    Screen::ALL
+        .into_iter()
+        .find(|s| screen_id(*s) == id)
+        .unwrap_or(Screen::Home)
+}
