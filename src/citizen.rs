@@ -13,8 +13,9 @@ use crate::portal::types::{
     MeDashboard, Obligation, ObligationKind, PaymentIntent, PaymentState, SubmissionList, Watchdog,
 };
 
-/// What the area asks the backend for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What the area asks the backend for. Its `Debug` names the request only: a
+/// variable symbol or an obligation id never reaches a log.
+#[derive(Clone, PartialEq, Eq)]
 pub enum CitizenRequest {
     Dashboard,
     Obligations,
@@ -25,6 +26,21 @@ pub enum CitizenRequest {
     PaymentState(String),
     /// Counter: a payer's obligations by variable symbol.
     Lookup(String),
+}
+
+impl std::fmt::Debug for CitizenRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            CitizenRequest::Dashboard => "Dashboard",
+            CitizenRequest::Obligations => "Obligations",
+            CitizenRequest::Submissions => "Submissions",
+            CitizenRequest::Watchdog => "Watchdog",
+            CitizenRequest::SaveWatchdog(_) => "SaveWatchdog(..)",
+            CitizenRequest::CreatePayment(_) => "CreatePayment(..)",
+            CitizenRequest::PaymentState(_) => "PaymentState(..)",
+            CitizenRequest::Lookup(_) => "Lookup(..)",
+        })
+    }
 }
 
 /// What came back.

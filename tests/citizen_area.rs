@@ -18,7 +18,8 @@ use portal_kiosk::kiosk::SessionTimes;
 use portal_kiosk::login::{CardLogin, CardSource};
 use portal_kiosk::promo::Playlist;
 use portal_kiosk::ui::{
-    AppWindow, Citizen, Flow, KioskUi, LoadState, Login, LoginStage, PayState, ScreenId, Session,
+    AppWindow, Citizen, Flow, KioskUi, LoadState, Login, LoginStage, NotPayable, PayState,
+    ScreenId, Session,
 };
 use slint::{ComponentHandle, Model};
 use support::*;
@@ -239,14 +240,17 @@ fn broken_obligations_are_text_without_a_pay_button() {
     let c = s.app.global::<Citizen>();
     pump_until(&s.ui, "konto", || c.get_load() == LoadState::Ready);
     let to_pay = rows(c.get_to_pay());
-    for (title, code) in [
-        ("TEST – platba s chybným IBAN", "account"),
-        ("TEST – platba s nečíselným variabilním symbolem", "symbol"),
-        ("TEST – platba s nulovou částkou", "amount"),
+    for (title, problem) in [
+        ("TEST – platba s chybným IBAN", NotPayable::Account),
+        (
+            "TEST – platba s nečíselným variabilním symbolem",
+            NotPayable::Symbol,
+        ),
+        ("TEST – platba s nulovou částkou", NotPayable::Amount),
     ] {
         let row = to_pay.iter().find(|r| r.title == title).unwrap();
         assert!(!row.payable, "{title}");
-        assert_eq!(row.note, code);
+        assert_eq!(row.problem, problem);
         assert!(buttons(&s.app, &format!("Zaplatit: {title}")).is_empty());
     }
 }

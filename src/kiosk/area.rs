@@ -119,14 +119,21 @@ pub enum PrintOrder {
     EndSession,
 }
 
-/// What a payment slip or proof needs: the intent and what it pays.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a payment slip or proof needs: the intent and what it pays. Its `Debug`
+/// shows nothing of it (personal).
+#[derive(Clone, PartialEq, Eq)]
 pub struct PaymentSlipOrder {
     pub intent: PaymentIntent,
     /// The backend's titles of what is paid ("…; …").
     pub title: String,
     /// The first obligation's period ("2026").
     pub period: String,
+}
+
+impl std::fmt::Debug for PaymentSlipOrder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PaymentSlipOrder(..)")
+    }
 }
 
 /// Whether a screen's data has arrived.
@@ -603,7 +610,13 @@ impl Kiosk {
     fn print(&mut self, order: PrintOrder, desk: bool) -> Vec<Command> {
         if self.area.printer == Some(PrinterStatus::None) {
             self.set_print_status(PrintStatus::NoPrinter, desk);
-            return Vec::new();
+            // The slip is still shown as it would print: the details to copy.
+            return match order {
+                PrintOrder::Payment(_) | PrintOrder::Proof(_) | PrintOrder::Contact(_) => {
+                    vec![Command::Preview(order)]
+                }
+                _ => Vec::new(),
+            };
         }
         let slip = matches!(
             order,

@@ -243,6 +243,8 @@ pub enum Command {
     },
     /// Hand the printer thread an order (answered by `Printer`).
     Print(PrintOrder),
+    /// No printer: show the slip of this order as it would print, nothing more.
+    Preview(PrintOrder),
     /// Counter: wake the sync runner now.
     SyncNow,
 }

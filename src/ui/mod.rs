@@ -434,6 +434,9 @@ impl Inner {
                         None => tracing::warn!("a print order without a printer"),
                     }
                 }
+                Command::Preview(order) => {
+                    controllers::citizen::show_preview(&app, &order, &self.identity);
+                }
                 Command::SyncNow => {
                     if let Some(f) = &self.sync_now {
                         f();
