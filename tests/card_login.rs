@@ -26,7 +26,7 @@ use portal_kiosk::portal::PortalClient;
 use portal_kiosk::portal::types::AuthCardRequest;
 use portal_kiosk::promo::Playlist;
 use portal_kiosk::ui::{AppWindow, Flow, KioskUi, Login, LoginStage, ScreenId, Session};
-use portal_kiosk::webeid::{AuthToken, signed_digest};
+use portal_kiosk::webeid::AuthToken;
 use slint::ComponentHandle;
 use support::*;
 
@@ -339,17 +339,16 @@ fn token_for(
     origin: &str,
     nonce: &str,
 ) -> AuthToken {
-    let signed = signer
-        .sign(
-            CardCertificates {
-                short: &card.short_certificate,
-                long: card.long_certificate.as_deref(),
-            },
-            &Pin::from_digits(pin).unwrap(),
-            &signed_digest(origin, nonce),
-        )
-        .unwrap();
-    AuthToken::new(&signed.certificate, &signed.signature)
+    auth_token(
+        signer,
+        CardCertificates {
+            short: &card.short_certificate,
+            long: card.long_certificate.as_deref(),
+        },
+        pin,
+        origin,
+        nonce,
+    )
 }
 
 fn refused(

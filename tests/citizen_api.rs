@@ -5,13 +5,12 @@
 
 use std::time::{Duration, Instant};
 
-use portal_kiosk::card::demo::DemoCard;
-use portal_kiosk::card::testcards;
-use portal_kiosk::card::{CardCertificates, Pin, Signer};
+mod support;
+
 use portal_kiosk::devportal::{self, DEMO_ADMIN_TOKEN, DEMO_KIOSK_TOKEN, RunningPortal};
 use portal_kiosk::portal::types::*;
 use portal_kiosk::portal::{PortalClient, PortalError};
-use portal_kiosk::webeid::{AuthToken, origin_of, signed_digest};
+use support::{citizen_login, client_with};
 
 const CITIZENS: &str = include_str!("../assets/seed/citizens.json");
 const ELECTIONS: &str = include_str!("../assets/seed/elections.json");
@@ -38,7 +37,7 @@ impl Setup {
 
     /// Logs a demo citizen in as the kiosk does; returns the session token.
     async fn login(&self, id: &str) -> String {
-        login_with(&self.client, id).await
+        citizen_login(&self.client, id).await
     }
 
     fn url(&self, path: &str) -> String {
@@ -90,41 +89,6 @@ impl Setup {
         }
         request.send().await.unwrap()
     }
-}
-
-fn client_with(portal: &RunningPortal, token: &str) -> PortalClient {
-    PortalClient::new(
-        &portal.kiosk_api_url(),
-        token,
-        None,
-        Duration::from_secs(10),
-    )
-    .unwrap()
-}
-
-async fn login_with(client: &PortalClient, id: &str) -> String {
-    let citizen = testcards::citizen(id).unwrap();
-    let card = DemoCard::new(citizen);
-    card.set_inserted(true);
-    let origin = origin_of(client.base_url()).unwrap();
-    let nonce = client.auth_challenge().await.unwrap().nonce;
-    let signed = card
-        .signer()
-        .sign(
-            CardCertificates {
-                short: citizen.short_certificate,
-                long: Some(citizen.long_certificate),
-            },
-            &Pin::from_digits(citizen.pin).unwrap(),
-            &signed_digest(&origin, &nonce),
-        )
-        .unwrap();
-    let token = AuthToken::new(&signed.certificate, &signed.signature);
-    client
-        .auth_card(&AuthCardRequest { token })
-        .await
-        .unwrap()
-        .session
 }
 
 /// The seed's record of a citizen.

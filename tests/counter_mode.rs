@@ -9,16 +9,15 @@ mod support;
 
 use std::cell::Cell;
 use std::rc::Rc;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use portal_kiosk::card::demo::DemoCard;
 use portal_kiosk::card::testcards;
 use portal_kiosk::config::Mode;
-use portal_kiosk::devportal::{self, DEMO_KIOSK_TOKEN, RunningPortal};
+use portal_kiosk::devportal::{DEMO_KIOSK_TOKEN, RunningPortal};
 use portal_kiosk::kiosk::SessionTimes;
 use portal_kiosk::login::{CardLogin, CardSource};
-use portal_kiosk::portal::PortalClient;
 use portal_kiosk::promo::Playlist;
 use portal_kiosk::staff::StaffPins;
 use portal_kiosk::ui::{AppWindow, Citizen, Flow, KioskUi, LoadState, PayState, ScreenId, Staff};
@@ -27,17 +26,6 @@ use support::*;
 
 const PIN: &str = "246810";
 const NAME: &str = "Přepážka 2";
-
-fn runtime() -> &'static tokio::runtime::Runtime {
-    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    RT.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap()
-    })
-}
 
 /// The hash is slow on purpose: made once per test binary.
 fn credentials() -> &'static str {
@@ -63,22 +51,7 @@ fn setup(session: SessionTimes) -> Setup {
 /// `staff`: whether the credentials file has `[[staff]]` entries.
 fn setup_with(session: SessionTimes, staff: bool) -> Setup {
     let dir = tempfile::tempdir().unwrap();
-    let portal = runtime()
-        .block_on(devportal::start(
-            "127.0.0.1:0",
-            &dir.path().join("portal.sqlite"),
-            true,
-        ))
-        .unwrap();
-    let client = Arc::new(
-        PortalClient::new(
-            &portal.kiosk_api_url(),
-            DEMO_KIOSK_TOKEN,
-            None,
-            Duration::from_secs(2),
-        )
-        .unwrap(),
-    );
+    let (portal, client) = portal_and_client(dir.path());
     // The counter has no reader here; the signer is never asked.
     let card = DemoCard::new(testcards::citizen("demo-jana").unwrap());
     let login = CardLogin::new(

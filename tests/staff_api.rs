@@ -9,9 +9,8 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use portal_kiosk::card::demo::DemoCard;
-use portal_kiosk::card::testcards;
-use portal_kiosk::card::{CardCertificates, Pin, Signer};
+mod support;
+
 use portal_kiosk::devportal::{self, DEMO_ADMIN_TOKEN, DEMO_KIOSK_TOKEN, RunningPortal};
 use portal_kiosk::portal::client::read_token;
 use portal_kiosk::portal::types::*;
@@ -19,7 +18,7 @@ use portal_kiosk::portal::{PortalClient, PortalError};
 use portal_kiosk::staff::{
     self, LOCKOUT, MAX_FAILURES, ManualClock, StaffMember, StaffPins, StaffVerdict,
 };
-use portal_kiosk::webeid::{AuthToken, origin_of, signed_digest};
+use support::{citizen_login, client_with};
 
 const CITIZENS: &str = include_str!("../assets/seed/citizens.json");
 
@@ -71,42 +70,6 @@ impl Setup {
             .unwrap();
         assert_eq!(r.status(), 204);
     }
-}
-
-fn client_with(portal: &RunningPortal, token: &str) -> PortalClient {
-    PortalClient::new(
-        &portal.kiosk_api_url(),
-        token,
-        None,
-        Duration::from_secs(10),
-    )
-    .unwrap()
-}
-
-/// A citizen's card login as the kiosk does it; returns the session token.
-async fn citizen_login(client: &PortalClient, id: &str) -> String {
-    let citizen = testcards::citizen(id).unwrap();
-    let card = DemoCard::new(citizen);
-    card.set_inserted(true);
-    let origin = origin_of(client.base_url()).unwrap();
-    let nonce = client.auth_challenge().await.unwrap().nonce;
-    let signed = card
-        .signer()
-        .sign(
-            CardCertificates {
-                short: citizen.short_certificate,
-                long: Some(citizen.long_certificate),
-            },
-            &Pin::from_digits(citizen.pin).unwrap(),
-            &signed_digest(&origin, &nonce),
-        )
-        .unwrap();
-    let token = AuthToken::new(&signed.certificate, &signed.signature);
-    client
-        .auth_card(&AuthCardRequest { token })
-        .await
-        .unwrap()
-        .session
 }
 
 fn seed_citizen(id: &str) -> serde_json::Value {

@@ -3,8 +3,6 @@
 //! the Web eID token validated against the configured issuer (the test CA);
 //! the certificate's serialNumber mapped to a demo citizen; sessions in memory.
 
-#![allow(clippy::result_large_err)]
-
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -17,7 +15,8 @@ use base64::Engine;
 use chrono::Utc;
 
 use super::PortalState;
-use super::handlers::{admin_auth, internal, kiosk_auth, problem};
+use super::extract::{AdminAuth, KioskAuth};
+use super::handlers::{internal, problem};
 use crate::portal::client::CITIZEN_SESSION;
 use crate::portal::types::Timestamp;
 use crate::portal::types::{AuthChallenge, AuthSession, CitizenSummary};
@@ -107,11 +106,10 @@ fn unauthorized(detail: impl Into<String>) -> Response {
     problem(StatusCode::UNAUTHORIZED, "Login refused", detail)
 }
 
-pub(super) async fn post_challenge(State(state): AppState, headers: HeaderMap) -> Response {
-    let kiosk = match kiosk_auth(&state, &headers) {
-        Ok(k) => k,
-        Err(r) => return r,
-    };
+pub(super) async fn post_challenge(
+    State(state): AppState,
+    KioskAuth(kiosk): KioskAuth,
+) -> Response {
     let nonce = match webeid::new_nonce() {
         Ok(n) => n,
         Err(e) => return internal(e),
@@ -124,11 +122,12 @@ pub(super) async fn post_challenge(State(state): AppState, headers: HeaderMap) -
     axum::Json(AuthChallenge { nonce, expires_at }).into_response()
 }
 
-pub(super) async fn post_card(State(state): AppState, headers: HeaderMap, body: Bytes) -> Response {
-    let kiosk = match kiosk_auth(&state, &headers) {
-        Ok(k) => k,
-        Err(r) => return r,
-    };
+pub(super) async fn post_card(
+    State(state): AppState,
+    KioskAuth(kiosk): KioskAuth,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let token_json = match serde_json::from_slice::<serde_json::Value>(&body) {
         Ok(v) if v.get("token").is_some_and(|t| t.is_object()) => v["token"].to_string(),
         _ => {
@@ -201,10 +200,11 @@ pub(super) async fn post_card(State(state): AppState, headers: HeaderMap, body: 
     .into_response()
 }
 
-pub(super) async fn post_logout(State(state): AppState, headers: HeaderMap) -> Response {
-    if let Err(r) = kiosk_auth(&state, &headers) {
-        return r;
-    }
+pub(super) async fn post_logout(
+    State(state): AppState,
+    _: KioskAuth,
+    headers: HeaderMap,
+) -> Response {
     if let Some(session) = headers.get(CITIZEN_SESSION).and_then(|v| v.to_str().ok()) {
         state.auth.lock().sessions.remove(session);
     }
@@ -219,14 +219,7 @@ struct AuthSettings {
 }
 
 /// `PUT /admin/v1/auth`: challenge lifetime and origin, for tests.
-pub(super) async fn put_settings(
-    State(state): AppState,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Err(r) = admin_auth(&state, &headers) {
-        return r;
-    }
+pub(super) async fn put_settings(State(state): AppState, _: AdminAuth, body: Bytes) -> Response {
     let settings: AuthSettings = match serde_json::from_slice(&body) {
         Ok(s) => s,
         Err(e) => return problem(StatusCode::BAD_REQUEST, "Bad auth settings", e.to_string()),
@@ -242,10 +235,7 @@ pub(super) async fn put_settings(
 }
 
 /// `GET /admin/v1/auth/sessions`: how many sessions are live (for tests).
-pub(super) async fn get_sessions(State(state): AppState, headers: HeaderMap) -> Response {
-    if let Err(r) = admin_auth(&state, &headers) {
-        return r;
-    }
+pub(super) async fn get_sessions(State(state): AppState, _: AdminAuth) -> Response {
     let now = Utc::now();
     let live = state
         .auth

@@ -1,9 +1,6 @@
 //! HTTP handlers of the development portal: the kiosk API under `/kiosk/v1/`
 //! and the admin API under `/admin/v1/`.
 
-// Handlers return axum's `Response` as their error: it is what they answer with.
-#![allow(clippy::result_large_err)]
-
 use std::sync::Arc;
 
 use axum::Router;
@@ -16,6 +13,7 @@ use rusqlite::{OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use utoipa::OpenApi;
 
+use super::extract::{AdminAuth, KioskAuth};
 use super::{Fault, PortalState};
 use crate::portal::types::*;
 use crate::portal::validate::Validate;
@@ -80,49 +78,6 @@ pub(super) fn internal(e: impl std::fmt::Display) -> Response {
         "Internal error",
         e.to_string(),
     )
-}
-
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-}
-
-/// The kiosk id behind the request's bearer token, or a 401 problem.
-pub(super) fn kiosk_auth(state: &PortalState, headers: &HeaderMap) -> Result<String, Response> {
-    let unauthorized = || {
-        problem(
-            StatusCode::UNAUTHORIZED,
-            "Unauthorized",
-            "a valid kiosk bearer token is required",
-        )
-    };
-    let token = bearer(headers).ok_or_else(unauthorized)?;
-    state
-        .with_db(|c| {
-            c.query_row(
-                "SELECT kiosk_id FROM tokens WHERE token = ?1",
-                [token],
-                |r| r.get::<_, String>(0),
-            )
-            .optional()
-        })
-        .map_err(internal)?
-        .ok_or_else(unauthorized)
-}
-
-pub(super) fn admin_auth(state: &PortalState, headers: &HeaderMap) -> Result<(), Response> {
-    if bearer(headers) == Some(state.admin_token.as_str()) {
-        Ok(())
-    } else {
-        Err(problem(
-            StatusCode::UNAUTHORIZED,
-            "Unauthorized",
-            "the admin token is required",
-        ))
-    }
 }
 
 /// Takes one use of the fault set for `target`, if any.
@@ -191,9 +146,6 @@ async fn serve_collection(
     headers: HeaderMap,
     name: &'static str,
 ) -> Response {
-    if let Err(r) = kiosk_auth(&state, &headers) {
-        return r;
-    }
     let fault = take_fault(&state, name);
     let row = state.with_db(|c| {
         c.query_row(
@@ -276,39 +228,32 @@ pub(super) fn status_fault(status: u16, retry_after: Option<u64>) -> Response {
 #[utoipa::path(get, path = "/kiosk/v1/promo", tag = "public",
     responses((status = 200, description = "The playlist for this kiosk", body = PromoPlaylist),
               (status = 304, description = "Not modified since the ETag in If-None-Match")))]
-async fn get_promo(State(state): AppState, headers: HeaderMap) -> Response {
+async fn get_promo(State(state): AppState, _: KioskAuth, headers: HeaderMap) -> Response {
     serve_collection(state, headers, "promo").await
 }
 
 #[utoipa::path(get, path = "/kiosk/v1/services", tag = "public",
     responses((status = 200, description = "Life situations", body = ServiceCatalogue), (status = 304)))]
-async fn get_services(State(state): AppState, headers: HeaderMap) -> Response {
+async fn get_services(State(state): AppState, _: KioskAuth, headers: HeaderMap) -> Response {
     serve_collection(state, headers, "services").await
 }
 
 #[utoipa::path(get, path = "/kiosk/v1/contacts", tag = "public",
     responses((status = 200, description = "Departments and people", body = ContactDirectory), (status = 304)))]
-async fn get_contacts(State(state): AppState, headers: HeaderMap) -> Response {
+async fn get_contacts(State(state): AppState, _: KioskAuth, headers: HeaderMap) -> Response {
     serve_collection(state, headers, "contacts").await
 }
 
 #[utoipa::path(get, path = "/kiosk/v1/elections", tag = "public",
     responses((status = 200, description = "Next elections and polling districts", body = ElectionInfo), (status = 304)))]
-async fn get_elections(State(state): AppState, headers: HeaderMap) -> Response {
+async fn get_elections(State(state): AppState, _: KioskAuth, headers: HeaderMap) -> Response {
     serve_collection(state, headers, "elections").await
 }
 
 #[utoipa::path(get, path = "/kiosk/v1/assets/{sha256}", tag = "public",
     params(("sha256" = String, Path, description = "Lower-case hex SHA-256 of the asset")),
     responses((status = 200, description = "The asset's bytes (immutable)"), (status = 404, body = Problem)))]
-async fn get_asset(
-    State(state): AppState,
-    headers: HeaderMap,
-    Path(sha256): Path<String>,
-) -> Response {
-    if let Err(r) = kiosk_auth(&state, &headers) {
-        return r;
-    }
+async fn get_asset(State(state): AppState, Path(sha256): Path<String>, _: KioskAuth) -> Response {
     let fault = take_fault(&state, "assets");
     let row = state.with_db(|c| {
         c.query_row(
@@ -349,11 +294,11 @@ async fn get_asset(
 
 #[utoipa::path(post, path = "/kiosk/v1/events", tag = "kiosk", request_body = EventBatch,
     responses((status = 200, description = "Ids stored now or before", body = EventAck), (status = 400, body = Problem)))]
-async fn post_events(State(state): AppState, headers: HeaderMap, body: Bytes) -> Response {
-    let kiosk_id = match kiosk_auth(&state, &headers) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
+async fn post_events(
+    State(state): AppState,
+    KioskAuth(kiosk_id): KioskAuth,
+    body: Bytes,
+) -> Response {
     let fault = take_fault(&state, "events");
     if let Some(Fault::Status {
         status,
@@ -407,11 +352,11 @@ async fn post_events(State(state): AppState, headers: HeaderMap, body: Bytes) ->
 
 #[utoipa::path(post, path = "/kiosk/v1/heartbeat", tag = "kiosk", request_body = Heartbeat,
     responses((status = 204, description = "Recorded")))]
-async fn post_heartbeat(State(state): AppState, headers: HeaderMap, body: Bytes) -> Response {
-    let kiosk_id = match kiosk_auth(&state, &headers) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
+async fn post_heartbeat(
+    State(state): AppState,
+    KioskAuth(kiosk_id): KioskAuth,
+    body: Bytes,
+) -> Response {
     let heartbeat: Heartbeat = match serde_json::from_slice(&body) {
         Ok(h) => h,
         Err(e) => return problem(StatusCode::BAD_REQUEST, "Bad heartbeat", e.to_string()),
@@ -522,13 +467,10 @@ async fn not_found() -> Response {
 /// Publishes a collection (validated exactly as the kiosk validates it).
 async fn put_content(
     State(state): AppState,
-    headers: HeaderMap,
     Path(collection): Path<String>,
+    _: AdminAuth,
     body: Bytes,
 ) -> Response {
-    if let Err(r) = admin_auth(&state, &headers) {
-        return r;
-    }
     let canonical = match collection.as_str() {
         "promo" => canonical::<PromoPlaylist>(&body),
         "services" => canonical::<ServiceCatalogue>(&body),
@@ -555,10 +497,7 @@ fn canonical<C: Validate + serde::Serialize + serde::de::DeserializeOwned>(
 }
 
 /// Stores an asset; answers its `AssetRef` (hash, size, pixel size).
-async fn post_asset(State(state): AppState, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(r) = admin_auth(&state, &headers) {
-        return r;
-    }
+async fn post_asset(State(state): AppState, _: AdminAuth, body: Bytes) -> Response {
     match super::seed::store_asset(&state, &body) {
         Ok(asset) => axum::Json(asset).into_response(),
         Err(e) => problem(StatusCode::UNPROCESSABLE_ENTITY, "Invalid asset", e),
@@ -578,13 +517,10 @@ fn one() -> i64 {
 
 async fn put_fault(
     State(state): AppState,
-    headers: HeaderMap,
     Path(target): Path<String>,
+    _: AdminAuth,
     body: Bytes,
 ) -> Response {
-    if let Err(r) = admin_auth(&state, &headers) {
-        return r;
-    }
     let request: FaultRequest = match serde_json::from_slice(&body) {
         Ok(r) => r,
         Err(e) => return problem(StatusCode::BAD_REQUEST, "Bad fault", e.to_string()),
@@ -613,22 +549,16 @@ async fn put_fault(
 
 async fn delete_fault(
     State(state): AppState,
-    headers: HeaderMap,
     Path(target): Path<String>,
+    _: AdminAuth,
 ) -> Response {
-    if let Err(r) = admin_auth(&state, &headers) {
-        return r;
-    }
     match state.with_db(|c| c.execute("DELETE FROM faults WHERE target = ?1", [target])) {
         Ok(_) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => internal(e),
     }
 }
 
-async fn list_events(State(state): AppState, headers: HeaderMap) -> Response {
-    if let Err(r) = admin_auth(&state, &headers) {
-        return r;
-    }
+async fn list_events(State(state): AppState, _: AdminAuth) -> Response {
     let rows = state.with_db(|c| {
         let mut stmt = c.prepare("SELECT id, kiosk_id, kind, occurred_at, payload FROM events ORDER BY occurred_at, id")?;
         let rows = stmt.query_map([], |r| {
@@ -649,10 +579,7 @@ async fn list_events(State(state): AppState, headers: HeaderMap) -> Response {
     }
 }
 
-async fn list_heartbeats(State(state): AppState, headers: HeaderMap) -> Response {
-    if let Err(r) = admin_auth(&state, &headers) {
-        return r;
-    }
+async fn list_heartbeats(State(state): AppState, _: AdminAuth) -> Response {
     let rows = state.with_db(|c| {
         let mut stmt = c.prepare("SELECT json FROM heartbeats ORDER BY kiosk_id")?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;

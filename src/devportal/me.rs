@@ -13,8 +13,6 @@
 //! pending intents pay themselves after a while (evaluated lazily on the next
 //! request) and sets how long an intent stays pending.
 
-#![allow(clippy::result_large_err)]
-
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -22,17 +20,15 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{NaiveDate, Utc};
 use rusqlite::OptionalExtension;
 
-use super::handlers::{
-    admin_auth, cut_off, internal, kiosk_auth, problem, status_fault, take_fault,
-};
+use super::extract::{AdminAuth, Answer, ApiError, CitizenSession};
+use super::handlers::{cut_off, internal, problem, take_fault};
 use super::{Fault, PortalState};
-use crate::portal::client::CITIZEN_SESSION;
 use crate::portal::types::*;
 
 type AppState = State<Arc<PortalState>>;
@@ -422,24 +418,6 @@ impl MeInner {
 
 // ---------------------------------------------------------------- plumbing
 
-fn session_ended() -> Response {
-    problem(
-        StatusCode::UNAUTHORIZED,
-        "Session ended",
-        "the citizen session is not valid (any more); log in again",
-    )
-}
-
-/// The citizen (index) behind the request: kiosk token and a live session of that kiosk.
-fn citizen(state: &PortalState, headers: &HeaderMap) -> Result<usize, Response> {
-    let kiosk = kiosk_auth(state, headers)?;
-    headers
-        .get(CITIZEN_SESSION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|session| state.auth.citizen_index(&kiosk, session))
-        .ok_or_else(session_ended)
-}
-
 /// A fault to apply after the normal answer was made (body-level faults).
 pub(super) enum After {
     Nothing,
@@ -451,22 +429,17 @@ pub(super) enum After {
 
 /// Takes the fault set for `target` and applies what can be applied before
 /// answering: an injected status answers at once, a delay sleeps.
-/// A citizen's request: the session's citizen, then the fault injected for `target`.
-async fn citizen_request(
-    state: &PortalState,
-    headers: &HeaderMap,
-    target: &str,
-) -> Result<(usize, After), Response> {
-    let index = citizen(state, headers)?;
-    Ok((index, before(state, target).await?))
-}
-
-pub(super) async fn before(state: &PortalState, target: &str) -> Result<After, Response> {
+pub(super) async fn before(state: &PortalState, target: &str) -> Result<After, ApiError> {
     Ok(match take_fault(state, target) {
         Some(Fault::Status {
             status,
             retry_after,
-        }) => return Err(status_fault(status, retry_after)),
+        }) => {
+            return Err(ApiError::Injected {
+                status,
+                retry_after,
+            });
+        }
         Some(Fault::Delay(delay)) | Some(Fault::AckDelay(delay)) => {
             tokio::time::sleep(delay).await;
             After::Nothing
@@ -515,8 +488,8 @@ pub(super) fn body_error(e: &serde_json::Error) -> String {
     }
 }
 
-fn unprocessable(detail: &str) -> Response {
-    problem(StatusCode::UNPROCESSABLE_ENTITY, "Cannot do that", detail)
+fn unprocessable(detail: &str) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Cannot do that", detail)
 }
 
 pub(super) async fn no_store(mut response: Response) -> Response {
@@ -551,11 +524,11 @@ pub(super) fn routes() -> Router<Arc<PortalState>> {
     params(("x-citizen-session" = String, Header, description = "The session from POST /auth/card")),
     responses((status = 200, description = "The nástěnka (Cache-Control: no-store)", body = MeDashboard),
               (status = 401, description = "Session ended", body = Problem)))]
-pub(super) async fn get_dashboard(State(state): AppState, headers: HeaderMap) -> Response {
-    let (index, after) = match citizen_request(&state, &headers, "me-dashboard").await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+pub(super) async fn get_dashboard(
+    State(state): AppState,
+    CitizenSession(index): CitizenSession,
+) -> Answer {
+    let after = before(&state, "me-dashboard").await?;
     let elections = state
         .with_db(|c| {
             c.query_row(
@@ -573,18 +546,18 @@ pub(super) async fn get_dashboard(State(state): AppState, headers: HeaderMap) ->
         me.settle(Utc::now());
         dashboard(&me.citizens[index], today(), elections.as_ref())
     };
-    json_answer(StatusCode::OK, &board, after)
+    Ok(json_answer(StatusCode::OK, &board, after))
 }
 
 #[utoipa::path(get, path = "/kiosk/v1/me/obligations", tag = "citizen",
     params(("x-citizen-session" = String, Header, description = "The session from POST /auth/card")),
     responses((status = 200, description = "Every obligation since 2020 (no-store)", body = ObligationList),
               (status = 401, description = "Session ended", body = Problem)))]
-pub(super) async fn get_obligations(State(state): AppState, headers: HeaderMap) -> Response {
-    let (index, after) = match citizen_request(&state, &headers, "me-obligations").await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+pub(super) async fn get_obligations(
+    State(state): AppState,
+    CitizenSession(index): CitizenSession,
+) -> Answer {
+    let after = before(&state, "me-obligations").await?;
     let list = {
         let mut me = state.me.lock();
         me.settle(Utc::now());
@@ -592,7 +565,7 @@ pub(super) async fn get_obligations(State(state): AppState, headers: HeaderMap) 
             obligations: me.citizens[index].obligations.clone(),
         }
     };
-    json_answer(StatusCode::OK, &list, after)
+    Ok(json_answer(StatusCode::OK, &list, after))
 }
 
 #[utoipa::path(post, path = "/kiosk/v1/me/payments", tag = "citizen",
@@ -603,13 +576,9 @@ pub(super) async fn get_obligations(State(state): AppState, headers: HeaderMap) 
               (status = 422, description = "Nothing to pay, unknown, paid, zero or on different accounts", body = Problem)))]
 pub(super) async fn post_payment(
     State(state): AppState,
-    headers: HeaderMap,
+    CitizenSession(index): CitizenSession,
     body: Bytes,
-) -> Response {
-    let index = match citizen(&state, &headers) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
+) -> Answer {
     intent_answer(&state, "me-payments", &body, |me, ids, now| {
         me.new_intent(index, ids, now)
     })
@@ -624,21 +593,15 @@ pub(super) async fn intent_answer(
     fault_target: &str,
     body: &[u8],
     make: impl FnOnce(&mut MeInner, &[String], Timestamp) -> Result<PaymentIntent, &'static str>,
-) -> Response {
-    let after = match before(state, fault_target).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let request: PaymentIntentRequest = match serde_json::from_slice(body) {
-        Ok(r) => r,
-        Err(e) => {
-            return problem(
-                StatusCode::BAD_REQUEST,
-                "Bad payment request",
-                body_error(&e),
-            );
-        }
-    };
+) -> Answer {
+    let after = before(state, fault_target).await?;
+    let request: PaymentIntentRequest = serde_json::from_slice(body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "Bad payment request",
+            body_error(&e),
+        )
+    })?;
     let created = {
         let mut me = state.me.lock();
         let now = Utc::now();
@@ -651,9 +614,9 @@ pub(super) async fn intent_answer(
                 obligations = request.obligation_ids.len(),
                 "development portal: payment intent created"
             );
-            json_answer(StatusCode::CREATED, &intent, after)
+            Ok(json_answer(StatusCode::CREATED, &intent, after))
         }
-        Err(detail) => unprocessable(detail),
+        Err(detail) => Err(unprocessable(detail)),
     }
 }
 
@@ -665,13 +628,10 @@ pub(super) async fn intent_answer(
               (status = 404, description = "No such intent of this citizen", body = Problem)))]
 pub(super) async fn get_payment(
     State(state): AppState,
-    headers: HeaderMap,
     Path(id): Path<String>,
-) -> Response {
-    let (index, after) = match citizen_request(&state, &headers, "me-payments").await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    CitizenSession(index): CitizenSession,
+) -> Answer {
+    let after = before(&state, "me-payments").await?;
     let intent = {
         let mut me = state.me.lock();
         me.settle(Utc::now());
@@ -681,8 +641,12 @@ pub(super) async fn get_payment(
             .map(|r| r.intent.clone())
     };
     match intent {
-        Some(intent) => json_answer(StatusCode::OK, &intent, after),
-        None => problem(StatusCode::NOT_FOUND, "Not found", "no such payment"),
+        Some(intent) => Ok(json_answer(StatusCode::OK, &intent, after)),
+        None => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "no such payment",
+        )),
     }
 }
 
@@ -690,28 +654,28 @@ pub(super) async fn get_payment(
     params(("x-citizen-session" = String, Header, description = "The session from POST /auth/card")),
     responses((status = 200, description = "Submissions and their states (no-store)", body = SubmissionList),
               (status = 401, description = "Session ended", body = Problem)))]
-pub(super) async fn get_submissions(State(state): AppState, headers: HeaderMap) -> Response {
-    let (index, after) = match citizen_request(&state, &headers, "me-submissions").await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+pub(super) async fn get_submissions(
+    State(state): AppState,
+    CitizenSession(index): CitizenSession,
+) -> Answer {
+    let after = before(&state, "me-submissions").await?;
     let list = SubmissionList {
         submissions: state.me.lock().citizens[index].submissions.clone(),
     };
-    json_answer(StatusCode::OK, &list, after)
+    Ok(json_answer(StatusCode::OK, &list, after))
 }
 
 #[utoipa::path(get, path = "/kiosk/v1/me/watchdog", tag = "citizen",
     params(("x-citizen-session" = String, Header, description = "The session from POST /auth/card")),
     responses((status = 200, description = "The hlídací pes settings (no-store)", body = Watchdog),
               (status = 401, description = "Session ended", body = Problem)))]
-pub(super) async fn get_watchdog(State(state): AppState, headers: HeaderMap) -> Response {
-    let (index, after) = match citizen_request(&state, &headers, "me-watchdog").await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+pub(super) async fn get_watchdog(
+    State(state): AppState,
+    CitizenSession(index): CitizenSession,
+) -> Answer {
+    let after = before(&state, "me-watchdog").await?;
     let watchdog = state.me.lock().citizens[index].watchdog.clone();
-    json_answer(StatusCode::OK, &watchdog, after)
+    Ok(json_answer(StatusCode::OK, &watchdog, after))
 }
 
 /// Light checks of the notification channels ("" switches a channel off).
@@ -752,31 +716,20 @@ fn check_watchdog(w: &Watchdog) -> Result<(), &'static str> {
               (status = 422, description = "An e-mail address or phone number that cannot be right", body = Problem)))]
 pub(super) async fn put_watchdog(
     State(state): AppState,
-    headers: HeaderMap,
+    CitizenSession(index): CitizenSession,
     body: Bytes,
-) -> Response {
-    let index = match citizen(&state, &headers) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    if let Err(r) = before(&state, "me-watchdog").await {
-        return r;
-    }
-    let watchdog: Watchdog = match serde_json::from_slice(&body) {
-        Ok(w) => w,
-        Err(e) => {
-            return problem(
-                StatusCode::BAD_REQUEST,
-                "Bad watchdog settings",
-                body_error(&e),
-            );
-        }
-    };
-    if let Err(detail) = check_watchdog(&watchdog) {
-        return unprocessable(detail);
-    }
+) -> Answer {
+    before(&state, "me-watchdog").await?;
+    let watchdog: Watchdog = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "Bad watchdog settings",
+            body_error(&e),
+        )
+    })?;
+    check_watchdog(&watchdog).map_err(unprocessable)?;
     state.me.lock().citizens[index].watchdog = watchdog;
-    StatusCode::NO_CONTENT.into_response()
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 // ---------------------------------------------------------------- admin API
@@ -797,10 +750,7 @@ struct PaymentSettings {
 
 /// `PUT /admin/v1/payments`: simulated payments (`autoPaySeconds`, null = off)
 /// and how long intents stay pending (`intentTtlSeconds`).
-async fn put_payment_settings(State(state): AppState, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(r) = admin_auth(&state, &headers) {
-        return r;
-    }
+async fn put_payment_settings(State(state): AppState, _: AdminAuth, body: Bytes) -> Response {
     let settings: PaymentSettings = match serde_json::from_slice(&body) {
         Ok(s) => s,
         Err(e) => {
@@ -822,10 +772,7 @@ async fn put_payment_settings(State(state): AppState, headers: HeaderMap, body: 
 }
 
 /// `POST /admin/v1/payments/{id}/paid`: the money has arrived.
-async fn post_paid(State(state): AppState, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    if let Err(r) = admin_auth(&state, &headers) {
-        return r;
-    }
+async fn post_paid(State(state): AppState, Path(id): Path<String>, _: AdminAuth) -> Response {
     let mut me = state.me.lock();
     me.settle(Utc::now());
     if me.pay(&id) {

@@ -7,6 +7,7 @@
 //! It is a development tool (feature `devtools`): it never runs on a kiosk.
 
 mod auth;
+mod extract;
 mod faults;
 mod handlers;
 mod me;

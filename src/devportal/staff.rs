@@ -16,8 +16,6 @@
 //! shows at the counter and the other way round. Every answer is
 //! `Cache-Control: no-store`; nothing here logs a name, a symbol or an amount.
 
-#![allow(clippy::result_large_err)]
-
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -32,7 +30,7 @@ use base64::Engine;
 use chrono::Utc;
 
 use super::PortalState;
-use super::handlers::{internal, kiosk_auth, problem};
+use super::extract::{Answer, ApiError, KioskAuth, StaffAuth};
 use super::me::{before, body_error, intent_answer, json_answer, no_store};
 use crate::portal::client::STAFF_SESSION;
 use crate::portal::types::*;
@@ -94,7 +92,7 @@ impl StaffState {
 
     /// Whether `session` is live and was opened by `kiosk`; a live one is
     /// extended to `now` + the lifetime (sliding expiry).
-    fn is_live(&self, kiosk: &str, session: &str, now: Timestamp) -> bool {
+    pub(super) fn is_live(&self, kiosk: &str, session: &str, now: Timestamp) -> bool {
         let ttl = chrono::Duration::from_std(self.ttl).unwrap_or_default();
         match self.lock().get_mut(session) {
             Some(r) if r.kiosk == kiosk && r.expires_at > now => {
@@ -115,24 +113,6 @@ impl StaffState {
 }
 
 // ---------------------------------------------------------------- plumbing
-
-fn session_ended() -> Response {
-    problem(
-        StatusCode::UNAUTHORIZED,
-        "Session ended",
-        "the staff session is not valid (any more); log in again",
-    )
-}
-
-/// The request's kiosk must hold a live staff session (`x-staff-session`).
-fn staff(state: &PortalState, headers: &HeaderMap) -> Result<(), Response> {
-    let kiosk = kiosk_auth(state, headers)?;
-    let live = headers
-        .get(STAFF_SESSION)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|session| state.staff.is_live(&kiosk, session, Utc::now()));
-    if live { Ok(()) } else { Err(session_ended()) }
-}
 
 /// The `vs` of a query string, if it is 1 to 10 digits (and nothing else).
 fn variable_symbol(query: Option<&str>) -> Option<&str> {
@@ -165,40 +145,29 @@ pub(super) fn routes() -> Router<Arc<PortalState>> {
               (status = 401, description = "Not a known kiosk", body = Problem)))]
 pub(super) async fn post_login(
     State(state): AppState,
-    headers: HeaderMap,
+    KioskAuth(kiosk): KioskAuth,
     body: Bytes,
-) -> Response {
-    let kiosk = match kiosk_auth(&state, &headers) {
-        Ok(k) => k,
-        Err(r) => return r,
-    };
-    let after = match before(&state, "staff-login").await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let request: StaffLoginRequest = match serde_json::from_slice(&body) {
-        Ok(r) => r,
-        Err(e) => {
-            return problem(StatusCode::BAD_REQUEST, "Bad staff login", body_error(&e));
-        }
-    };
+) -> Answer {
+    let after = before(&state, "staff-login").await?;
+    let request: StaffLoginRequest = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "Bad staff login", body_error(&e)))?;
     let name = request.staff_name.trim();
     if name.is_empty()
         || name.chars().count() > NAME_MAX_CHARS
         || name.chars().any(char::is_control)
     {
-        return problem(
+        return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "Bad staff login",
             format!("the staff name must be 1 to {NAME_MAX_CHARS} printable characters"),
-        );
+        ));
     }
     match state.staff.open(&kiosk, name, Utc::now()) {
         Ok(session) => {
             tracing::info!(kiosk = %kiosk, "development portal: staff session opened");
-            json_answer(StatusCode::OK, &session, after)
+            Ok(json_answer(StatusCode::OK, &session, after))
         }
-        Err(e) => internal(e),
+        Err(e) => Err(ApiError::internal(e)),
     }
 }
 
@@ -211,23 +180,17 @@ pub(super) async fn post_login(
               (status = 401, description = "Session ended", body = Problem)))]
 pub(super) async fn get_obligations(
     State(state): AppState,
-    headers: HeaderMap,
+    _: StaffAuth,
     RawQuery(query): RawQuery,
-) -> Response {
-    if let Err(r) = staff(&state, &headers) {
-        return r;
-    }
-    let Some(vs) = variable_symbol(query.as_deref()) else {
-        return problem(
+) -> Answer {
+    let vs = variable_symbol(query.as_deref()).ok_or_else(|| {
+        ApiError::new(
             StatusCode::BAD_REQUEST,
             "Bad variable symbol",
             format!("?vs= must be 1 to {VS_MAX_DIGITS} digits"),
-        );
-    };
-    let after = match before(&state, "staff-obligations").await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+        )
+    })?;
+    let after = before(&state, "staff-obligations").await?;
     let found = state.me.by_variable_symbol(vs);
     let mut payers: Vec<usize> = found.iter().map(|(payer, _)| *payer).collect();
     payers.dedup();
@@ -245,7 +208,7 @@ pub(super) async fn get_obligations(
         obligations: found.into_iter().map(|(_, o)| o).collect(),
         payer_name,
     };
-    json_answer(StatusCode::OK, &lookup, after)
+    Ok(json_answer(StatusCode::OK, &lookup, after))
 }
 
 #[utoipa::path(post, path = "/kiosk/v1/staff/payments", tag = "staff",
@@ -254,14 +217,7 @@ pub(super) async fn get_obligations(
     responses((status = 201, description = "A new pending payment intent for the obligations' payer", body = PaymentIntent),
               (status = 401, description = "Session ended", body = Problem),
               (status = 422, description = "Nothing to pay, unknown, paid, zero, of several payers or on different accounts", body = Problem)))]
-pub(super) async fn post_payment(
-    State(state): AppState,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Err(r) = staff(&state, &headers) {
-        return r;
-    }
+pub(super) async fn post_payment(State(state): AppState, _: StaffAuth, body: Bytes) -> Answer {
     intent_answer(&state, "staff-payments", &body, |me, ids, now| {
         me.payer_intent(ids, now)
     })
@@ -276,20 +232,18 @@ pub(super) async fn post_payment(
               (status = 404, description = "No such intent", body = Problem)))]
 pub(super) async fn get_payment(
     State(state): AppState,
-    headers: HeaderMap,
     Path(id): Path<String>,
-) -> Response {
-    if let Err(r) = staff(&state, &headers) {
-        return r;
-    }
-    let after = match before(&state, "staff-payments").await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+    _: StaffAuth,
+) -> Answer {
+    let after = before(&state, "staff-payments").await?;
     // The counter may follow any payer's intent (it makes them for anyone).
     match state.me.intent(&id) {
-        Some(intent) => json_answer(StatusCode::OK, &intent, after),
-        None => problem(StatusCode::NOT_FOUND, "Not found", "no such payment"),
+        Some(intent) => Ok(json_answer(StatusCode::OK, &intent, after)),
+        None => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "no such payment",
+        )),
     }
 }
 
@@ -297,11 +251,11 @@ pub(super) async fn get_payment(
     params(("x-staff-session" = String, Header, description = "The session to end")),
     responses((status = 204, description = "The session has ended (or had already)"),
               (status = 401, description = "Not a known kiosk", body = Problem)))]
-pub(super) async fn post_logout(State(state): AppState, headers: HeaderMap) -> Response {
-    let kiosk = match kiosk_auth(&state, &headers) {
-        Ok(k) => k,
-        Err(r) => return r,
-    };
+pub(super) async fn post_logout(
+    State(state): AppState,
+    KioskAuth(kiosk): KioskAuth,
+    headers: HeaderMap,
+) -> Response {
     if let Some(session) = headers.get(STAFF_SESSION).and_then(|v| v.to_str().ok()) {
         state.staff.close(&kiosk, session);
     }

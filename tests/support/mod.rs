@@ -223,3 +223,61 @@ pub fn preview_printer(
     .unwrap();
     (service, slips)
 }
+
+/// A client of `portal`'s kiosk API with this bearer token (10-s timeout).
+pub fn client_with(
+    portal: &portal_kiosk::devportal::RunningPortal,
+    token: &str,
+) -> portal_kiosk::portal::PortalClient {
+    portal_kiosk::portal::PortalClient::new(
+        &portal.kiosk_api_url(),
+        token,
+        None,
+        Duration::from_secs(10),
+    )
+    .unwrap()
+}
+
+/// The Web eID token for `nonce` at `origin`: the card's certificates and the
+/// signature that `signer` makes with `pin`.
+pub fn auth_token(
+    signer: &mut dyn portal_kiosk::card::Signer,
+    card: portal_kiosk::card::CardCertificates<'_>,
+    pin: &str,
+    origin: &str,
+    nonce: &str,
+) -> portal_kiosk::webeid::AuthToken {
+    let signed = signer
+        .sign(
+            card,
+            &portal_kiosk::card::Pin::from_digits(pin).unwrap(),
+            &portal_kiosk::webeid::signed_digest(origin, nonce),
+        )
+        .unwrap();
+    portal_kiosk::webeid::AuthToken::new(&signed.certificate, &signed.signature)
+}
+
+/// Logs the demo citizen `id` in over the API as the kiosk does (challenge,
+/// the demo card's signature with its IOK, token); returns the session token.
+pub async fn citizen_login(client: &portal_kiosk::portal::PortalClient, id: &str) -> String {
+    let citizen = portal_kiosk::card::testcards::citizen(id).unwrap();
+    let card = portal_kiosk::card::demo::DemoCard::new(citizen);
+    card.set_inserted(true);
+    let origin = portal_kiosk::webeid::origin_of(client.base_url()).unwrap();
+    let nonce = client.auth_challenge().await.unwrap().nonce;
+    let token = auth_token(
+        &mut card.signer(),
+        portal_kiosk::card::CardCertificates {
+            short: citizen.short_certificate,
+            long: Some(citizen.long_certificate),
+        },
+        citizen.pin,
+        &origin,
+        &nonce,
+    );
+    client
+        .auth_card(&portal_kiosk::portal::types::AuthCardRequest { token })
+        .await
+        .unwrap()
+        .session
+}

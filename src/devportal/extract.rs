@@ -1,0 +1,203 @@
+//! Who is asking the development portal, and how it says no: axum extractors
+//! for the kiosk's bearer token ([`KioskAuth`]), the admin token
+//! ([`AdminAuth`]), a citizen's session ([`CitizenSession`]) and a staff
+//! session ([`StaffAuth`]), and [`ApiError`], the problem+json refusal that
+//! they and the handlers answer with (handlers return [`Answer`] and use `?`).
+//!
+//! It must never change the shape of a refusal: every one is rendered by
+//! `handlers::problem`, byte for byte as before. It never logs a session
+//! token or a citizen.
+
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use rusqlite::OptionalExtension;
+
+use super::PortalState;
+use super::handlers::{internal, problem, status_fault};
+use crate::portal::client::{CITIZEN_SESSION, STAFF_SESSION};
+
+/// What a handler answers: the response, or a refusal.
+pub(super) type Answer = Result<Response, ApiError>;
+
+/// A refusal of the development portal; its response is problem+json.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum ApiError {
+    /// A 4xx (or other) answer with its title and detail.
+    #[error("{status} {title}: {detail}")]
+    Problem {
+        status: StatusCode,
+        title: &'static str,
+        detail: String,
+    },
+    /// Something broke inside the portal: logged, then a 500.
+    #[error("internal error: {0}")]
+    Internal(String),
+    /// A status injected by a fault (`status:…` with an optional Retry-After).
+    #[error("injected fault: status {status}")]
+    Injected {
+        status: u16,
+        retry_after: Option<u64>,
+    },
+}
+
+impl ApiError {
+    pub(super) fn new(status: StatusCode, title: &'static str, detail: impl Into<String>) -> Self {
+        ApiError::Problem {
+            status,
+            title,
+            detail: detail.into(),
+        }
+    }
+
+    pub(super) fn internal(e: impl std::fmt::Display) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        match self {
+            ApiError::Problem {
+                status,
+                title,
+                detail,
+            } => problem(status, title, detail),
+            ApiError::Internal(e) => internal(e),
+            ApiError::Injected {
+                status,
+                retry_after,
+            } => status_fault(status, retry_after),
+        }
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+}
+
+/// The kiosk id behind the request's bearer token, or a 401.
+fn kiosk_id(state: &PortalState, headers: &HeaderMap) -> Result<String, ApiError> {
+    let unauthorized = || {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "Unauthorized",
+            "a valid kiosk bearer token is required",
+        )
+    };
+    let token = bearer(headers).ok_or_else(unauthorized)?;
+    state
+        .with_db(|c| {
+            c.query_row(
+                "SELECT kiosk_id FROM tokens WHERE token = ?1",
+                [token],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()
+        })
+        .map_err(ApiError::internal)?
+        .ok_or_else(unauthorized)
+}
+
+/// A request with a known kiosk's bearer token: the kiosk's id.
+pub(super) struct KioskAuth(pub String);
+
+impl FromRequestParts<Arc<PortalState>> for KioskAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<PortalState>,
+    ) -> Result<Self, Self::Rejection> {
+        kiosk_id(state, &parts.headers).map(KioskAuth)
+    }
+}
+
+/// A request with the admin API's bearer token.
+pub(super) struct AdminAuth;
+
+impl FromRequestParts<Arc<PortalState>> for AdminAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<PortalState>,
+    ) -> Result<Self, Self::Rejection> {
+        if bearer(&parts.headers) == Some(state.admin_token.as_str()) {
+            Ok(AdminAuth)
+        } else {
+            Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "Unauthorized",
+                "the admin token is required",
+            ))
+        }
+    }
+}
+
+/// A citizen's request: the kiosk's token and a live citizen session that the
+/// same kiosk opened (`x-citizen-session`); the citizen's index into
+/// `AuthState::citizens`. Anything else is a 401 "Session ended".
+pub(super) struct CitizenSession(pub usize);
+
+impl FromRequestParts<Arc<PortalState>> for CitizenSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<PortalState>,
+    ) -> Result<Self, Self::Rejection> {
+        let kiosk = kiosk_id(state, &parts.headers)?;
+        parts
+            .headers
+            .get(CITIZEN_SESSION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|session| state.auth.citizen_index(&kiosk, session))
+            .map(CitizenSession)
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "Session ended",
+                    "the citizen session is not valid (any more); log in again",
+                )
+            })
+    }
+}
+
+/// A counter's request: the kiosk's token and a live staff session of that
+/// kiosk (`x-staff-session`), whose end this use moves on. Anything else is a
+/// 401 "Session ended".
+pub(super) struct StaffAuth;
+
+impl FromRequestParts<Arc<PortalState>> for StaffAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<PortalState>,
+    ) -> Result<Self, Self::Rejection> {
+        let kiosk = kiosk_id(state, &parts.headers)?;
+        let live = parts
+            .headers
+            .get(STAFF_SESSION)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|session| state.staff.is_live(&kiosk, session, Utc::now()));
+        if live {
+            Ok(StaffAuth)
+        } else {
+            Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "Session ended",
+                "the staff session is not valid (any more); log in again",
+            ))
+        }
+    }
+}
