@@ -8,6 +8,7 @@
 
 mod citizen;
 mod promo_driver;
+#[cfg(feature = "devtools")]
 pub mod screenshot;
 
 use std::cell::RefCell;
