@@ -2,6 +2,7 @@
 //! ("Portál občana"). The modules follow the layers of ARCHITECTURE.md: the pure
 //! flow core (`kiosk`), its adapters (`promo`, `ui`, …) and the configuration.
 
+pub mod app;
 pub mod card;
 pub mod citizen;
 pub mod config;

@@ -537,7 +537,7 @@ async fn events_arrive_exactly_once_across_a_kill_between_send_and_ack() {
     // The backend stores the batch but holds its acknowledgement for 30 s …
     s.fault("events", "ack-delay:30000", 1).await;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_portal-kiosk"))
-        .args(["sync", "--once", "--config"])
+        .args(["sync", "--config"])
         .arg(&config)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -564,7 +564,7 @@ async fn events_arrive_exactly_once_across_a_kill_between_send_and_ack() {
     }
     // After the restart the same events are sent again; the backend keeps one of each.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_portal-kiosk"))
-        .args(["sync", "--once", "--json", "--config"])
+        .args(["sync", "--json", "--config"])
         .arg(&config)
         .output()
         .unwrap();
@@ -595,7 +595,7 @@ async fn sync_command_reports_per_collection_and_fails_when_the_backend_is_down(
     let config = write_config(s.dir.path(), &s.portal.kiosk_api_url());
     let run = |json: bool| {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_portal-kiosk"));
-        cmd.args(["sync", "--once", "--config"]).arg(&config);
+        cmd.args(["sync", "--config"]).arg(&config);
         if json {
             cmd.arg("--json");
         }
@@ -631,7 +631,7 @@ async fn sync_command_reports_per_collection_and_fails_when_the_backend_is_down(
     let Setup { dir, portal } = s;
     portal.stop().await;
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_portal-kiosk"))
-        .args(["sync", "--once", "--config"])
+        .args(["sync", "--config"])
         .arg(&config)
         .output()
         .unwrap();

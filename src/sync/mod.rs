@@ -57,7 +57,7 @@ pub struct OutboxReport {
     pub error: Option<String>,
 }
 
-/// What one sync pass did (`portal-kiosk sync --once [--json]` prints it).
+/// What one sync pass did (`portal-kiosk sync [--json]` prints it).
 #[derive(Debug, Clone, Serialize)]
 pub struct PassReport {
     pub collections: Vec<CollectionReport>,

@@ -9,6 +9,7 @@
 
 mod controllers;
 mod promo_driver;
+#[cfg(feature = "devtools")]
 pub mod screenshot;
 
 use std::cell::RefCell;

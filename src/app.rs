@@ -1,0 +1,360 @@
+//! Building and running a kiosk from its configuration: the store and the sync
+//! engine, the portal client, the login's adapters (card reader, signer, staff
+//! PINs), the printer thread, the window and its [`UiSetup`], then Slint's event
+//! loop until the window closes. `run` and `demo` both start a kiosk through
+//! [`run_kiosk`]; they differ only in their [`KioskOptions`].
+//!
+//! This module wires adapters together and decides nothing about the flow (that
+//! is `kiosk`'s); it must never log personal data, and it never panics on a bad
+//! config or a missing device: a part that cannot start is logged and left out.
+
+use std::time::{Duration, Instant};
+
+use slint::ComponentHandle;
+
+use crate::config::{KioskConfig, Mode};
+use crate::kiosk::{KioskSettings, SessionTimes};
+use crate::ops;
+use crate::portal::PortalClient;
+use crate::portal::types::EventKind;
+use crate::promo::Playlist;
+use crate::store::Store;
+use crate::sync::{self, SyncEngine, SyncHandle, SyncSettings};
+use crate::ui::{self, AppWindow, KioskIdentity, KioskUi, UiSetup, UiUpdate};
+
+/// Why a kiosk (or the runtime or sync engine it needs) could not start or run.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Portal(#[from] crate::portal::PortalError),
+    #[error("cannot open the kiosk window: {0}")]
+    Window(slint::PlatformError),
+    #[error("the kiosk window failed: {0}")]
+    EventLoop(slint::PlatformError),
+}
+
+/// Where logins come from.
+pub enum CardChoice {
+    /// The PC/SC reader and PKCS#11 module of the config.
+    Reader,
+    /// The demo's simulated card of this citizen.
+    #[cfg(feature = "devtools")]
+    Simulated(&'static crate::card::testcards::TestCitizen),
+}
+
+/// How to show a kiosk: what the config does not say, or what a command overrides.
+pub struct KioskOptions {
+    /// Full screen instead of a window of `size`.
+    pub fullscreen: bool,
+    /// Logical window size; the slides are prepared for it.
+    pub size: (u32, u32),
+    /// Close the window after this long (benchmarks and smoke tests).
+    pub exit_after: Option<Duration>,
+    /// When the process started: the startup time is logged from it.
+    pub started: Instant,
+    /// Where logins come from.
+    pub card: CardChoice,
+}
+
+impl KioskOptions {
+    /// The production kiosk: the config's screen and the real card reader.
+    pub fn from_config(config: &KioskConfig, started: Instant) -> KioskOptions {
+        KioskOptions {
+            fullscreen: config.screen.fullscreen,
+            size: config.screen.logical_size(),
+            exit_after: None,
+            started,
+            card: CardChoice::Reader,
+        }
+    }
+}
+
+/// The kiosk's async runtime: two workers for the HTTP client, sync and printer I/O.
+pub fn runtime() -> Result<tokio::runtime::Runtime, AppError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("kiosk-rt")
+        .enable_all()
+        .build()
+        .map_err(AppError::Runtime)
+}
+
+/// The sync engine for this config, or why the kiosk runs without one.
+pub fn sync_engine(config: &KioskConfig) -> Result<SyncEngine, AppError> {
+    let store = Store::open_in(&config.storage.data_dir)?;
+    let client = PortalClient::from_config(&config.backend)?;
+    let settings = SyncSettings {
+        kiosk_id: config.kiosk.id.clone(),
+        assets_dir: config.storage.data_dir.join("assets"),
+        asset_budget: config.sync.asset_budget_mb * 1024 * 1024,
+        intervals: config.sync.intervals(),
+    };
+    Ok(SyncEngine::new(client, store, settings))
+}
+
+/// Builds the kiosk for `config` and runs its window until it closes (or
+/// `exit_after` passes). What the store already has plays at once, even with no
+/// network; the sync engine, the login and the printer start when they can.
+pub fn run_kiosk(
+    config: &KioskConfig,
+    rt: &tokio::runtime::Runtime,
+    options: KioskOptions,
+) -> Result<(), AppError> {
+    let KioskOptions {
+        fullscreen,
+        size,
+        exit_after,
+        started,
+        card,
+    } = options;
+    let default_duration = Duration::from_secs(config.promo.default_slide_seconds);
+    let fallback = match &config.promo.playlist {
+        Some(file) => Playlist::load(file, default_duration).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "local playlist unusable; playing the bundled demo slides");
+            Playlist::demo(default_duration)
+        }),
+        None => Playlist::demo(default_duration),
+    };
+    let assets_dir = config.storage.data_dir.join("assets");
+    let site_tags: Vec<String> = vec![
+        config.kiosk.id.clone(),
+        config.kiosk.mode.as_str().to_string(),
+    ];
+    let stale_after = Duration::from_secs(config.sync.stale_after_minutes * 60);
+
+    // What the store already has plays at once, even with no network.
+    let engine = match sync_engine(config) {
+        Ok(engine) => Some(engine),
+        Err(reason) => {
+            tracing::error!(%reason, "running without backend sync; showing the bundled content");
+            None
+        }
+    };
+    let first = engine.as_ref().and_then(sync::runner::snapshot);
+    let tags: Vec<&str> = site_tags.iter().map(String::as_str).collect();
+    let first_updates = first
+        .as_ref()
+        .map(|s| ui::updates_from_snapshot(s, &assets_dir, &tags, stale_after, &fallback))
+        .unwrap_or_default();
+    let playlist = first_updates
+        .iter()
+        .find_map(|u| match u {
+            UiUpdate::Playlist { playlist, .. } => Some(playlist.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| fallback.clone());
+
+    #[cfg(feature = "devtools")]
+    let demo = matches!(card, CardChoice::Simulated(_));
+    let login = login_backend(config, rt, card);
+    let kiosk_ui_and_app = start_ui(config, playlist, size, fullscreen, login)?;
+    let (app, kiosk_ui) = &kiosk_ui_and_app;
+    #[cfg(feature = "devtools")]
+    if demo && config.kiosk.mode == Mode::Counter {
+        app.global::<ui::Staff>()
+            .set_demo_pin(crate::devportal::DEMO_STAFF_PIN.into());
+    }
+    for update in first_updates
+        .into_iter()
+        .filter(|u| matches!(u, UiUpdate::DataAge { .. } | UiUpdate::Contacts(_)))
+    {
+        kiosk_ui.updates().send(update);
+    }
+
+    let (handle, commands) = SyncHandle::new();
+    if let Some(engine) = engine {
+        let updates = kiosk_ui.updates();
+        let fallback = fallback.clone();
+        rt.spawn(sync::runner::run(engine, commands, move |snapshot| {
+            let tags: Vec<&str> = site_tags.iter().map(String::as_str).collect();
+            for update in
+                ui::updates_from_snapshot(&snapshot, &assets_dir, &tags, stale_after, &fallback)
+            {
+                updates.send(update);
+            }
+        }));
+        let now = handle.clone();
+        kiosk_ui.on_sync_now(move || now.sync_now());
+        let plays = handle.clone();
+        kiosk_ui.on_play(move |slide| {
+            plays.enqueue(
+                EventKind::ProofOfPlay,
+                serde_json::json!({ "slideId": slide.id, "seconds": slide.duration.as_secs() }),
+            );
+        });
+    }
+
+    // Readiness and first-frame timing: the first frame is drawn once the loop runs.
+    let ready = slint::Timer::default();
+    let mode = config.kiosk.mode.as_str();
+    ready.start(slint::TimerMode::SingleShot, Duration::ZERO, move || {
+        tracing::info!(
+            mode,
+            startup_ms = started.elapsed().as_millis() as u64,
+            "kiosk window up"
+        );
+        ops::notify_ready("showing the kiosk");
+    });
+    let watchdog = slint::Timer::default();
+    if let Some(interval) = ops::watchdog_interval() {
+        watchdog.start(slint::TimerMode::Repeated, interval, ops::pet_watchdog);
+    }
+    let probe = ops::StallProbe::from_env();
+    let quit = slint::Timer::default();
+    if let Some(after) = exit_after {
+        quit.start(slint::TimerMode::SingleShot, after, || {
+            let _ = slint::quit_event_loop();
+        });
+    }
+    let result = app.run().map_err(AppError::EventLoop);
+    ops::notify_stopping();
+    if let Some(probe) = probe {
+        tracing::info!(
+            worst_stall_ms = probe.worst().as_secs_f64() * 1000.0,
+            "UI thread stall probe, final"
+        );
+    }
+    handle.shutdown();
+    drop(kiosk_ui_and_app);
+    result
+}
+
+/// The login's adapters for this config; none in signage mode or with the reader off.
+fn login_backend(
+    config: &KioskConfig,
+    rt: &tokio::runtime::Runtime,
+    card: CardChoice,
+) -> crate::login::Adapters {
+    use crate::login::{Adapters, CardLogin, CardSource};
+    let counter = config.kiosk.mode == Mode::Counter;
+    if config.kiosk.mode == Mode::Signage || (!config.card_reader.enabled && !counter) {
+        return Adapters::none();
+    }
+    let client = match PortalClient::from_config(&config.backend) {
+        Ok(c) => std::sync::Arc::new(c),
+        Err(e) => {
+            tracing::error!(error = %e, "card login disabled: no backend client");
+            return Adapters::none();
+        }
+    };
+    let (signer, source): (Box<dyn crate::card::Signer>, CardSource) = match card {
+        // A counter without a reader still has its staff logins.
+        _ if counter && !config.card_reader.enabled => (
+            Box::new(crate::card::Pkcs11Signer::new(
+                &config.card_reader.pkcs11_module,
+            )),
+            CardSource::Off,
+        ),
+        // The demo counter has no simulated card: the reader shows as not set up.
+        #[cfg(feature = "devtools")]
+        CardChoice::Simulated(_) if counter => (
+            Box::new(crate::card::Pkcs11Signer::new(
+                &config.card_reader.pkcs11_module,
+            )),
+            CardSource::Off,
+        ),
+        CardChoice::Reader => (
+            Box::new(crate::card::Pkcs11Signer::new(
+                &config.card_reader.pkcs11_module,
+            )),
+            CardSource::Pcsc {
+                pattern: config.card_reader.name_pattern.clone(),
+            },
+        ),
+        #[cfg(feature = "devtools")]
+        CardChoice::Simulated(citizen) => {
+            let card = crate::card::demo::DemoCard::new(citizen);
+            (Box::new(card.signer()), CardSource::Demo(card))
+        }
+    };
+    match CardLogin::new(rt.handle().clone(), client, signer, source) {
+        Ok(login) if counter => {
+            match crate::staff::StaffPins::from_credentials(&config.backend.credentials_file) {
+                Ok(pins) => login.with_staff(pins).into_adapters(),
+                Err(e) => {
+                    // The counter still starts; its login says the service failed.
+                    tracing::error!(error = %e, "counter: no staff can log in");
+                    login.into_adapters()
+                }
+            }
+        }
+        Ok(login) => login.into_adapters(),
+        Err(e) => {
+            tracing::error!(error = %e, "card login disabled");
+            Adapters::none()
+        }
+    }
+}
+
+/// The printer thread for this config; none in signage mode or with the printer off.
+fn print_service(config: &KioskConfig) -> Option<crate::printing::PrintService> {
+    use crate::receipt::{printer::PrinterUri, profiles};
+    if config.kiosk.mode == Mode::Signage || !config.printer.enabled {
+        return None;
+    }
+    let uri = match PrinterUri::parse(&config.printer.uri) {
+        Ok(u) => u,
+        Err(e) => {
+            tracing::error!(error = %e, "printing disabled");
+            return None;
+        }
+    };
+    let profile = profiles::profile(&config.printer.profile)?;
+    crate::printing::PrintService::start(
+        uri,
+        profile,
+        config.kiosk.id.clone(),
+        config.storage.data_dir.clone(),
+    )
+    .map_err(|e| tracing::error!(error = %e, "cannot start the printer thread"))
+    .ok()
+}
+
+fn start_ui(
+    config: &KioskConfig,
+    playlist: Playlist,
+    size: (u32, u32),
+    fullscreen: bool,
+    adapters: crate::login::Adapters,
+) -> Result<(AppWindow, KioskUi), AppError> {
+    if config.screen.rotation != 0 && std::env::var_os("SLINT_KMS_ROTATION").is_none() {
+        // Honoured by the linuxkms backend; under X11/Wayland the compositor rotates.
+        // SAFETY: no other thread reads the environment while the window is created.
+        unsafe { std::env::set_var("SLINT_KMS_ROTATION", config.screen.rotation.to_string()) };
+    }
+    let app = AppWindow::new().map_err(AppError::Window)?;
+    if fullscreen {
+        app.window().set_fullscreen(true);
+    } else {
+        app.window()
+            .set_size(slint::LogicalSize::new(size.0 as f32, size.1 as f32));
+    }
+    let settings = KioskSettings {
+        mode: config.kiosk.mode,
+        idle_timeout: config.idle.anonymous(),
+        default_language: config.languages.default,
+        languages: config.languages.available.clone(),
+        session: SessionTimes {
+            idle: Duration::from_secs(config.idle.session_seconds),
+            warning: Duration::from_secs(config.idle.warning_seconds),
+            logged_out: Duration::from_secs(config.idle.logged_out_seconds),
+        },
+    };
+    let setup = UiSetup {
+        settings,
+        identity: KioskIdentity::new(&config.kiosk.id, &config.kiosk.site)
+            .with_printer_profile(&config.printer.profile),
+        playlist,
+        screen_size: size,
+        fade: Duration::from_millis(config.promo.transition_ms),
+        clock: ui::system_clock(),
+        adapters,
+        printer: print_service(config),
+    };
+    let kiosk_ui = KioskUi::attach(&app, setup);
+    Ok((app, kiosk_ui))
+}
