@@ -74,7 +74,11 @@ fn figures(name: &str, mut samples: Vec<Duration>) {
     samples.sort();
     let median = ms(samples[samples.len() / 2]);
     let max = ms(samples[samples.len() - 1]);
-    let verdict = if max <= TARGET_MS { "ok" } else { "OVER TARGET" };
+    let verdict = if max <= TARGET_MS {
+        "ok"
+    } else {
+        "OVER TARGET"
+    };
     println!(
         "{name:<44} n {n:>3}   median {median:>8.2} ms   max {max:>8.2} ms   target ≤ {TARGET_MS} ms   {verdict}",
         n = samples.len()

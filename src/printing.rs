@@ -1,13 +1,16 @@
 //! The kiosk's printer, off the UI thread: a `printer` thread owns the print
 //! queue and its own connection to the store (slip numbers that survive
 //! restarts, anonymous jobs kept until printed). The UI hands it slips and gets
-//! back what happened, in states a citizen and staff understand.
+//! back what happened, in states a citizen and staff understand — and the slip's
+//! picture for the screen, made here so the UI thread never encodes, decodes or
+//! draws a slip. It never logs what a slip says.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+pub use crate::receipt::preview::SlipPicture;
 use crate::receipt::printer::{PrinterState, PrinterUri};
 use crate::receipt::profiles::PrinterProfile;
 use crate::receipt::queue::{JobOutcome, PrintJob, PrintQueue};
@@ -19,7 +22,9 @@ pub type SlipBuilder = Box<dyn FnOnce(&SlipHeader) -> Option<Slip> + Send>;
 
 /// What the printer thread is asked to do.
 pub enum PrintRequest {
-    /// Lay out (with the next slip number), encode and print a slip.
+    /// Lay out (with the next slip number), encode and print a slip. Answered
+    /// by [`PrintReport::Preview`] as soon as the slip is laid out (before the
+    /// printer is tried), then by `Printed`, `NotPrinted` or `Invalid`.
     Slip {
         kind: &'static str,
         personal: bool,
@@ -61,6 +66,14 @@ pub enum PrintReport {
     Status {
         state: Option<PrinterState>,
         waiting: usize,
+    },
+    /// The slip of a `Slip` request as it will print (its real number), drawn
+    /// from its bytes before the printer is tried; the outcome follows. A
+    /// personal slip's picture belongs to its session: one that arrives after
+    /// the session ended must not be shown. None comes for reprints.
+    Preview {
+        kind: &'static str,
+        picture: SlipPicture,
     },
 }
 
@@ -197,6 +210,11 @@ fn run(
                     report(PrintReport::Invalid { kind });
                     continue;
                 };
+                // The screen shows the slip while it prints (or waits for the printer).
+                match SlipPicture::of_bytes(&bytes, profile) {
+                    Ok(picture) => report(PrintReport::Preview { kind, picture }),
+                    Err(e) => tracing::warn!(kind, error = %e, "slip preview not made"),
+                }
                 if personal && kind != "test" {
                     if printed.len() == KEEP_FOR_REPRINT {
                         printed.pop_front();

@@ -310,7 +310,7 @@ fn print_status(report: &crate::printing::PrintReport) -> &'static str {
         } => "cover-open",
         R::NotPrinted { .. } => "offline",
         R::Invalid { .. } => "invalid",
-        R::Status { .. } => "",
+        R::Status { .. } | R::Preview { .. } => "",
     }
 }
 
@@ -875,6 +875,7 @@ impl Inner {
                         R::Printed { state, .. } => Some(Some(*state)),
                         R::NotPrinted { state, .. } | R::Status { state, .. } => Some(*state),
                         R::Invalid { .. } => None,
+                        R::Preview { .. } => return, // the UI still draws its own preview
                     };
                     if let Some(state) = state {
                         staff.set_printer_state(printer_state_code(state).into());
