@@ -32,7 +32,8 @@ pub fn request(order: PrintOrder) -> PrintRequest {
     }
 }
 
-fn kind_of(order: &PrintOrder) -> SlipKind {
+/// Which slip an order prints (the test page for orders that print none).
+pub fn kind_of(order: &PrintOrder) -> SlipKind {
     match order {
         PrintOrder::Payment(_) => SlipKind::Payment,
         PrintOrder::Proof(_) => SlipKind::Proof,
@@ -107,22 +108,26 @@ pub fn news(report: &PrintReport) -> Option<PrinterNews> {
             state: *state,
             waiting: *waiting,
         },
+        PrintReport::Preview { kind, .. } => PrinterNews::Preview {
+            kind: SlipKind::from_name(kind)?,
+        },
     })
 }
 
-/// The slip of an order drawn as the printer prints it: encoded for the profile,
-/// decoded back, drawn (without a slip number: the printer thread numbers it).
+/// The slip of an order drawn as the printer would print it, for a kiosk without
+/// a printer (the details to copy): encoded for the profile, decoded back, drawn.
+/// Slow (milliseconds): never call it on the UI thread. There is no slip number:
+/// nothing is printed.
 pub fn preview(
     order: &PrintOrder,
     profile: &crate::receipt::profiles::PrinterProfile,
     kiosk_id: &str,
-) -> Option<image::GrayImage> {
+) -> Option<crate::printing::SlipPicture> {
     let header = SlipHeader {
         kiosk_id: kiosk_id.to_string(),
         slip_number: 0,
         printed_at: chrono::Local::now().naive_local(),
     };
     let bytes = slip(order, &header)?.encode(profile).ok()?;
-    let decoded = crate::receipt::decode::decode(&bytes).ok()?;
-    Some(crate::receipt::preview::render(&decoded, profile.columns))
+    crate::printing::SlipPicture::of_bytes(&bytes, profile).ok()
 }

@@ -1,13 +1,16 @@
 //! The kiosk's printer, off the UI thread: a `printer` thread owns the print
 //! queue and its own connection to the store (slip numbers that survive
 //! restarts, anonymous jobs kept until printed). The UI hands it slips and gets
-//! back what happened, in states a citizen and staff understand.
+//! back what happened, in states a citizen and staff understand — and the slip's
+//! picture for the screen, made here so the UI thread never encodes, decodes or
+//! draws a slip. It never logs what a slip says.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+pub use crate::receipt::preview::SlipPicture;
 use crate::receipt::printer::{PrinterState, PrinterUri};
 use crate::receipt::profiles::PrinterProfile;
 use crate::receipt::queue::{JobOutcome, PrintJob, PrintQueue};
@@ -19,7 +22,9 @@ pub type SlipBuilder = Box<dyn FnOnce(&SlipHeader) -> Option<Slip> + Send>;
 
 /// What the printer thread is asked to do.
 pub enum PrintRequest {
-    /// Lay out (with the next slip number), encode and print a slip.
+    /// Lay out (with the next slip number), encode and print a slip. Answered
+    /// by [`PrintReport::Preview`] as soon as the slip is laid out (before the
+    /// printer is tried), then by `Printed`, `NotPrinted` or `Invalid`.
     Slip {
         kind: &'static str,
         personal: bool,
@@ -62,12 +67,23 @@ pub enum PrintReport {
         state: Option<PrinterState>,
         waiting: usize,
     },
+    /// The slip of a `Slip` request as it will print (its real number), drawn
+    /// from its bytes before the printer is tried; the outcome follows. A
+    /// personal slip's picture belongs to its session: one that arrives after
+    /// the session ended must not be shown. None comes for reprints.
+    Preview {
+        kind: &'static str,
+        picture: SlipPicture,
+    },
 }
 
-type Reporter = Arc<Mutex<Option<Box<dyn Fn(PrintReport) + Send>>>>;
+/// Which request a report answers: the id the sender gave it (None for none).
+pub type JobId = Option<u64>;
+
+type Reporter = Arc<Mutex<Option<Box<dyn Fn(JobId, PrintReport) + Send>>>>;
 
 pub struct PrintService {
-    requests: Sender<PrintRequest>,
+    requests: Sender<(JobId, PrintRequest)>,
     reporter: Reporter,
 }
 
@@ -82,11 +98,11 @@ impl PrintService {
         let (tx, rx) = mpsc::channel();
         let reporter: Reporter = Arc::default();
         let sink = reporter.clone();
-        let report = move |r: PrintReport| {
+        let report = move |job: JobId, r: PrintReport| {
             if let Ok(guard) = sink.lock()
                 && let Some(f) = guard.as_ref()
             {
-                f(r);
+                f(job, r);
             }
         };
         std::thread::Builder::new()
@@ -100,23 +116,34 @@ impl PrintService {
 
     /// Where reports go (set once the UI exists).
     pub fn set_reporter(&self, f: impl Fn(PrintReport) + Send + 'static) {
+        self.set_job_reporter(move |_, r| f(r));
+    }
+
+    /// Where reports go, each with the id of the request it answers.
+    pub fn set_job_reporter(&self, f: impl Fn(JobId, PrintReport) + Send + 'static) {
         if let Ok(mut guard) = self.reporter.lock() {
             *guard = Some(Box::new(f));
         }
     }
 
     pub fn send(&self, request: PrintRequest) {
-        let _ = self.requests.send(request);
+        self.send_job(None, request);
+    }
+
+    /// Sends a request whose reports name `job`, so that an answer for a request
+    /// nobody waits for any more (another person's slip) is told apart.
+    pub fn send_job(&self, job: JobId, request: PrintRequest) {
+        let _ = self.requests.send((job, request));
     }
 }
 
 fn run(
-    rx: Receiver<PrintRequest>,
+    rx: Receiver<(JobId, PrintRequest)>,
     uri: PrinterUri,
     profile: &'static PrinterProfile,
     kiosk_id: String,
     data_dir: PathBuf,
-    report: impl Fn(PrintReport),
+    report_to: impl Fn(JobId, PrintReport),
 ) {
     let store = match Store::open_in(&data_dir) {
         Ok(s) => Some(s),
@@ -129,7 +156,8 @@ fn run(
     let mut fallback_number = 0u64;
     // The session's slips as printed, newest last: memory only, gone with the session.
     let mut printed: std::collections::VecDeque<(u64, Vec<u8>)> = Default::default();
-    while let Ok(request) = rx.recv() {
+    while let Ok((job, request)) = rx.recv() {
+        let report = |r: PrintReport| report_to(job, r);
         let request = match request {
             PrintRequest::TestPage => PrintRequest::Slip {
                 kind: "test",
@@ -197,6 +225,11 @@ fn run(
                     report(PrintReport::Invalid { kind });
                     continue;
                 };
+                // The screen shows the slip while it prints (or waits for the printer).
+                match SlipPicture::of_bytes(&bytes, profile) {
+                    Ok(picture) => report(PrintReport::Preview { kind, picture }),
+                    Err(e) => tracing::warn!(kind, error = %e, "slip preview not made"),
+                }
                 if personal && kind != "test" {
                     if printed.len() == KEEP_FOR_REPRINT {
                         printed.pop_front();

@@ -187,7 +187,10 @@ fn login_dashboard_konto_pay_and_paid() {
     // The print preview shows the slip.
     touch(&s.app, "Vytisknout platební údaje");
     assert!(c.get_slip_preview_visible());
-    assert!(c.get_slip_preview().size().height > 200);
+    // The slip is drawn off the UI thread and arrives a moment later.
+    pump_until(&s.ui, "the slip's picture", || {
+        c.get_slip_preview().size().height > 200
+    });
     touch(&s.app, "Zavřít");
 
     // The bank pays (the development portal pays pending intents now); the

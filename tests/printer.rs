@@ -299,8 +299,14 @@ mod queue {
             PrintReport::Status { waiting, .. } => waiting,
             other => panic!("expected a status, got {other:?}"),
         };
+        // A slip's picture comes first, before the printer is tried.
+        let preview = |report: PrintReport| match report {
+            PrintReport::Preview { kind, picture } => (kind, picture.width),
+            other => panic!("expected a preview, got {other:?}"),
+        };
 
         service.send(PrintRequest::TestPage);
+        assert_eq!(preview(next()), ("test", 48 * 12 + 16));
         assert_eq!(
             next(),
             PrintReport::NotPrinted {
@@ -321,8 +327,10 @@ mod queue {
         // Out again: two wait, "Zrušit čekající" drops both, and they never print.
         *p.state.lock().unwrap() = Scripted::PaperEnd;
         service.send(PrintRequest::TestPage);
+        preview(next());
         next();
         service.send(PrintRequest::TestPage);
+        preview(next());
         next();
         service.send(PrintRequest::Status);
         assert_eq!(waiting(next()), 2);
@@ -339,6 +347,131 @@ mod queue {
                 .pending_print_jobs()
                 .unwrap()
                 .is_empty()
+        );
+    }
+
+    /// The slip's picture is made on the printer thread: what the printer got,
+    /// drawn on the profile's paper (raster QR here), sent before the outcome;
+    /// the UI only shows it.
+    #[test]
+    fn the_printer_thread_sends_the_picture_of_the_slip_it_prints() {
+        use portal_kiosk::printing::{PrintReport, PrintRequest, PrintService, SlipPicture};
+        use portal_kiosk::receipt::{PaymentSlipData, Slip, preview};
+        use std::time::Duration;
+        let dir = tempfile::tempdir().unwrap();
+        let slips = dir.path().join("slips");
+        let profile = portal_kiosk::receipt::profiles::profile("xprinter-58").unwrap();
+        assert!(!profile.native_qr, "a raster-QR profile");
+        let service = PrintService::start(
+            PrinterUri::parse(&format!("preview:{}", slips.display())).unwrap(),
+            profile,
+            "lt-test-01".into(),
+            dir.path().join("data"),
+        )
+        .unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        service.set_reporter(move |r| {
+            let _ = tx.send(r);
+        });
+        let next = || rx.recv_timeout(Duration::from_secs(10)).unwrap();
+        let data = PaymentSlipData {
+            what: "Poplatek ze psů".into(),
+            period: "2026".into(),
+            amount: portal_kiosk::payment::Amount::parse("800").unwrap(),
+            account: portal_kiosk::payment::CzechAccount::parse("19-4260107208/0100").unwrap(),
+            vs: Some("0012345678".into()),
+            ss: None,
+            ks: None,
+            due: None,
+        };
+        service.send(PrintRequest::Slip {
+            kind: "payment",
+            personal: true,
+            build: Box::new(move |header| Slip::payment_instruction(header, &data).ok()),
+        });
+        let picture = match next() {
+            PrintReport::Preview {
+                kind: "payment",
+                picture,
+            } => picture,
+            other => panic!("expected the payment slip's preview, got {other:?}"),
+        };
+        assert!(
+            matches!(
+                next(),
+                PrintReport::Printed {
+                    kind: "payment",
+                    number: 1,
+                    ..
+                }
+            ),
+            "then the outcome"
+        );
+        // The bytes the printer got, drawn as the preview module draws them.
+        let bin = std::fs::read_dir(&slips)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|x| x == "bin"))
+            .expect("the slip in the preview printer");
+        let bytes = std::fs::read(bin).unwrap();
+        let drawn = preview::render(
+            &portal_kiosk::receipt::decode(&bytes).unwrap(),
+            profile.columns,
+        );
+        assert_eq!(
+            picture.width,
+            profile.columns as u32 * 12 + 16,
+            "58-mm paper"
+        );
+        assert_eq!(picture, SlipPicture::from(drawn.clone()));
+        // It is the printed slip: its number, its QR code.
+        let text = portal_kiosk::receipt::decode(&bytes)
+            .unwrap()
+            .lines()
+            .join("\n");
+        assert!(text.contains("doklad č. 1"), "{text}");
+        let qr = portal_kiosk::payment::read_qr_codes(&picture.to_gray_image().unwrap());
+        assert_eq!(qr.len(), 1);
+        assert!(qr[0].contains("X-VS:0012345678"), "{}", qr[0]);
+
+        // A slip that cannot be made has no picture.
+        service.send(PrintRequest::Slip {
+            kind: "payment",
+            personal: true,
+            build: Box::new(|_| None),
+        });
+        assert_eq!(next(), PrintReport::Invalid { kind: "payment" });
+    }
+
+    /// The picture is the rendered image in plain pixels; it may be personal,
+    /// so `Debug` says only its size; undecodable bytes give no picture.
+    #[test]
+    fn a_slip_picture_is_plain_pixels_and_debug_hides_them() {
+        use portal_kiosk::printing::SlipPicture;
+        use portal_kiosk::receipt::{Slip, SlipHeader, preview};
+        let header = SlipHeader {
+            kiosk_id: "lt-test-01".into(),
+            slip_number: 7,
+            printed_at: chrono::NaiveDate::from_ymd_opt(2026, 11, 27)
+                .unwrap()
+                .and_hms_opt(9, 0, 0)
+                .unwrap(),
+        };
+        let p = portal_kiosk::receipt::profiles::profile("xprinter-58").unwrap();
+        let bytes = Slip::test_page(&header, p).encode(p).unwrap();
+        let picture = SlipPicture::of_bytes(&bytes, p).unwrap();
+        let img = preview::render(&portal_kiosk::receipt::decode(&bytes).unwrap(), p.columns);
+        assert_eq!((picture.width, picture.height), img.dimensions());
+        assert_eq!(picture.width, 32 * 12 + 16);
+        assert_eq!(picture.pixels.len(), img.as_raw().len());
+        assert_eq!(picture.to_gray_image().as_ref(), Some(&img));
+        assert_eq!(
+            format!("{picture:?}"),
+            format!("SlipPicture(400 × {})", img.height())
+        );
+        assert!(
+            SlipPicture::of_bytes(b"\x1b\x7f", p).is_err(),
+            "undecodable bytes"
         );
     }
 

@@ -76,6 +76,10 @@ pub enum AreaEvent {
 /// What the printer thread reported.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PrinterNews {
+    /// The slip's picture is ready (it shows while the slip prints).
+    Preview {
+        kind: SlipKind,
+    },
     Printed {
         kind: SlipKind,
         state: PrinterState,
@@ -252,6 +256,9 @@ pub(super) struct Area {
     save_request: Option<AttemptId>,
     print_status: PrintStatus,
     preview_visible: bool,
+    /// The print orders whose answers the screen waits for (the citizen's, the desk's).
+    print_job: Option<AttemptId>,
+    desk_job: Option<AttemptId>,
     // Counter.
     vs: String,
     lookup: LoadState,
@@ -413,7 +420,11 @@ impl Kiosk {
             self.area.printer = Some(PrinterStatus::Asking);
             self.area.changed();
         }
-        vec![Command::Print(PrintOrder::Status)]
+        let job = self.next_attempt();
+        vec![Command::Print {
+            job,
+            order: PrintOrder::Status,
+        }]
     }
 
     /// The clock moved on: polls and the counter's periodic questions.
@@ -613,7 +624,9 @@ impl Kiosk {
             // The slip is still shown as it would print: the details to copy.
             return match order {
                 PrintOrder::Payment(_) | PrintOrder::Proof(_) | PrintOrder::Contact(_) => {
-                    vec![Command::Preview(order)]
+                    let job = self.next_attempt();
+                    self.area.print_job = Some(job);
+                    vec![Command::Preview { job, order }]
                 }
                 _ => Vec::new(),
             };
@@ -626,10 +639,17 @@ impl Kiosk {
                 | PrintOrder::Reprint
                 | PrintOrder::TestPage
         );
+        let job = self.next_attempt();
         if slip {
             self.set_print_status(PrintStatus::Printing, desk);
+            // Only this order's answers reach the screen.
+            if desk {
+                self.area.desk_job = Some(job);
+            } else {
+                self.area.print_job = Some(job);
+            }
         }
-        vec![Command::Print(order)]
+        vec![Command::Print { job, order }]
     }
 
     fn set_print_status(&mut self, status: PrintStatus, desk: bool) {
@@ -832,14 +852,28 @@ impl Kiosk {
         Vec::new()
     }
 
-    /// What the printer thread reported.
-    pub(super) fn printer_news(&mut self, news: PrinterNews) -> Vec<Command> {
+    /// What the printer thread reported. The printer's state is the kiosk's and
+    /// always shown; what became of a slip only for the order the screen waits for.
+    pub(super) fn printer_news(
+        &mut self,
+        job: Option<AttemptId>,
+        news: PrinterNews,
+    ) -> Vec<Command> {
+        let citizens = job.is_some() && job == self.area.print_job;
+        let desks = job.is_some() && job == self.area.desk_job;
+        if let PrinterNews::Preview { .. } = news {
+            return if citizens && self.area.preview_visible {
+                vec![Command::ShowSlipPicture]
+            } else {
+                Vec::new()
+            };
+        }
         let state = match &news {
             PrinterNews::Printed { state, .. } => Some(Some(*state)),
             PrinterNews::NotPrinted { state, .. } | PrinterNews::Status { state, .. } => {
                 Some(*state)
             }
-            PrinterNews::Invalid { .. } => None,
+            PrinterNews::Invalid { .. } | PrinterNews::Preview { .. } => None,
         };
         if let Some(state) = state
             && self.area.printer != Some(PrinterStatus::None)
@@ -862,13 +896,15 @@ impl Kiosk {
                 },
             ),
             PrinterNews::Invalid { kind } => (kind, PrintStatus::Invalid),
-            PrinterNews::Status { .. } => return Vec::new(),
+            PrinterNews::Status { .. } | PrinterNews::Preview { .. } => return Vec::new(),
         };
-        let desk_slip = matches!(kind, SlipKind::Test | SlipKind::Reprint);
-        self.set_print_status(status, desk_slip);
+        if citizens || desks {
+            self.set_print_status(status, desks);
+        }
         // A slip of this staff session (not a reprint or a test page) can be
         // printed again until the session ends.
-        if self.has_staff_session()
+        if citizens
+            && self.has_staff_session()
             && matches!(kind, SlipKind::Payment | SlipKind::Proof)
             && status != PrintStatus::Invalid
         {

@@ -183,8 +183,11 @@ pub enum KioskEvent {
         id: AttemptId,
         result: crate::citizen::CitizenResult,
     },
-    /// The printer thread reported.
-    Printer(PrinterNews),
+    /// The printer thread reported; `job` names the print order it answers.
+    Printer {
+        job: Option<AttemptId>,
+        news: PrinterNews,
+    },
     /// The town's departments (public content, synced).
     Contacts(Vec<crate::portal::types::Department>),
     /// The sync engine reported how old the public data is.
@@ -241,10 +244,19 @@ pub enum Command {
         session: AttemptId,
         request: CitizenRequest,
     },
-    /// Hand the printer thread an order (answered by `Printer`).
-    Print(PrintOrder),
-    /// No printer: show the slip of this order as it would print, nothing more.
-    Preview(PrintOrder),
+    /// Hand the printer thread an order (answered by `Printer` naming `job`).
+    Print {
+        job: AttemptId,
+        order: PrintOrder,
+    },
+    /// No printer: draw the slip of this order as it would print, off the UI
+    /// thread (answered by `Printer` with `PrinterNews::Preview` naming `job`).
+    Preview {
+        job: AttemptId,
+        order: PrintOrder,
+    },
+    /// Show the picture of the slip the printer thread (or the preview) just drew.
+    ShowSlipPicture,
     /// Counter: wake the sync runner now.
     SyncNow,
 }
@@ -456,7 +468,7 @@ impl Kiosk {
                 | KioskEvent::StaffResult { .. }
                 | KioskEvent::SessionLost
                 | KioskEvent::Data { .. }
-                | KioskEvent::Printer(_)
+                | KioskEvent::Printer { .. }
                 | KioskEvent::Contacts(_)
                 | KioskEvent::SyncReported
         );
@@ -526,7 +538,7 @@ impl Kiosk {
             KioskEvent::StaffResult { attempt, outcome } => self.staff_result(attempt, outcome),
             KioskEvent::Area(event) => self.area_event(event),
             KioskEvent::Data { id, result } => self.data(id, result),
-            KioskEvent::Printer(news) => self.printer_news(news),
+            KioskEvent::Printer { job, news } => self.printer_news(job, news),
             KioskEvent::Contacts(departments) => self.contacts(departments),
             KioskEvent::SyncReported => self.sync_reported(),
             KioskEvent::KeepAlive => Vec::new(),

@@ -735,6 +735,27 @@ fn intent(id: &str, state: &str) -> crate::portal::types::PaymentIntent {
     .unwrap()
 }
 
+/// The print orders among the commands: (job, order).
+fn prints(commands: &[Command]) -> Vec<(AttemptId, PrintOrder)> {
+    commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::Print { job, order } => Some((*job, order.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn asks_printer(commands: &[Command]) -> bool {
+    prints(commands)
+        .iter()
+        .any(|(_, order)| *order == PrintOrder::Status)
+}
+
+fn printer(k: &mut Kiosk, job: Option<AttemptId>, news: PrinterNews, at: u64) -> Vec<Command> {
+    k.handle(KioskEvent::Printer { job, news }, secs(at))
+}
+
 /// The data requests among the commands: (id, request).
 fn fetches(commands: &[Command]) -> Vec<(AttemptId, CitizenRequest)> {
     commands
@@ -877,21 +898,90 @@ fn paid_shows_and_prints_the_proof_once_paid_only() {
     );
     assert_eq!(k.area().pay_state, PayState::Paid);
     let commands = area(&mut k, AreaEvent::PrintProof, 5);
-    let order = commands.iter().find_map(|c| match c {
-        Command::Print(PrintOrder::Proof(o)) => Some(o.clone()),
-        _ => None,
-    });
-    assert_eq!(order.map(|o| o.intent.id), Some("p1".to_string()));
+    let [(job, PrintOrder::Proof(order))] = &prints(&commands)[..] else {
+        panic!("the proof is printed: {commands:?}");
+    };
+    let job = *job;
+    assert_eq!(order.intent.id, "p1");
     assert_eq!(k.area().print_status, PrintStatus::Printing);
     assert!(k.area().preview_visible);
-    k.handle(
-        KioskEvent::Printer(PrinterNews::NotPrinted {
-            kind: SlipKind::Proof,
-            state: Some(PrinterState::PaperEnd),
-        }),
-        secs(6),
+    // The printer thread's picture of this slip is shown; one of another order is not.
+    let preview = PrinterNews::Preview {
+        kind: SlipKind::Proof,
+    };
+    assert_eq!(
+        printer(&mut k, Some(job), preview.clone(), 6),
+        vec![Command::ShowSlipPicture]
     );
+    assert!(printer(&mut k, Some(AttemptId(999)), preview, 6).is_empty());
+    let paper_end = PrinterNews::NotPrinted {
+        kind: SlipKind::Proof,
+        state: Some(PrinterState::PaperEnd),
+    };
+    // Another order's outcome changes the printer's state, not this slip's words.
+    printer(&mut k, Some(AttemptId(999)), paper_end.clone(), 6);
+    assert_eq!(k.area().print_status, PrintStatus::Printing);
+    printer(&mut k, Some(job), paper_end, 6);
     assert_eq!(k.area().print_status, PrintStatus::PaperEnd);
+}
+
+#[test]
+fn a_slip_of_the_previous_citizen_never_shows_for_the_next() {
+    let mut k = on_the_konto(0);
+    let commands = area(&mut k, AreaEvent::Pay("a".into()), 1);
+    let [(made, _)] = fetches(&commands)[..] else {
+        panic!()
+    };
+    answer(
+        &mut k,
+        made,
+        crate::citizen::CitizenResult::Payment(intent("p1", "pending")),
+        1,
+    );
+    let [(old, _)] = prints(&area(&mut k, AreaEvent::PrintPayment, 2))[..] else {
+        panic!()
+    };
+    // The card comes out before the printer thread answers; the next citizen prints.
+    k.handle(KioskEvent::Card(CardEvent::Removed), secs(3));
+    k.handle(KioskEvent::Card(CardEvent::Removed), secs(3));
+    insert(&mut k, 10);
+    let (b, _) = type_pin(&mut k, &[1, 2, 3, 4], 10).unwrap();
+    k.handle(result(b, jana()), secs(10));
+    let commands = k.handle(KioskEvent::Open(Screen::Obligations), secs(11));
+    let [(id, _)] = fetches(&commands)[..] else {
+        panic!()
+    };
+    answer(
+        &mut k,
+        id,
+        crate::citizen::CitizenResult::Obligations(vec![obligation("a", "900.00", "1", false)]),
+        11,
+    );
+    let [(made, _)] = fetches(&area(&mut k, AreaEvent::Pay("a".into()), 12))[..] else {
+        panic!()
+    };
+    answer(
+        &mut k,
+        made,
+        crate::citizen::CitizenResult::Payment(intent("p2", "pending")),
+        12,
+    );
+    area(&mut k, AreaEvent::PrintPayment, 13);
+    // The old slip's picture and outcome arrive now: neither reaches the screen.
+    let preview = PrinterNews::Preview {
+        kind: SlipKind::Payment,
+    };
+    assert!(printer(&mut k, Some(old), preview, 14).is_empty());
+    printer(
+        &mut k,
+        Some(old),
+        PrinterNews::Printed {
+            kind: SlipKind::Payment,
+            state: PrinterState::Ready,
+        },
+        14,
+    );
+    assert_eq!(k.area().print_status, PrintStatus::Printing);
 }
 
 #[test]
@@ -1033,14 +1123,16 @@ fn the_desk_asks_the_printer_every_thirty_seconds_and_counts_reprints_up_to_five
         },
         secs(0),
     );
-    assert!(commands.contains(&Command::Print(PrintOrder::Status)));
+    assert!(asks_printer(&commands));
     assert_eq!(k.area().desk.printer, Some(PrinterStatus::Asking));
-    k.handle(
-        KioskEvent::Printer(PrinterNews::Status {
+    printer(
+        &mut k,
+        None,
+        PrinterNews::Status {
             state: Some(PrinterState::Ready),
             waiting: 2,
-        }),
-        secs(1),
+        },
+        1,
     );
     let desk = k.area().desk;
     assert_eq!(
@@ -1048,33 +1140,46 @@ fn the_desk_asks_the_printer_every_thirty_seconds_and_counts_reprints_up_to_five
         Some(PrinterStatus::State(PrinterState::Ready))
     );
     assert_eq!(desk.waiting_jobs, 2);
-    assert!(
-        !k.handle(KioskEvent::Tick, secs(29))
-            .contains(&Command::Print(PrintOrder::Status))
-    );
-    assert!(
-        k.handle(KioskEvent::Tick, secs(30))
-            .contains(&Command::Print(PrintOrder::Status))
+    assert!(!asks_printer(&k.handle(KioskEvent::Tick, secs(29))));
+    assert!(asks_printer(&k.handle(KioskEvent::Tick, secs(30))));
+    // A payer's slip printed seven times: five can be printed again.
+    type_vs(&mut k, "1", 31);
+    let [(id, _)] = fetches(&area(&mut k, AreaEvent::Search, 31))[..] else {
+        panic!()
+    };
+    answer(&mut k, id, lookup("1", "Jana Nováková"), 31);
+    let [(made, _)] = fetches(&area(&mut k, AreaEvent::Pay("a".into()), 31))[..] else {
+        panic!()
+    };
+    answer(
+        &mut k,
+        made,
+        crate::citizen::CitizenResult::Payment(intent("p1", "pending")),
+        31,
     );
     for n in 1..=7u8 {
-        k.handle(
-            KioskEvent::Printer(PrinterNews::Printed {
-                kind: SlipKind::Payment,
-                state: PrinterState::Ready,
-            }),
-            secs(31),
-        );
+        let [(job, _)] = prints(&area(&mut k, AreaEvent::PrintPayment, 31))[..] else {
+            panic!()
+        };
+        let printed = PrinterNews::Printed {
+            kind: SlipKind::Payment,
+            state: PrinterState::Ready,
+        };
+        printer(&mut k, Some(job), printed, 31);
         assert_eq!(k.area().desk.reprint_count, n.min(REPRINTS));
     }
-    // Test pages and reprints are not slips to reprint.
-    k.handle(
-        KioskEvent::Printer(PrinterNews::Printed {
-            kind: SlipKind::Test,
-            state: PrinterState::Ready,
-        }),
-        secs(32),
-    );
+    // A test page is not a slip to reprint; its outcome shows at the desk.
+    let [(job, PrintOrder::TestPage)] = prints(&area(&mut k, AreaEvent::TestPrint, 32))[..] else {
+        panic!()
+    };
+    assert_eq!(k.area().desk.print_status, PrintStatus::Printing);
+    let printed = PrinterNews::Printed {
+        kind: SlipKind::Test,
+        state: PrinterState::Ready,
+    };
+    printer(&mut k, Some(job), printed, 32);
     assert_eq!(k.area().desk.print_status, PrintStatus::Printed);
+    assert_eq!(k.area().desk.reprint_count, REPRINTS);
     // A new staff session starts with nothing to reprint.
     k.handle(KioskEvent::Logout, secs(33));
     assert_eq!(k.area().desk.reprint_count, 0);
@@ -1119,7 +1224,13 @@ fn printing_without_a_printer_says_so_at_once() {
     assert_eq!(k.screen(), Screen::ContactDetail);
     let commands = area(&mut k, AreaEvent::PrintDepartment, 3);
     assert!(
-        matches!(&commands[..], [Command::Preview(PrintOrder::Contact(_))]),
+        matches!(
+            &commands[..],
+            [Command::Preview {
+                order: PrintOrder::Contact(_),
+                ..
+            }]
+        ),
         "only the slip's picture: {commands:?}"
     );
     assert_eq!(k.area().print_status, PrintStatus::NoPrinter);

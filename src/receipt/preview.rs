@@ -1,19 +1,64 @@
 //! The slip as a picture: what the decoder read from the bytes, drawn on
 //! thermal-paper width in a monospaced font (font A is 12 × 24 dots), QR codes
-//! as modules. Used by the `preview:` driver (PNG files) and, later, on screen at
-//! the counter. Drawing from the decoded bytes, not from the model, shows what
-//! the printer would really print.
+//! as modules. Used by the `preview:` driver (PNG files) and by the printer
+//! thread, which sends the picture to the screen as plain gray pixels
+//! ([`SlipPicture`]). Drawing from the decoded bytes, not from the model, shows
+//! what the printer would really print. Never call it on the UI thread: decoding
+//! a raster QR code and drawing the text take tens of milliseconds.
 
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
 use image::{GrayImage, Luma};
 
-use super::decode::{DecodedItem, DecodedReceipt};
+use super::decode::{DecodeError, DecodedItem, DecodedReceipt};
+use super::profiles::PrinterProfile;
 use crate::payment::{QUIET_ZONE, QrMatrix};
 
 const REGULAR: &[u8] = include_bytes!("../../assets/fonts/NotoSansMono-Regular.ttf");
 const BOLD: &[u8] = include_bytes!("../../assets/fonts/NotoSansMono-Bold.ttf");
 const LINE_DOTS: u32 = 30;
 const MARGIN: u32 = 8;
+
+/// A slip's picture as plain gray pixels (0 black … 255 white), row by row:
+/// made off the UI thread and `Send`, so the screen only wraps it in an image.
+/// It may show personal data: its `Debug` says only its size.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SlipPicture {
+    pub width: u32,
+    pub height: u32,
+    /// `width × height` bytes, the top row first.
+    pub pixels: Vec<u8>,
+}
+
+impl SlipPicture {
+    /// The picture of ESC/POS `bytes` as `profile`'s paper shows them (its
+    /// `columns` wide: `columns × 12 + 16` pixels).
+    pub fn of_bytes(bytes: &[u8], profile: &PrinterProfile) -> Result<SlipPicture, DecodeError> {
+        let decoded = super::decode::decode(bytes)?;
+        Ok(SlipPicture::from(render(&decoded, profile.columns)))
+    }
+
+    /// Back to an image (tests, diagnostics).
+    pub fn to_gray_image(&self) -> Option<GrayImage> {
+        GrayImage::from_raw(self.width, self.height, self.pixels.clone())
+    }
+}
+
+impl From<GrayImage> for SlipPicture {
+    fn from(img: GrayImage) -> SlipPicture {
+        let (width, height) = img.dimensions();
+        SlipPicture {
+            width,
+            height,
+            pixels: img.into_raw(),
+        }
+    }
+}
+
+impl std::fmt::Debug for SlipPicture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SlipPicture({} × {})", self.width, self.height)
+    }
+}
 
 /// Draws `receipt` for paper `columns` characters wide.
 pub fn render(receipt: &DecodedReceipt, columns: usize) -> GrayImage {

@@ -119,8 +119,11 @@ pub enum UiUpdate {
     DataAge { stale: bool, as_of: String },
     /// The town's departments (public content).
     Contacts(Vec<crate::portal::types::Department>),
-    /// What the printer did with a slip (with the slip's picture when it made one).
-    Print(crate::printing::PrintReport),
+    /// What the printer thread did with the print order `job` (or the slip's picture).
+    Print {
+        job: crate::printing::JobId,
+        report: crate::printing::PrintReport,
+    },
     /// An event for the core from an adapter (reader, login, backend).
     Core(KioskEvent),
 }
@@ -201,6 +204,10 @@ pub(crate) struct Inner {
     sync_now: Option<Box<dyn Fn()>>,
     /// What of the citizen area is on screen already (drawn once per change).
     drawn: controllers::citizen::Drawn,
+    /// The slip picture the printer thread sent last, until the core says to show it.
+    picture: Option<crate::printing::SlipPicture>,
+    /// Sends updates to this thread (the no-printer preview is drawn elsewhere).
+    updates: UiUpdates,
 }
 
 impl KioskUi {
@@ -225,7 +232,7 @@ impl KioskUi {
         }
         if let Some(printer) = &setup.printer {
             let sink = updates.clone();
-            printer.set_reporter(move |r| sink.send(UiUpdate::Print(r)));
+            printer.set_job_reporter(move |job, report| sink.send(UiUpdate::Print { job, report }));
         }
         let (mut core, commands) = Kiosk::new(setup.settings, (setup.clock)());
         let reader = adapters.card.as_ref().is_some_and(|c| c.has_reader());
@@ -250,6 +257,8 @@ impl KioskUi {
             printer: setup.printer,
             sync_now: None,
             drawn: controllers::citizen::Drawn::default(),
+            picture: None,
+            updates: updates.clone(),
         }));
         inner.borrow_mut().run(commands);
         controllers::flow::bind(app, &inner);
@@ -352,10 +361,17 @@ impl Inner {
                 self.dispatch(KioskEvent::SyncReported);
             }
             UiUpdate::Contacts(departments) => self.dispatch(KioskEvent::Contacts(departments)),
-            UiUpdate::Print(report) => {
-                if let Some(news) = crate::print_orders::news(&report) {
-                    self.dispatch(KioskEvent::Printer(news));
+            UiUpdate::Print { job, report } => {
+                let news = crate::print_orders::news(&report);
+                if let crate::printing::PrintReport::Preview { picture, .. } = report {
+                    self.picture = Some(picture);
                 }
+                if let Some(news) = news {
+                    let job = job.map(crate::kiosk::AttemptId);
+                    self.dispatch(KioskEvent::Printer { job, news });
+                }
+                // A picture the core did not ask to show is dropped at once.
+                self.picture = None;
             }
             UiUpdate::Core(event) => self.dispatch(event),
         }
@@ -388,6 +404,7 @@ impl Inner {
                         printer.send(crate::printing::PrintRequest::EndSession);
                     }
                     controllers::citizen::forget(&app, &mut self.drawn);
+                    self.picture = None;
                 }
                 Command::Authenticate { attempt, request } => match &self.adapters.card {
                     Some(card) => card.authenticate(attempt, request),
@@ -428,15 +445,40 @@ impl Inner {
                         },
                     }),
                 },
-                Command::Print(order) => {
-                    controllers::citizen::show_preview(&app, &order, &self.identity);
-                    match &self.printer {
-                        Some(printer) => printer.send(crate::print_orders::request(order)),
-                        None => tracing::warn!("a print order without a printer"),
+                Command::Print { job, order } => match &self.printer {
+                    Some(printer) => {
+                        printer.send_job(Some(job.0), crate::print_orders::request(order))
+                    }
+                    None => tracing::warn!("a print order without a printer"),
+                },
+                Command::Preview { job, order } => {
+                    // Drawn off the UI thread; it comes back like the printer's picture.
+                    let updates = self.updates.clone();
+                    let profile = crate::receipt::profiles::profile_or_default(
+                        &self.identity.printer_profile,
+                    );
+                    let kiosk_id = self.identity.kiosk_id.clone();
+                    let kind = crate::print_orders::kind_of(&order).name();
+                    let drawn = std::thread::Builder::new()
+                        .name("slip-preview".into())
+                        .spawn(move || {
+                            if let Some(picture) =
+                                crate::print_orders::preview(&order, profile, &kiosk_id)
+                            {
+                                updates.send(UiUpdate::Print {
+                                    job: Some(job.0),
+                                    report: crate::printing::PrintReport::Preview { kind, picture },
+                                });
+                            }
+                        });
+                    if let Err(e) = drawn {
+                        tracing::warn!(error = %e, "cannot draw the slip preview");
                     }
                 }
-                Command::Preview(order) => {
-                    controllers::citizen::show_preview(&app, &order, &self.identity);
+                Command::ShowSlipPicture => {
+                    if let Some(picture) = self.picture.take() {
+                        controllers::citizen::show_picture(&app, &picture);
+                    }
                 }
                 Command::SyncNow => {
                     if let Some(f) = &self.sync_now {

@@ -169,7 +169,13 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
             snap(screen.name().to_string())?;
             // The slip as printed, with the printer's answer: taken, or a problem.
             if let Some(order) = &payment_order {
-                super::controllers::citizen::show_preview(&app, order, &identity);
+                let profile =
+                    crate::receipt::profiles::profile_or_default(&identity.printer_profile);
+                if let Some(picture) =
+                    crate::print_orders::preview(order, profile, &identity.kiosk_id)
+                {
+                    super::controllers::citizen::show_picture(&app, &picture);
+                }
             }
             let citizen = app.global::<super::Citizen>();
             citizen.set_slip_preview_visible(true);
@@ -364,7 +370,7 @@ fn feed(core: &mut Kiosk, event: KioskEvent, answers: &[CitizenResult]) -> Vec<P
                         name: "Přepážka 1".into(),
                     },
                 }),
-                Command::Print(order) => orders.push(order),
+                Command::Print { order, .. } => orders.push(order),
                 _ => {}
             }
         }

@@ -9,12 +9,12 @@ use slint::{ComponentHandle, Image, Rgb8Pixel, SharedPixelBuffer, SharedString};
 
 use super::{model, on, on_arg};
 use crate::citizen::{WatchKind as Watch, date_czech};
-use crate::kiosk::{AreaEvent, AreaView, KioskEvent, PrintOrder};
+use crate::kiosk::{AreaEvent, AreaView, KioskEvent};
 use crate::payment::QrMatrix;
 use crate::portal::types::ObligationKind as Kind;
 use crate::ui::{
-    AppWindow, Citizen, Inner, KioskIdentity, LoadState, NotPayable, NoticeRow, ObligationKind,
-    ObligationRow, PayState, SubmissionRow, WatchKind, WatchRow,
+    AppWindow, Citizen, Inner, LoadState, NotPayable, NoticeRow, ObligationKind, ObligationRow,
+    PayState, SubmissionRow, WatchKind, WatchRow,
 };
 
 /// What of the area is on screen already.
@@ -79,13 +79,18 @@ pub(in crate::ui) fn forget(app: &AppWindow, drawn: &mut Drawn) {
     drawn.pay_intent = None;
 }
 
-/// The slip of a print order as the printer will print it.
-pub(in crate::ui) fn show_preview(app: &AppWindow, order: &PrintOrder, identity: &KioskIdentity) {
-    let profile = crate::receipt::profiles::profile_or_default(&identity.printer_profile);
-    if let Some(picture) = crate::print_orders::preview(order, profile, &identity.kiosk_id) {
-        app.global::<Citizen>()
-            .set_slip_preview(gray_image(&picture));
+/// The slip's picture (drawn off the UI thread) on screen: pixels into an image.
+pub(in crate::ui) fn show_picture(app: &AppWindow, picture: &crate::printing::SlipPicture) {
+    let mut buffer = SharedPixelBuffer::<Rgb8Pixel>::new(picture.width, picture.height);
+    for (dst, &v) in buffer
+        .make_mut_slice()
+        .iter_mut()
+        .zip(picture.pixels.iter())
+    {
+        *dst = Rgb8Pixel { r: v, g: v, b: v };
     }
+    app.global::<Citizen>()
+        .set_slip_preview(Image::from_rgb8(buffer));
 }
 
 pub fn apply(app: &AppWindow, area: &AreaView, drawn: &mut Drawn) {
