@@ -205,7 +205,8 @@ pub const PRINTER_PROFILES: &[&str] = &[
 #[serde(deny_unknown_fields, default)]
 pub struct PrinterSection {
     pub enabled: bool,
-    /// `file:/dev/usb/lp0`, `tcp://host:9100`, `serial:/dev/ttyUSB0?baud=19200`, `preview:DIR`.
+    /// `file:/dev/usb/lp0`, `tcp://host:9100`, `serial:/dev/ttyUSB0?baud=19200`,
+    /// `usb:04b8:0202` (vendor:product, through libusb), `preview:DIR`.
     pub uri: String,
     pub profile: String,
 }
@@ -604,14 +605,13 @@ impl KioskConfig {
                 ),
             );
         }
-        let uri_ok = ["file:", "tcp://", "serial:", "preview:"]
-            .iter()
-            .any(|scheme| pr.uri.starts_with(scheme) && pr.uri.len() > scheme.len());
-        if !uri_ok {
+        // The parser the kiosk opens its printer with, so a URI that passes here also
+        // works at start (a serial speed, a USB id of four hex digits each).
+        if crate::receipt::PrinterUri::parse(&pr.uri).is_err() {
             bad(
                 "printer.uri",
                 format!(
-                    "`{}` is not a printer URI; expected file:/dev/usb/lp0, tcp://host:9100, serial:/dev/ttyUSB0?baud=19200 or preview:DIR",
+                    "`{}` is not a printer URI; expected file:/dev/usb/lp0, tcp://host:9100, serial:/dev/ttyUSB0?baud=19200, usb:04b8:0202 (vendor:product) or preview:DIR",
                     pr.uri
                 ),
             );
@@ -726,6 +726,38 @@ mod tests {
         let c = KioskConfig::parse(DEFAULT_TOML, Path::new("default.toml")).expect("valid");
         assert_eq!(c.kiosk.mode, Mode::Kiosk);
         assert_eq!(c.idle.anonymous_seconds, 90);
+    }
+
+    #[test]
+    fn printer_uris_are_checked_with_the_printers_own_parser() {
+        let with_uri = |uri: &str| {
+            let text =
+                DEFAULT_TOML.replace("uri = \"file:/dev/usb/lp0\"", &format!("uri = \"{uri}\""));
+            assert_ne!(text, DEFAULT_TOML, "the default names file:/dev/usb/lp0");
+            KioskConfig::parse(&text, Path::new("site.toml"))
+        };
+        for good in [
+            "usb:04b8:0202",
+            "tcp://10.0.0.5",
+            "serial:/dev/ttyUSB0?baud=19200",
+            "preview:/tmp/slips",
+        ] {
+            assert!(with_uri(good).is_ok(), "{good}");
+        }
+        for bad in ["usb:04b8", "usb:lp0", "serial:/dev/ttyS0?baud=123", "lpt:1"] {
+            let errors = match with_uri(bad) {
+                Ok(_) => panic!("{bad} accepted"),
+                Err(e) => e.0,
+            };
+            assert_eq!(errors.len(), 1, "{bad}");
+            assert!(
+                errors[0]
+                    .to_string()
+                    .contains("usb:04b8:0202 (vendor:product)"),
+                "{bad}: {}",
+                errors[0]
+            );
+        }
     }
 
     #[test]

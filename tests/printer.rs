@@ -1,6 +1,7 @@
-//! A TCP test printer on loopback that records what it receives and answers
-//! `DLE EOT` with scripted states: the kiosk reports each state correctly, and a
-//! printer that is not ready gets no job.
+//! A TCP test printer on loopback (and a serial one on a pseudo-terminal) that
+//! records what it receives and answers `DLE EOT` with scripted states: the kiosk
+//! reports each state correctly, and a printer that is not ready gets no job.
+//! A USB printer (`usb:VID:PID`) cannot be tested here: no device on this machine.
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -173,6 +174,94 @@ fn an_unreachable_printer_is_an_error_not_a_hang() {
         printer::print(&uri, b"x", "job"),
         Err(portal_kiosk::receipt::PrinterError::Io(_))
     ));
+}
+
+/// A serial printer on a pseudo-terminal: the kiosk opens the pty's slave as its
+/// serial port (status on our link, the job through the `escpos` crate's
+/// `SerialPortDriver`); the "printer" reads the master side and answers `DLE EOT`.
+/// Its `addr` is the path of the slave.
+fn pty_printer(state: Scripted) -> TestPrinter {
+    use std::os::fd::FromRawFd;
+    // SAFETY: plain libc calls on the fd they return; the name buffer is NUL-terminated by ptsname_r.
+    let (master, path) = unsafe {
+        let fd = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
+        assert!(fd >= 0, "no pseudo-terminal");
+        assert_eq!(libc::grantpt(fd), 0);
+        assert_eq!(libc::unlockpt(fd), 0);
+        let mut name = [0 as libc::c_char; 128];
+        assert_eq!(libc::ptsname_r(fd, name.as_mut_ptr(), name.len()), 0);
+        let path = std::ffi::CStr::from_ptr(name.as_ptr())
+            .to_string_lossy()
+            .into_owned();
+        (std::fs::File::from_raw_fd(fd), path)
+    };
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let sink = received.clone();
+    let state = Arc::new(Mutex::new(state));
+    let scripted = state.clone();
+    std::thread::spawn(move || {
+        let mut master = master;
+        let mut buf = [0u8; 4096];
+        let mut tail: Vec<u8> = Vec::new();
+        loop {
+            let n = match master.read(&mut buf) {
+                Ok(n) if n > 0 => n,
+                // EIO while the kiosk has the port closed between its opens.
+                _ => {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                    continue;
+                }
+            };
+            tail.extend_from_slice(&buf[..n]);
+            let mut i = 0;
+            while i < tail.len() {
+                if tail[i] == 0x10 && tail.get(i + 1) == Some(&0x04) {
+                    let Some(&q) = tail.get(i + 2) else { break };
+                    let now = *scripted.lock().unwrap();
+                    if let Some(r) = reply(now, q) {
+                        let _ = master.write_all(&[r]);
+                    }
+                    i += 3;
+                } else {
+                    sink.lock().unwrap().push(tail[i]);
+                    i += 1;
+                }
+            }
+            tail.drain(..i);
+        }
+    });
+    TestPrinter {
+        addr: path,
+        received,
+        state,
+    }
+}
+
+#[test]
+fn a_serial_printer_answers_status_and_gets_the_job_between_two_queries() {
+    let p = pty_printer(Scripted::CoverOpen);
+    let uri = PrinterUri::parse(&format!("serial:{}?baud=19200", p.addr)).unwrap();
+    assert_eq!(printer::status(&uri).unwrap(), PrinterState::CoverOpen);
+    assert!(matches!(
+        printer::print(&uri, b"\x1b@Vydani OP\n", "job"),
+        Err(portal_kiosk::receipt::PrinterError::NotReady(
+            PrinterState::CoverOpen
+        ))
+    ));
+    assert!(
+        p.received.lock().unwrap().is_empty(),
+        "an open printer gets nothing"
+    );
+
+    *p.state.lock().unwrap() = Scripted::NearEnd;
+    let printed = printer::print(&uri, b"\x1b@Vydani OP\n", "job").unwrap();
+    assert_eq!(printed.after, PrinterState::PaperNearEnd);
+    // The status after the job came once the printer had read the whole job.
+    let decoded = portal_kiosk::receipt::decode(&p.received.lock().unwrap()).unwrap();
+    assert_eq!(decoded.lines(), vec!["Vydani OP"]);
+
+    *p.state.lock().unwrap() = Scripted::Silent;
+    assert_eq!(printer::status(&uri).unwrap(), PrinterState::NoAnswer);
 }
 
 #[test]
