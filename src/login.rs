@@ -43,9 +43,12 @@ pub enum SessionKind {
     Staff,
 }
 
+/// A session's kind and its token.
+type Held = (SessionKind, Zeroizing<String>);
+
 /// The backend sessions' tokens, each under the attempt that opened it.
 #[derive(Clone, Default)]
-pub struct SessionTokens(Arc<Mutex<HashMap<AttemptId, (SessionKind, Zeroizing<String>)>>>);
+pub struct SessionTokens(Arc<Mutex<HashMap<AttemptId, Held>>>);
 
 impl SessionTokens {
     pub fn put(&self, attempt: AttemptId, kind: SessionKind, token: String) {

@@ -409,73 +409,6 @@ fn check_hash(text: &str) -> Result<PasswordHashString, String> {
     Ok(hash)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pins_are_six_to_twelve_digits() {
-        assert!(is_valid_pin(b"123456"));
-        assert!(is_valid_pin(b"123456789012"));
-        for bad in [
-            &b""[..],
-            b"12345",
-            b"1234567890123",
-            b"12ab56",
-            b"123 456",
-            "١٢٣٤٥٦".as_bytes(),
-        ] {
-            assert!(!is_valid_pin(bad));
-        }
-        assert!(hash_pin(b"12ab").is_err());
-    }
-
-    #[test]
-    fn pin_lines_lose_their_line_end_only() {
-        let pin = read_pin_line(&mut &b"246810\r\n"[..]).unwrap();
-        assert_eq!(&pin[..], b"246810");
-        assert!(read_pin_line(&mut &b" 246810\n"[..]).is_err());
-        assert!(read_pin_line(&mut &b"12ab\n"[..]).is_err());
-        assert!(read_pin_line(&mut &b""[..]).is_err());
-        // Only the first line counts.
-        let pin = read_pin_line(&mut &b"135791\n246810\n"[..]).unwrap();
-        assert_eq!(&pin[..], b"135791");
-    }
-
-    #[test]
-    fn weak_or_foreign_hashes_are_refused() {
-        let file = |hash: &str| format!("[[staff]]\nname = \"A\"\npin_hash = \"{hash}\"\n");
-        // argon2i, and an argon2id that is far too cheap.
-        let argon2i = "$argon2i$v=19$m=65536,t=3,p=1$c2FsdHNhbHRzYWx0$\
-                       M2Y0YzJlNTY2ZGI4NDk5ZWZiM2M3ZTAzYjA2OTc2NDQ";
-        let cheap = "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHRzYWx0$\
-                     M2Y0YzJlNTY2ZGI4NDk5ZWZiM2M3ZTAzYjA2OTc2NDQ";
-        for hash in [argon2i, cheap, "secret", "$2b$12$abcdefghijklmnopqrstuv"] {
-            assert!(StaffPins::from_toml(&file(hash)).is_err(), "{hash}");
-        }
-        assert!(StaffPins::from_toml("token = \"x\"\n").is_err());
-        let good = hash_pin(b"123456").unwrap();
-        let twice = format!("{}{}", file(&good), file(&good));
-        assert!(StaffPins::from_toml(&twice).unwrap_err().contains("twice"));
-        let extra = format!("{}pin = \"123456\"\n", file(&good));
-        assert!(StaffPins::from_toml(&extra).is_err());
-    }
-
-    #[test]
-    fn debug_output_names_nobody() {
-        let hash = hash_pin(b"123456").unwrap();
-        let pins = StaffPins::from_toml(&format!(
-            "[[staff]]\nname = \"Jana Malá\"\npin_hash = \"{hash}\"\n"
-        ))
-        .unwrap();
-        let shown = format!("{pins:?} {:?}", pins.verify(b"123456"));
-        assert!(
-            !shown.contains("Jana") && !shown.contains("argon2"),
-            "{shown}"
-        );
-    }
-}
-
 /// The counter's staff login adapter: the PIN checked here against the hashes (on
 /// a blocking task: slow on purpose), then a staff session from the backend, its
 /// token kept under the attempt that opened it. Knows nothing of the UI.
@@ -562,5 +495,72 @@ async fn staff_login(
             tracing::warn!(error = %e, "staff login: the backend refused or is unreachable");
             StaffOutcome::Failed
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pins_are_six_to_twelve_digits() {
+        assert!(is_valid_pin(b"123456"));
+        assert!(is_valid_pin(b"123456789012"));
+        for bad in [
+            &b""[..],
+            b"12345",
+            b"1234567890123",
+            b"12ab56",
+            b"123 456",
+            "١٢٣٤٥٦".as_bytes(),
+        ] {
+            assert!(!is_valid_pin(bad));
+        }
+        assert!(hash_pin(b"12ab").is_err());
+    }
+
+    #[test]
+    fn pin_lines_lose_their_line_end_only() {
+        let pin = read_pin_line(&mut &b"246810\r\n"[..]).unwrap();
+        assert_eq!(&pin[..], b"246810");
+        assert!(read_pin_line(&mut &b" 246810\n"[..]).is_err());
+        assert!(read_pin_line(&mut &b"12ab\n"[..]).is_err());
+        assert!(read_pin_line(&mut &b""[..]).is_err());
+        // Only the first line counts.
+        let pin = read_pin_line(&mut &b"135791\n246810\n"[..]).unwrap();
+        assert_eq!(&pin[..], b"135791");
+    }
+
+    #[test]
+    fn weak_or_foreign_hashes_are_refused() {
+        let file = |hash: &str| format!("[[staff]]\nname = \"A\"\npin_hash = \"{hash}\"\n");
+        // argon2i, and an argon2id that is far too cheap.
+        let argon2i = "$argon2i$v=19$m=65536,t=3,p=1$c2FsdHNhbHRzYWx0$\
+                       M2Y0YzJlNTY2ZGI4NDk5ZWZiM2M3ZTAzYjA2OTc2NDQ";
+        let cheap = "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHRzYWx0$\
+                     M2Y0YzJlNTY2ZGI4NDk5ZWZiM2M3ZTAzYjA2OTc2NDQ";
+        for hash in [argon2i, cheap, "secret", "$2b$12$abcdefghijklmnopqrstuv"] {
+            assert!(StaffPins::from_toml(&file(hash)).is_err(), "{hash}");
+        }
+        assert!(StaffPins::from_toml("token = \"x\"\n").is_err());
+        let good = hash_pin(b"123456").unwrap();
+        let twice = format!("{}{}", file(&good), file(&good));
+        assert!(StaffPins::from_toml(&twice).unwrap_err().contains("twice"));
+        let extra = format!("{}pin = \"123456\"\n", file(&good));
+        assert!(StaffPins::from_toml(&extra).is_err());
+    }
+
+    #[test]
+    fn debug_output_names_nobody() {
+        let hash = hash_pin(b"123456").unwrap();
+        let pins = StaffPins::from_toml(&format!(
+            "[[staff]]\nname = \"Jana Malá\"\npin_hash = \"{hash}\"\n"
+        ))
+        .unwrap();
+        let shown = format!("{pins:?} {:?}", pins.verify(b"123456"));
+        assert!(
+            !shown.contains("Jana") && !shown.contains("argon2"),
+            "{shown}"
+        );
     }
 }

@@ -259,6 +259,11 @@ pub(super) struct Area {
     /// The print orders whose answers the screen waits for (the citizen's, the desk's).
     print_job: Option<AttemptId>,
     desk_job: Option<AttemptId>,
+    /// A staff session's payment slips and proofs not yet reported (each counted
+    /// once as a slip to reprint).
+    session_slips: BTreeSet<AttemptId>,
+    /// Whether "Synchronizovat nyní" has a sync runner to wake.
+    sync_available: bool,
     // Counter.
     vs: String,
     lookup: LoadState,
@@ -279,6 +284,8 @@ pub(super) struct Area {
 impl Area {
     pub(super) fn new(has_printer: bool) -> Area {
         Area {
+            // Above the glue's "nothing drawn yet" (0): the first view is drawn.
+            revision: 1,
             printer: (!has_printer).then_some(PrinterStatus::None),
             ..Area::default()
         }
@@ -292,6 +299,7 @@ impl Area {
             waiting_jobs: self.waiting_jobs,
             status_asked_at: self.status_asked_at,
             sync_requested_at: self.sync_requested_at,
+            sync_available: self.sync_available,
             departments: std::mem::take(&mut self.departments),
             department: self.department.take(),
             ..Area::default()
@@ -355,6 +363,10 @@ impl Area {
 
     pub(super) fn revision(&self) -> u64 {
         self.revision
+    }
+
+    pub(super) fn set_sync_available(&mut self, available: bool) {
+        self.sync_available = available;
     }
 }
 
@@ -446,14 +458,14 @@ impl Kiosk {
                 commands.push(command);
             }
         }
-        if matches!(self.screen, Screen::Counter | Screen::Service) && self.has_staff_session() {
-            if self
+        if matches!(self.screen, Screen::Counter | Screen::Service)
+            && self.has_staff_session()
+            && self
                 .area
                 .status_asked_at
                 .is_none_or(|at| now.saturating_sub(at) >= STATUS_EVERY)
-            {
-                commands.extend(self.ask_printer());
-            }
+        {
+            commands.extend(self.ask_printer());
         }
         if self
             .area
@@ -578,6 +590,9 @@ impl Kiosk {
             E::CancelWaiting => self.print(PrintOrder::Cancel, true),
             E::RefreshPrinter => self.ask_printer(),
             E::SyncNow => {
+                if !self.area.sync_available {
+                    return Vec::new();
+                }
                 self.area.sync_requested_at = Some(self.now);
                 self.area.changed();
                 vec![Command::SyncNow]
@@ -626,7 +641,7 @@ impl Kiosk {
                 PrintOrder::Payment(_) | PrintOrder::Proof(_) | PrintOrder::Contact(_) => {
                     let job = self.next_attempt();
                     self.area.print_job = Some(job);
-                    vec![Command::Preview { job, order }]
+                    vec![Command::ClearSlipPicture, Command::Preview { job, order }]
                 }
                 _ => Vec::new(),
             };
@@ -640,6 +655,7 @@ impl Kiosk {
                 | PrintOrder::TestPage
         );
         let job = self.next_attempt();
+        let mut commands = Vec::new();
         if slip {
             self.set_print_status(PrintStatus::Printing, desk);
             // Only this order's answers reach the screen.
@@ -647,9 +663,19 @@ impl Kiosk {
                 self.area.desk_job = Some(job);
             } else {
                 self.area.print_job = Some(job);
+                // The last slip's picture goes before this one's arrives.
+                commands.push(Command::ClearSlipPicture);
             }
+            if self.has_staff_session()
+                && matches!(order, PrintOrder::Payment(_) | PrintOrder::Proof(_))
+            {
+                self.area.session_slips.insert(job);
+            }
+        } else if matches!(order, PrintOrder::Retry | PrintOrder::Cancel) {
+            self.set_print_status(PrintStatus::None, true);
         }
-        vec![Command::Print { job, order }]
+        commands.push(Command::Print { job, order });
+        commands
     }
 
     fn set_print_status(&mut self, status: PrintStatus, desk: bool) {
@@ -834,10 +860,14 @@ impl Kiosk {
                     }
                     CitizenRequest::SaveWatchdog(_) => {
                         a.save_request = None;
-                        // Show what the backend has, not what failed to save.
-                        let retry = CitizenRequest::Watchdog;
-                        a.pending = Some((id, retry));
-                        a.load = LoadState::Failed;
+                        if self.screen == Screen::Watchdog {
+                            // Show what the backend has, not what failed to save.
+                            a.pending = Some((id, CitizenRequest::Watchdog));
+                            a.load = LoadState::Failed;
+                        } else {
+                            // Another screen shows: the switches reload when opened.
+                            a.watchdog = None;
+                        }
                     }
                     _ => a.load = LoadState::Failed,
                 }
@@ -901,10 +931,14 @@ impl Kiosk {
         if citizens || desks {
             self.set_print_status(status, desks);
         }
+        if citizens && status == PrintStatus::Invalid {
+            // Nothing to show: no picture of this slip will come.
+            self.area.preview_visible = false;
+        }
         // A slip of this staff session (not a reprint or a test page) can be
         // printed again until the session ends.
-        if citizens
-            && self.has_staff_session()
+        let of_this_session = job.is_some_and(|j| self.area.session_slips.remove(&j));
+        if of_this_session
             && matches!(kind, SlipKind::Payment | SlipKind::Proof)
             && status != PrintStatus::Invalid
         {

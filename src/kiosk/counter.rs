@@ -154,6 +154,10 @@ impl Kiosk {
         outcome: StaffOutcome,
     ) -> Vec<Command> {
         if self.staff.verifying != Some(attempt) || self.screen != Screen::StaffLogin {
+            if self.staff.verifying == Some(attempt) {
+                // Left the login meanwhile: the pad must not stay "verifying".
+                self.staff.verifying = None;
+            }
             // Timed out or left meanwhile: a session opened now is closed at once.
             return match outcome {
                 StaffOutcome::LoggedIn { .. } => vec![Command::EndSession(attempt)],

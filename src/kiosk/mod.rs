@@ -257,6 +257,8 @@ pub enum Command {
     },
     /// Show the picture of the slip the printer thread (or the preview) just drew.
     ShowSlipPicture,
+    /// A new slip was ordered: the last one's picture leaves the screen.
+    ClearSlipPicture,
     /// Counter: wake the sync runner now.
     SyncNow,
 }
@@ -413,6 +415,12 @@ impl Kiosk {
     pub fn set_equipment(&mut self, printer: bool, reader: bool) {
         self.area = Area::new(printer);
         self.has_reader = reader;
+    }
+
+    /// Whether a sync runner answers "Synchronizovat nyní" (none: the button
+    /// does nothing rather than promise a sync).
+    pub fn set_sync_available(&mut self, available: bool) {
+        self.area.set_sync_available(available);
     }
 
     /// The citizen area's, the desk's and the contacts' view (formatted).

@@ -192,9 +192,63 @@ pub trait DemoCardControl {
     fn is_inserted(&self) -> bool;
 }
 
-/// What the printer reported. (Defined with the printer drivers for now; the
-/// core speaks of it through this name.)
-pub use crate::receipt::printer::PrinterState;
+/// What the printer reported, in states staff and citizens understand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PrinterState {
+    Ready,
+    /// Still prints, but staff should change the roll soon.
+    PaperNearEnd,
+    PaperEnd,
+    CoverOpen,
+    Offline,
+    /// A bidirectional link that did not answer a status query.
+    NoAnswer,
+    /// The link cannot tell (the kernel's USB line printer device, preview).
+    Unknown,
+}
+
+impl PrinterState {
+    pub fn can_print(self) -> bool {
+        matches!(
+            self,
+            PrinterState::Ready | PrinterState::PaperNearEnd | PrinterState::Unknown
+        )
+    }
+
+    /// For the log, the staff screen and `print-test`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            PrinterState::Ready => "ready",
+            PrinterState::PaperNearEnd => "paper near end",
+            PrinterState::PaperEnd => "paper end",
+            PrinterState::CoverOpen => "cover open",
+            PrinterState::Offline => "offline",
+            PrinterState::NoAnswer => "does not answer a status query",
+            PrinterState::Unknown => "status unknown (one-way link)",
+        }
+    }
+
+    /// For the citizen, in plain Czech (the UI translates it).
+    pub fn citizen_message(self) -> &'static str {
+        match self {
+            PrinterState::Ready | PrinterState::PaperNearEnd | PrinterState::Unknown => "Tisknu…",
+            PrinterState::PaperEnd => {
+                "V tiskárně došel papír. Obraťte se prosím na obsluhu nebo si údaje opište z obrazovky."
+            }
+            PrinterState::CoverOpen => "Tiskárna je otevřená. Obraťte se prosím na obsluhu.",
+            PrinterState::Offline | PrinterState::NoAnswer => {
+                "Tiskárna teď nefunguje. Údaje si prosím opište nebo vyfoťte z obrazovky."
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for PrinterState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.describe())
+    }
+}
 
 /// Which slip a print order or a printer's report is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1193,6 +1193,10 @@ fn the_desk_asks_the_printer_every_thirty_seconds_and_counts_reprints_up_to_five
 #[test]
 fn sync_now_shows_until_the_sync_reports_or_a_minute_passes() {
     let mut k = staff_logged_in(0);
+    // Without a sync runner the button promises nothing.
+    assert!(area(&mut k, AreaEvent::SyncNow, 1).is_empty());
+    assert!(!k.area().desk.sync_requested);
+    k.set_sync_available(true);
     let commands = area(&mut k, AreaEvent::SyncNow, 1);
     assert!(commands.contains(&Command::SyncNow));
     assert!(k.area().desk.sync_requested);
@@ -1226,10 +1230,13 @@ fn printing_without_a_printer_says_so_at_once() {
     assert!(
         matches!(
             &commands[..],
-            [Command::Preview {
-                order: PrintOrder::Contact(_),
-                ..
-            }]
+            [
+                Command::ClearSlipPicture,
+                Command::Preview {
+                    order: PrintOrder::Contact(_),
+                    ..
+                }
+            ]
         ),
         "only the slip's picture: {commands:?}"
     );
@@ -1272,4 +1279,93 @@ fn the_department_on_screen_stays_across_a_sync_while_it_exists() {
     assert!(k.area().department.is_none());
     // An index past the list opens nothing.
     assert!(area(&mut k, AreaEvent::ChooseDepartment(5), 5).is_empty());
+}
+
+#[test]
+fn a_new_slip_clears_the_last_ones_picture_and_an_invalid_one_hides_the_preview() {
+    let mut k = on_the_konto(0);
+    let [(made, _)] = fetches(&area(&mut k, AreaEvent::Pay("a".into()), 1))[..] else {
+        panic!()
+    };
+    answer(
+        &mut k,
+        made,
+        crate::citizen::CitizenResult::Payment(intent("p1", "pending")),
+        1,
+    );
+    let commands = area(&mut k, AreaEvent::PrintPayment, 2);
+    assert_eq!(commands.first(), Some(&Command::ClearSlipPicture));
+    let [(job, _)] = prints(&commands)[..] else {
+        panic!()
+    };
+    assert!(k.area().preview_visible);
+    printer(
+        &mut k,
+        Some(job),
+        PrinterNews::Invalid {
+            kind: SlipKind::Payment,
+        },
+        3,
+    );
+    assert_eq!(k.area().print_status, PrintStatus::Invalid);
+    assert!(
+        !k.area().preview_visible,
+        "no picture of an invalid slip will come"
+    );
+}
+
+#[test]
+fn a_failed_watchdog_save_does_not_take_over_another_screen() {
+    let mut k = logged_in(0);
+    let [(id, _)] = fetches(&k.handle(KioskEvent::Open(Screen::Watchdog), secs(1)))[..] else {
+        panic!()
+    };
+    let w: crate::portal::types::Watchdog = serde_json::from_value(serde_json::json!({
+        "newObligation": true, "dueDateApproaching": false, "submissionChanged": true,
+        "election": false, "channels": { "email": "", "sms": "" }
+    }))
+    .unwrap();
+    answer(&mut k, id, crate::citizen::CitizenResult::Watchdog(w), 1);
+    let [(save, _)] = fetches(&area(
+        &mut k,
+        AreaEvent::ToggleWatch(crate::citizen::WatchKind::DueDate),
+        2,
+    ))[..] else {
+        panic!()
+    };
+    let [(dashboard, _)] = fetches(&k.handle(KioskEvent::Back, secs(3)))[..] else {
+        panic!()
+    };
+    answer(
+        &mut k,
+        save,
+        crate::citizen::CitizenResult::Failed {
+            request: CitizenRequest::SaveWatchdog(Default::default()),
+            session_ended: false,
+            refused: false,
+        },
+        4,
+    );
+    assert_eq!(
+        k.area().load,
+        LoadState::Loading,
+        "the nástěnka still loads"
+    );
+    assert!(
+        k.area().watchdog.is_empty(),
+        "the switches reload when opened"
+    );
+    let d: crate::portal::types::MeDashboard = serde_json::from_value(serde_json::json!({
+        "unpaidCount": 2, "unpaidTotalCzk": "1398.50", "overdueCount": 0,
+        "nearestDueDate": null, "openSubmissions": 0, "notices": [], "nextElection": null
+    }))
+    .unwrap();
+    answer(
+        &mut k,
+        dashboard,
+        crate::citizen::CitizenResult::Dashboard(d),
+        5,
+    );
+    assert_eq!(k.area().load, LoadState::Ready);
+    assert_eq!(k.area().dashboard.map(|d| d.unpaid_count), Some(2));
 }

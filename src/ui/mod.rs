@@ -11,6 +11,7 @@ mod controllers;
 mod promo_driver;
 #[cfg(feature = "devtools")]
 pub mod screenshot;
+mod updates;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -20,7 +21,6 @@ use slint::ComponentHandle;
 
 use crate::config::Mode;
 use crate::i18n::Language;
-use crate::kiosk::ports::EventSink;
 use crate::kiosk::{
     Command, Kiosk, KioskEvent, KioskSettings, KioskView, LoginOutcome, StaffOutcome,
 };
@@ -30,6 +30,7 @@ use crate::promo::Playlist;
 pub use controllers::citizen::gray_image;
 pub use controllers::flow::{apply_identity, screen_id};
 pub use promo_driver::PromoDriver;
+pub use updates::{UiUpdate, UiUpdates, updates_from_snapshot};
 
 slint::include_modules!();
 
@@ -108,79 +109,6 @@ pub fn apply_area(app: &AppWindow, area: &crate::kiosk::AreaView) {
     controllers::citizen::apply(app, area, &mut controllers::citizen::Drawn::default());
     controllers::staff::apply_desk(app, &area.desk);
     controllers::public::apply(app, area);
-}
-
-/// News for the UI from other threads.
-#[derive(Debug)]
-pub enum UiUpdate {
-    /// The synced playlist changed (or its schedule moved on).
-    Playlist { playlist: Playlist, urgent: bool },
-    /// How old the public data is; `stale` shows the small staff indicator.
-    DataAge { stale: bool, as_of: String },
-    /// The town's departments (public content).
-    Contacts(Vec<crate::portal::types::Department>),
-    /// What the printer thread did with the print order `job` (or the slip's picture).
-    Print {
-        job: crate::printing::JobId,
-        report: crate::printing::PrintReport,
-    },
-    /// An event for the core from an adapter (reader, login, backend).
-    Core(KioskEvent),
-}
-
-/// Sends [`UiUpdate`]s to the UI thread from anywhere.
-#[derive(Clone)]
-pub struct UiUpdates(tokio::sync::mpsc::UnboundedSender<UiUpdate>);
-
-impl UiUpdates {
-    pub fn send(&self, update: UiUpdate) {
-        let _ = self.0.send(update);
-    }
-
-    /// The core's event sink the adapters report to.
-    pub fn event_sink(&self) -> EventSink {
-        let sender = self.0.clone();
-        std::sync::Arc::new(move |event| {
-            let _ = sender.send(UiUpdate::Core(event));
-        })
-    }
-}
-
-/// Turns what the sync engine has into UI updates: the playlist as it plays now
-/// (schedule, site, verified assets) and the age of the data.
-pub fn updates_from_snapshot(
-    snapshot: &crate::sync::ContentSnapshot,
-    assets_dir: &std::path::Path,
-    site_tags: &[&str],
-    stale_after: Duration,
-    fallback: &Playlist,
-) -> Vec<UiUpdate> {
-    let now = chrono::Local::now();
-    let synced =
-        Playlist::from_portal(&snapshot.playlist, assets_dir, now.naive_local(), site_tags);
-    let urgent = snapshot.playlist.slides.iter().any(|s| s.urgent) && !synced.is_empty();
-    let playlist = if synced.is_empty() {
-        fallback.clone()
-    } else {
-        synced
-    };
-    let age = snapshot
-        .synced_at
-        .map(|t| (chrono::Utc::now() - t).to_std().unwrap_or_default());
-    let stale = age.is_none_or(|a| a > stale_after);
-    let as_of = snapshot
-        .synced_at
-        .map(|t| {
-            t.with_timezone(&chrono::Local)
-                .format("%-d. %-m. %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default();
-    vec![
-        UiUpdate::Playlist { playlist, urgent },
-        UiUpdate::DataAge { stale, as_of },
-        UiUpdate::Contacts(snapshot.contacts.clone()),
-    ]
 }
 
 /// The running kiosk UI: the core, the promotion loop and the idle tick.
@@ -319,7 +247,9 @@ impl KioskUi {
 
     /// What "Synchronizovat nyní" at the counter does (the sync runner's handle).
     pub fn on_sync_now(&self, f: impl Fn() + 'static) {
-        self.inner.borrow_mut().sync_now = Some(Box::new(f));
+        let mut inner = self.inner.borrow_mut();
+        inner.sync_now = Some(Box::new(f));
+        inner.core.set_sync_available(true);
     }
 
     /// Calls `f` for every promotion slide that goes on screen (proof of play).
@@ -462,18 +392,25 @@ impl Inner {
                     let drawn = std::thread::Builder::new()
                         .name("slip-preview".into())
                         .spawn(move || {
-                            if let Some(picture) =
-                                crate::print_orders::preview(&order, profile, &kiosk_id)
-                            {
-                                updates.send(UiUpdate::Print {
-                                    job: Some(job.0),
-                                    report: crate::printing::PrintReport::Preview { kind, picture },
-                                });
-                            }
+                            let report =
+                                match crate::print_orders::preview(&order, profile, &kiosk_id) {
+                                    Some(picture) => {
+                                        crate::printing::PrintReport::Preview { kind, picture }
+                                    }
+                                    None => crate::printing::PrintReport::Invalid { kind },
+                                };
+                            updates.send(UiUpdate::Print {
+                                job: Some(job.0),
+                                report,
+                            });
                         });
                     if let Err(e) = drawn {
                         tracing::warn!(error = %e, "cannot draw the slip preview");
                     }
+                }
+                Command::ClearSlipPicture => {
+                    app.global::<Citizen>()
+                        .set_slip_preview(slint::Image::default());
                 }
                 Command::ShowSlipPicture => {
                     if let Some(picture) = self.picture.take() {
