@@ -756,6 +756,16 @@ fn printer(k: &mut Kiosk, job: Option<AttemptId>, news: PrinterNews, at: u64) ->
     k.handle(KioskEvent::Printer { job, news }, secs(at))
 }
 
+/// Pays obligation "a": the backend makes the pending intent `intent_id`.
+fn paying(k: &mut Kiosk, intent_id: &str, at: u64) {
+    let commands = area(k, AreaEvent::Pay("a".into()), at);
+    let [(made, _)] = fetches(&commands)[..] else {
+        panic!("a payment is made: {commands:?}")
+    };
+    let result = crate::citizen::CitizenResult::Payment(intent(intent_id, "pending"));
+    answer(k, made, result, at);
+}
+
 /// The data requests among the commands: (id, request).
 fn fetches(commands: &[Command]) -> Vec<(AttemptId, CitizenRequest)> {
     commands
@@ -859,16 +869,7 @@ fn a_pending_payment_is_polled_every_three_seconds_while_on_screen() {
     assert_eq!(fetches(&k.handle(KioskEvent::Tick, secs(10))).len(), 1);
     // Away from the payment screen nothing is polled.
     let mut k2 = on_the_konto(0);
-    let commands = area(&mut k2, AreaEvent::Pay("a".into()), 1);
-    let [(made, _)] = fetches(&commands)[..] else {
-        panic!()
-    };
-    answer(
-        &mut k2,
-        made,
-        crate::citizen::CitizenResult::Payment(intent("p1", "pending")),
-        1,
-    );
+    paying(&mut k2, "p1", 1);
     k2.handle(KioskEvent::Back, secs(2));
     assert!(fetches(&k2.handle(KioskEvent::Tick, secs(20))).is_empty());
 }
@@ -876,16 +877,7 @@ fn a_pending_payment_is_polled_every_three_seconds_while_on_screen() {
 #[test]
 fn paid_shows_and_prints_the_proof_once_paid_only() {
     let mut k = on_the_konto(0);
-    let commands = area(&mut k, AreaEvent::Pay("a".into()), 1);
-    let [(made, _)] = fetches(&commands)[..] else {
-        panic!()
-    };
-    answer(
-        &mut k,
-        made,
-        crate::citizen::CitizenResult::Payment(intent("p1", "pending")),
-        1,
-    );
+    paying(&mut k, "p1", 1);
     // Not paid yet: no proof can be printed.
     assert!(area(&mut k, AreaEvent::PrintProof, 2).is_empty());
     assert_eq!(k.area().print_status, PrintStatus::Invalid);
@@ -928,16 +920,7 @@ fn paid_shows_and_prints_the_proof_once_paid_only() {
 #[test]
 fn a_slip_of_the_previous_citizen_never_shows_for_the_next() {
     let mut k = on_the_konto(0);
-    let commands = area(&mut k, AreaEvent::Pay("a".into()), 1);
-    let [(made, _)] = fetches(&commands)[..] else {
-        panic!()
-    };
-    answer(
-        &mut k,
-        made,
-        crate::citizen::CitizenResult::Payment(intent("p1", "pending")),
-        1,
-    );
+    paying(&mut k, "p1", 1);
     let [(old, _)] = prints(&area(&mut k, AreaEvent::PrintPayment, 2))[..] else {
         panic!()
     };
@@ -957,15 +940,7 @@ fn a_slip_of_the_previous_citizen_never_shows_for_the_next() {
         crate::citizen::CitizenResult::Obligations(vec![obligation("a", "900.00", "1", false)]),
         11,
     );
-    let [(made, _)] = fetches(&area(&mut k, AreaEvent::Pay("a".into()), 12))[..] else {
-        panic!()
-    };
-    answer(
-        &mut k,
-        made,
-        crate::citizen::CitizenResult::Payment(intent("p2", "pending")),
-        12,
-    );
+    paying(&mut k, "p2", 12);
     area(&mut k, AreaEvent::PrintPayment, 13);
     // The old slip's picture and outcome arrive now: neither reaches the screen.
     let preview = PrinterNews::Preview {
@@ -1148,15 +1123,7 @@ fn the_desk_asks_the_printer_every_thirty_seconds_and_counts_reprints_up_to_five
         panic!()
     };
     answer(&mut k, id, lookup("1", "Jana Nováková"), 31);
-    let [(made, _)] = fetches(&area(&mut k, AreaEvent::Pay("a".into()), 31))[..] else {
-        panic!()
-    };
-    answer(
-        &mut k,
-        made,
-        crate::citizen::CitizenResult::Payment(intent("p1", "pending")),
-        31,
-    );
+    paying(&mut k, "p1", 31);
     for n in 1..=7u8 {
         let [(job, _)] = prints(&area(&mut k, AreaEvent::PrintPayment, 31))[..] else {
             panic!()
@@ -1284,15 +1251,7 @@ fn the_department_on_screen_stays_across_a_sync_while_it_exists() {
 #[test]
 fn a_new_slip_clears_the_last_ones_picture_and_an_invalid_one_hides_the_preview() {
     let mut k = on_the_konto(0);
-    let [(made, _)] = fetches(&area(&mut k, AreaEvent::Pay("a".into()), 1))[..] else {
-        panic!()
-    };
-    answer(
-        &mut k,
-        made,
-        crate::citizen::CitizenResult::Payment(intent("p1", "pending")),
-        1,
-    );
+    paying(&mut k, "p1", 1);
     let commands = area(&mut k, AreaEvent::PrintPayment, 2);
     assert_eq!(commands.first(), Some(&Command::ClearSlipPicture));
     let [(job, _)] = prints(&commands)[..] else {
