@@ -10,9 +10,9 @@
 //! status says "printed" and the preview is on screen); the sleeps between pumps
 //! are the UI thread being free. A stall is the longest single call of one print.
 //! Only the public API the UI tests use (labels, `KioskUi`), so the bench
-//! survives a rewrite of the UI's insides. Last, what the UI thread keeps once it
-//! shows the printer thread's picture (`PrintReport::Preview`): wrapping the
-//! pixels in an image and showing it — the figure to expect after the switch.
+//! survives a rewrite of the UI's insides. Last, the picture's two steps timed
+//! apart: drawing it from the bytes (the printer thread's work) and wrapping the
+//! pixels in an image and showing it (all the UI thread does with it).
 //!
 //! Run: `cargo bench --bench ui_stall` (n = 25; `UI_STALL_N` for another n).
 
@@ -256,7 +256,7 @@ fn main() {
         showing.push(t.elapsed());
         c.set_slip_preview_visible(false);
     }
-    println!("After the switch (the same printed slip):");
+    println!("The same slip's picture, each step timed apart:");
     figures("printer thread: decode + draw the picture", drawing, false);
     figures("UI thread: picture → image, shown", showing, true);
 }

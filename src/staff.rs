@@ -1,4 +1,5 @@
-//! Staff PINs of the counter mode (issue 6): who may log in at the staff desk.
+//! Staff PINs of the counter mode: who may log in at the staff desk, and the
+//! staff login adapter that checks them.
 //!
 //! The PINs are checked on the kiosk itself, against argon2id hashes kept in
 //! the kiosk's credentials file (the same root-only TOML file that holds the
