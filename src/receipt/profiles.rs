@@ -103,6 +103,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_default_profile_is_the_fallback() {
+        assert_eq!(PROFILES[0].name, DEFAULT_PROFILE);
+        assert_eq!(profile_or_default("no-such-printer").name, DEFAULT_PROFILE);
+        assert_eq!(profile_or_default("xprinter-58").name, "xprinter-58");
+    }
+
+    #[test]
     fn every_configurable_profile_exists() {
         for name in crate::config::PRINTER_PROFILES {
             assert!(profile(name).is_some(), "{name}");

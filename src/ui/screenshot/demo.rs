@@ -1,0 +1,239 @@
+//! The screenshots' demo content, made the way the kiosk makes it: a real flow
+//! core fed with the demo citizen's backend answers (from the development
+//! portal's seed), so every screen shows what the core would show.
+
+use crate::citizen::{CitizenRequest, CitizenResult};
+use crate::config::Mode;
+use crate::i18n::Language;
+use crate::kiosk::{
+    AreaEvent, AreaView, CardEvent, CardKind, Command, EObcanka, Kiosk, KioskEvent, KioskSettings,
+    LoginOutcome, PinState, PrintOrder, Screen, SessionTimes, StaffOutcome,
+};
+
+/// A demo kiosk core: a kiosk at time zero with the seed's departments.
+fn demo_core(mode: Mode) -> Kiosk {
+    let settings = KioskSettings {
+        mode,
+        idle_timeout: std::time::Duration::from_secs(90),
+        default_language: Language::Cs,
+        languages: Language::ALL.to_vec(),
+        session: SessionTimes::default(),
+    };
+    let (mut core, _) = Kiosk::new(settings, std::time::Duration::ZERO);
+    const SEED: &str = include_str!("../../../assets/seed/contacts.json");
+    if let Ok(directory) = serde_json::from_str::<crate::portal::types::ContactDirectory>(SEED) {
+        // The longest department is chosen: what must fit on the screen.
+        let longest = directory
+            .departments
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, d)| d.office_hours.len() + d.people.len())
+            .map(|(i, _)| i);
+        feed(&mut core, KioskEvent::Contacts(directory.departments), &[]);
+        if let Some(i) = longest {
+            feed(&mut core, KioskEvent::Touch, &[]);
+            feed(
+                &mut core,
+                KioskEvent::Area(AreaEvent::ChooseDepartment(i)),
+                &[],
+            );
+        }
+    }
+    core
+}
+
+/// Feeds an event; the data requests it makes are answered from `answers` (by
+/// what they ask for). Returns the print orders it made.
+fn feed(core: &mut Kiosk, event: KioskEvent, answers: &[CitizenResult]) -> Vec<PrintOrder> {
+    let mut queue = vec![event];
+    let mut orders = Vec::new();
+    while let Some(event) = queue.pop() {
+        for command in core.handle(event, std::time::Duration::ZERO) {
+            match command {
+                Command::Fetch { id, request, .. } => {
+                    let answer = answers.iter().find(|a| {
+                        matches!(
+                            (&request, a),
+                            (CitizenRequest::Dashboard, CitizenResult::Dashboard(_))
+                                | (CitizenRequest::Obligations, CitizenResult::Obligations(_))
+                                | (CitizenRequest::Submissions, CitizenResult::Submissions(_))
+                                | (CitizenRequest::Watchdog, CitizenResult::Watchdog(_))
+                                | (CitizenRequest::CreatePayment(_), CitizenResult::Payment(_))
+                                | (CitizenRequest::Lookup(_), CitizenResult::Lookup { .. })
+                        )
+                    });
+                    if let Some(result) = answer.cloned() {
+                        queue.push(KioskEvent::Data { id, result });
+                    }
+                }
+                Command::Authenticate { attempt, .. } => queue.push(KioskEvent::LoginResult {
+                    attempt,
+                    outcome: LoginOutcome::LoggedIn {
+                        first_name: "Jana".into(),
+                    },
+                }),
+                Command::StaffAuthenticate { attempt, .. } => queue.push(KioskEvent::StaffResult {
+                    attempt,
+                    outcome: StaffOutcome::LoggedIn {
+                        name: "Přepážka 1".into(),
+                    },
+                }),
+                Command::Print { order, .. } => orders.push(order),
+                _ => {}
+            }
+        }
+    }
+    orders
+}
+
+/// Jana logged in through the core, each of her screens loaded, her first unpaid
+/// obligation being paid; and the payment slip's print order.
+pub(super) fn demo_citizen_area() -> (AreaView, Option<PrintOrder>) {
+    let answers = demo_citizen_results();
+    let mut core = demo_core(Mode::Kiosk);
+    let card = EObcanka {
+        document_number: "000000000".into(),
+        iok: PinState {
+            active: true,
+            blocked: false,
+            tries_left: 3,
+            max_tries: 3,
+        },
+        short_certificate: Vec::new(),
+        long_certificate: None,
+    };
+    let card = KioskEvent::Card(CardEvent::Read(CardKind::EObcanka(Box::new(card))));
+    feed(&mut core, card, &answers);
+    for _ in 0..4 {
+        feed(&mut core, KioskEvent::PinDigit(1), &answers);
+    }
+    feed(&mut core, KioskEvent::PinConfirm, &answers);
+    for screen in [Screen::Submissions, Screen::Watchdog, Screen::Obligations] {
+        feed(&mut core, KioskEvent::Open(screen), &answers);
+    }
+    let first_unpaid = core.area().to_pay.first().map(|r| r.id.clone());
+    if let Some(id) = first_unpaid {
+        feed(&mut core, KioskEvent::Area(AreaEvent::Pay(id)), &answers);
+    }
+    let order = feed(
+        &mut core,
+        KioskEvent::Area(AreaEvent::PrintPayment),
+        &answers,
+    )
+    .into_iter()
+    .next();
+    let mut area = core.area();
+    area.preview_visible = false;
+    area.print_status = crate::kiosk::PrintStatus::None;
+    (area, order)
+}
+
+/// The counter: Přepážka 1 has looked up Jana's waste fee by its variable symbol.
+pub(super) fn demo_desk() -> AreaView {
+    let mut core = demo_core(Mode::Counter);
+    let Some((vs, found)) = demo_lookup() else {
+        return core.area();
+    };
+    let answers = [CitizenResult::Lookup {
+        vs: vs.clone(),
+        found,
+    }];
+    feed(&mut core, KioskEvent::Touch, &answers);
+    for _ in 0..6 {
+        feed(&mut core, KioskEvent::StaffDigit(1), &answers);
+    }
+    feed(&mut core, KioskEvent::StaffConfirm, &answers);
+    for d in vs.bytes() {
+        feed(
+            &mut core,
+            KioskEvent::Area(AreaEvent::VsDigit(d - b'0')),
+            &answers,
+        );
+    }
+    feed(&mut core, KioskEvent::Area(AreaEvent::Search), &answers);
+    core.area()
+}
+
+/// What the counter finds for the variable symbol of Jana's first unpaid obligation.
+fn demo_lookup() -> Option<(String, crate::portal::types::StaffLookup)> {
+    use crate::portal::types::*;
+    const SEED: &str = include_str!("../../../assets/seed/citizens.json");
+    let doc = serde_json::from_str::<serde_json::Value>(SEED).ok()?;
+    let jana = &doc["citizens"][0];
+    let obligations: Vec<Obligation> = serde_json::from_value(jana["obligations"].clone()).ok()?;
+    let vs = obligations
+        .iter()
+        .find(|o| !o.paid)?
+        .variable_symbol
+        .clone();
+    let found = StaffLookup {
+        obligations: obligations
+            .into_iter()
+            .filter(|o| o.variable_symbol == vs)
+            .collect(),
+        payer_name: "Jana Nováková".into(),
+    };
+    Some((vs, found))
+}
+
+/// Jana's data as the backend would send it (from `assets/seed/citizens.json`).
+fn demo_citizen_results() -> Vec<crate::citizen::CitizenResult> {
+    use crate::citizen::CitizenResult as R;
+    use crate::portal::types::*;
+    const SEED: &str = include_str!("../../../assets/seed/citizens.json");
+    let Ok(doc) = serde_json::from_str::<serde_json::Value>(SEED) else {
+        return Vec::new();
+    };
+    let jana = &doc["citizens"][0];
+    let obligations: Vec<Obligation> =
+        serde_json::from_value(jana["obligations"].clone()).unwrap_or_default();
+    let today = chrono::Local::now().date_naive();
+    let unpaid: Vec<&Obligation> = obligations.iter().filter(|o| !o.paid).collect();
+    let total: u64 = unpaid
+        .iter()
+        .filter_map(|o| crate::payment::Amount::parse(&o.amount_czk).ok())
+        .map(|a| a.hellers())
+        .sum();
+    let submissions: Vec<Submission> =
+        serde_json::from_value(jana["submissions"].clone()).unwrap_or_default();
+    let notices: Vec<Notice> = serde_json::from_value(jana["notices"].clone()).unwrap_or_default();
+    let dashboard = MeDashboard {
+        unpaid_count: unpaid.len() as u32,
+        unpaid_total_czk: format!("{}.{:02}", total / 100, total % 100),
+        overdue_count: unpaid.iter().filter(|o| o.due_date < today).count() as u32,
+        nearest_due_date: unpaid.iter().map(|o| o.due_date).min(),
+        open_submissions: submissions.iter().filter(|s| s.state != "closed").count() as u32,
+        notices,
+        next_election: Some(NextElection {
+            title: "Volby do zastupitelstva Ústeckého kraje".into(),
+            date: chrono::NaiveDate::from_ymd_opt(2028, 10, 6).unwrap_or(today),
+            district: 2,
+            place: "Základní škola Boženy Němcové".into(),
+            address: "Boženy Němcové 2, Litoměřice".into(),
+        }),
+    };
+    let mut results = vec![
+        R::Dashboard(dashboard),
+        R::Submissions(SubmissionList { submissions }),
+    ];
+    if let Ok(w) = serde_json::from_value::<Watchdog>(jana["watchdog"].clone()) {
+        results.push(R::Watchdog(w));
+    }
+    if let Some(o) = unpaid.first() {
+        results.push(R::Payment(PaymentIntent {
+            id: "demo".into(),
+            state: PaymentState::Pending,
+            account_iban: o.account_iban.clone(),
+            amount_czk: o.amount_czk.clone(),
+            variable_symbol: o.variable_symbol.clone(),
+            specific_symbol: o.specific_symbol.clone(),
+            constant_symbol: o.constant_symbol.clone(),
+            message: crate::payment::simplify_message(&o.title),
+            gateway_url: Some("https://platby.example/litomerice/demo".into()),
+            expires_at: chrono::Utc::now(),
+            paid_on: None,
+        }));
+    }
+    results.push(R::Obligations(obligations));
+    results
+}
