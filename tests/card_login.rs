@@ -102,6 +102,9 @@ fn insert(profile: &str) -> InsertedCard {
 
 /// A kiosk window whose logins go through the real reader, SoftHSM2 and the portal.
 fn kiosk_on_reader(portal: &EmbeddedPortal, session: SessionTimes) -> (AppWindow, KioskUi) {
+    // The previous test's card may still be leaving the reader: a kiosk started
+    // now would see it as a card put in.
+    wait_reader_empty();
     let login = CardLogin::new(
         runtime().handle().clone(),
         client(portal),

@@ -33,6 +33,32 @@ fn reply(state: Scripted, n: u8) -> Option<u8> {
     })
 }
 
+/// What the kiosk sent so far: status queries (`DLE EOT n`) are answered as
+/// scripted, everything else is the job, kept in `sink`; an unfinished query stays
+/// in `tail` for the next read.
+fn absorb(
+    tail: &mut Vec<u8>,
+    scripted: &Mutex<Scripted>,
+    sink: &Mutex<Vec<u8>>,
+    answer: &mut impl Write,
+) {
+    let mut i = 0;
+    while i < tail.len() {
+        if tail[i] == 0x10 && tail.get(i + 1) == Some(&0x04) {
+            let Some(&q) = tail.get(i + 2) else { break };
+            let now = *scripted.lock().unwrap();
+            if let Some(r) = reply(now, q) {
+                let _ = answer.write_all(&[r]);
+            }
+            i += 3;
+        } else {
+            sink.lock().unwrap().push(tail[i]);
+            i += 1;
+        }
+    }
+    tail.drain(..i);
+}
+
 struct TestPrinter {
     addr: String,
     received: Arc<Mutex<Vec<u8>>>,
@@ -59,23 +85,8 @@ fn test_printer(state: Scripted) -> TestPrinter {
                     if n == 0 {
                         break;
                     }
-                    // Status queries are answered; everything else is the job.
                     tail.extend_from_slice(&buf[..n]);
-                    let mut i = 0;
-                    while i < tail.len() {
-                        if tail[i] == 0x10 && tail.get(i + 1) == Some(&0x04) {
-                            let Some(&q) = tail.get(i + 2) else { break };
-                            let now = *scripted.lock().unwrap();
-                            if let Some(r) = reply(now, q) {
-                                let _ = conn.write_all(&[r]);
-                            }
-                            i += 3;
-                        } else {
-                            sink.lock().unwrap().push(tail[i]);
-                            i += 1;
-                        }
-                    }
-                    tail.drain(..i);
+                    absorb(&mut tail, &scripted, &sink, &mut conn);
                 }
             });
         }
@@ -213,21 +224,7 @@ fn pty_printer(state: Scripted) -> TestPrinter {
                 }
             };
             tail.extend_from_slice(&buf[..n]);
-            let mut i = 0;
-            while i < tail.len() {
-                if tail[i] == 0x10 && tail.get(i + 1) == Some(&0x04) {
-                    let Some(&q) = tail.get(i + 2) else { break };
-                    let now = *scripted.lock().unwrap();
-                    if let Some(r) = reply(now, q) {
-                        let _ = master.write_all(&[r]);
-                    }
-                    i += 3;
-                } else {
-                    sink.lock().unwrap().push(tail[i]);
-                    i += 1;
-                }
-            }
-            tail.drain(..i);
+            absorb(&mut tail, &scripted, &sink, &mut master);
         }
     });
     TestPrinter {
