@@ -195,23 +195,31 @@ impl TcpLink {
     }
 }
 
-impl Driver for TcpLink {
-    fn name(&self) -> String {
-        "network".into()
-    }
+/// The crate's `Driver` for our own links: the stream is read and written
+/// through a shared reference (sockets and files allow it).
+macro_rules! link_driver {
+    ($link:ty, $name:literal) => {
+        impl Driver for $link {
+            fn name(&self) -> String {
+                $name.into()
+            }
 
-    fn write(&self, data: &[u8]) -> escpos::errors::Result<()> {
-        Ok((&self.0).write_all(data)?)
-    }
+            fn write(&self, data: &[u8]) -> escpos::errors::Result<()> {
+                Ok((&self.0).write_all(data)?)
+            }
 
-    fn read(&self, buf: &mut [u8]) -> escpos::errors::Result<usize> {
-        Ok((&self.0).read(buf)?)
-    }
+            fn read(&self, buf: &mut [u8]) -> escpos::errors::Result<usize> {
+                Ok((&self.0).read(buf)?)
+            }
 
-    fn flush(&self) -> escpos::errors::Result<()> {
-        Ok((&self.0).flush()?)
-    }
+            fn flush(&self) -> escpos::errors::Result<()> {
+                Ok((&self.0).flush()?)
+            }
+        }
+    };
 }
+
+link_driver!(TcpLink, "network");
 
 impl StatusLink for TcpLink {
     fn drain(&self) {
@@ -238,23 +246,7 @@ impl SerialLink {
     }
 }
 
-impl Driver for SerialLink {
-    fn name(&self) -> String {
-        "serial".into()
-    }
-
-    fn write(&self, data: &[u8]) -> escpos::errors::Result<()> {
-        Ok((&self.0).write_all(data)?)
-    }
-
-    fn read(&self, buf: &mut [u8]) -> escpos::errors::Result<usize> {
-        Ok((&self.0).read(buf)?)
-    }
-
-    fn flush(&self) -> escpos::errors::Result<()> {
-        Ok((&self.0).flush()?)
-    }
-}
+link_driver!(SerialLink, "serial");
 
 impl StatusLink for SerialLink {
     fn drain(&self) {
