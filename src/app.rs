@@ -210,6 +210,27 @@ pub fn run_kiosk(
             let _ = slint::quit_event_loop();
         });
     }
+    // SIGTERM (systemd stopping the unit) and SIGINT (Ctrl-C) leave the event
+    // loop instead of killing the process: the code below and every `Drop` run —
+    // the demo's temporary directory among them.
+    rt.spawn(async {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            tracing::warn!("cannot watch for stop signals");
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+        }
+        tracing::info!("stop signal: leaving the event loop");
+        let _ = slint::invoke_from_event_loop(|| {
+            let _ = slint::quit_event_loop();
+        });
+    });
     let result = app.run().map_err(AppError::EventLoop);
     ops::notify_stopping();
     if let Some(probe) = probe {

@@ -378,6 +378,32 @@ impl fmt::Display for ConfigErrors {
 
 impl std::error::Error for ConfigErrors {}
 
+/// (key path, message) problems turned into errors with their line and column.
+fn located(text: &str, file: &Path, problems: Vec<(String, String)>) -> ConfigErrors {
+    let spans = toml::de::DeTable::parse(text).ok();
+    let errors = problems
+        .into_iter()
+        .map(|(key, message)| {
+            let span = spans.as_ref().and_then(|t| key_span(t.get_ref(), &key));
+            let (line, column) = match span {
+                Some(s) => {
+                    let (l, c) = line_column(text, s.start);
+                    (Some(l), Some(c))
+                }
+                None => (None, None),
+            };
+            ConfigError {
+                file: file.to_path_buf(),
+                line,
+                column,
+                key: Some(key),
+                message,
+            }
+        })
+        .collect();
+    ConfigErrors(errors)
+}
+
 impl KioskConfig {
     /// Reads and validates a config file.
     pub fn load(path: &Path) -> Result<KioskConfig, ConfigErrors> {
@@ -444,22 +470,37 @@ impl KioskConfig {
         if problems.is_empty() {
             return Ok(config);
         }
-        let spans = toml::de::DeTable::parse(text).ok();
-        let errors = problems
-            .into_iter()
-            .map(|(key, message)| {
-                let span = spans.as_ref().and_then(|t| key_span(t.get_ref(), &key));
-                let (line, column) = locate(span);
-                ConfigError {
-                    file: file.to_path_buf(),
-                    line,
-                    column,
-                    key: Some(key),
-                    message,
-                }
-            })
-            .collect();
-        Err(ConfigErrors(errors))
+        Err(located(text, file, problems))
+    }
+
+    /// Reads a config for `run` and `check-config`: [`KioskConfig::load`] plus
+    /// what only a kiosk in service must not have ([`KioskConfig::production_problems`]).
+    pub fn load_for_service(path: &Path) -> Result<KioskConfig, ConfigErrors> {
+        let config = KioskConfig::load(path)?;
+        let problems = config.production_problems();
+        if problems.is_empty() {
+            return Ok(config);
+        }
+        // `load` read the file a moment ago; only the error positions need it again.
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        Err(located(&text, path, problems))
+    }
+
+    /// Settings the demo and the tests use that a kiosk in service must refuse:
+    /// a `preview:` printer writes every slip — variable symbol, amount, name —
+    /// into files on disk instead of handing it to the citizen.
+    pub fn production_problems(&self) -> Vec<(String, String)> {
+        let mut p = Vec::new();
+        if self.printer.uri.trim_start().starts_with("preview:") {
+            p.push((
+                "printer.uri".to_string(),
+                "a `preview:` printer writes every slip, personal data included, to files; \
+                 it is for the demo and tests only. Set the kiosk's printer: file:/dev/usb/lp0, \
+                 tcp://host:9100, serial:/dev/ttyUSB0 or usb:VID:PID"
+                    .to_string(),
+            ));
+        }
+        p
     }
 
     /// Checks the values that types alone cannot: returns (key path, message) pairs.

@@ -130,6 +130,7 @@ enum CliCommand {
     /// Run the development portal (the backend side of the contract) until Ctrl-C.
     #[cfg(feature = "devtools")]
     DevPortal {
+        /// Address to listen on; loopback unless --allow-remote.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
         #[arg(long)]
@@ -137,6 +138,9 @@ enum CliCommand {
         /// Seed an empty database with the Litoměřice demo content.
         #[arg(long, value_parser = ["demo"])]
         seed: Option<String>,
+        /// Listen on a non-loopback address (plain HTTP: a test lab only).
+        #[arg(long)]
+        allow_remote: bool,
     },
     /// Print the OpenAPI document of the kiosk API.
     #[cfg(feature = "devtools")]
@@ -209,9 +213,12 @@ fn main() -> ExitCode {
             qr_png.as_deref(),
         ),
         #[cfg(feature = "devtools")]
-        CliCommand::DevPortal { listen, db, seed } => {
-            cli::devportal::dev_portal(&listen, &db, seed.is_some())
-        }
+        CliCommand::DevPortal {
+            listen,
+            db,
+            seed,
+            allow_remote,
+        } => cli::devportal::dev_portal(&listen, &db, seed.is_some(), allow_remote),
         #[cfg(feature = "devtools")]
         CliCommand::Openapi => cli::devportal::openapi(),
         #[cfg(feature = "devtools")]

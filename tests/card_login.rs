@@ -68,7 +68,7 @@ fn admin(
     path: &str,
     body: Option<&str>,
 ) -> String {
-    support::admin(runtime(), portal.portal.addr, method, path, body)
+    support::admin(runtime(), &portal.portal, method, path, body)
 }
 
 fn live_sessions(portal: &EmbeddedPortal) -> u64 {

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 mod support;
 
-use portal_kiosk::devportal::{self, DEMO_ADMIN_TOKEN, DEMO_KIOSK_TOKEN, RunningPortal};
+use portal_kiosk::devportal::{self, DEMO_KIOSK_TOKEN, RunningPortal};
 use portal_kiosk::portal::types::*;
 use portal_kiosk::portal::{PortalClient, PortalError};
 use support::{citizen_login, client_with};
@@ -47,7 +47,7 @@ impl Setup {
     fn admin(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         reqwest::Client::new()
             .request(method, self.url(&format!("/admin/v1/{path}")))
-            .bearer_auth(DEMO_ADMIN_TOKEN)
+            .bearer_auth(self.portal.state.admin_token())
     }
 
     async fn payment_settings(&self, settings: serde_json::Value) {

@@ -106,7 +106,7 @@ fn screen(app: &AppWindow) -> ScreenId {
 }
 
 fn admin(s: &Setup, method: reqwest::Method, path: &str, body: Option<&str>) {
-    support::admin(runtime(), s.portal.addr, method, path, body);
+    support::admin(runtime(), &s.portal, method, path, body);
 }
 
 /// Inserts the card with the demo control, types the IOK, waits for the nástěnka.

@@ -298,3 +298,53 @@ fn check_config_command_reports_ok_and_errors() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("cannot read the file"));
 }
+
+/// A `preview:` printer writes personal slips to files: fine for the demo and
+/// tests, refused by `run` and `check-config` (a kiosk in service), with its place.
+#[test]
+fn run_and_check_config_refuse_a_preview_printer() {
+    let exe = env!("CARGO_BIN_EXE_portal-kiosk");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("preview.toml");
+    let slips = dir.path().join("slips");
+    std::fs::write(
+        &file,
+        format!(
+            "{MINIMAL}\n[printer]\nuri = \"preview:{}\"\n",
+            slips.display()
+        ),
+    )
+    .unwrap();
+    // The library still reads it (the demo and the tests use such printers)…
+    assert!(KioskConfig::load(&file).is_ok());
+    // …a kiosk in service does not.
+    let line = MINIMAL.lines().count() + 3;
+    for command in ["check-config", "run"] {
+        let mut cmd = std::process::Command::new(exe);
+        cmd.arg(command);
+        if command == "run" {
+            cmd.arg("--config");
+        }
+        let out = cmd
+            .arg(&file)
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .output()
+            .unwrap();
+        assert!(
+            !out.status.success(),
+            "{command} accepted a preview printer"
+        );
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            text.contains(&format!("{}:{line}:7: key `printer.uri`", file.display()))
+                && text.contains("for the demo and tests only"),
+            "{command}: {text}"
+        );
+    }
+    assert!(!slips.exists(), "nothing may have been written");
+}

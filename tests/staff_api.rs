@@ -11,7 +11,7 @@ use std::time::Duration;
 
 mod support;
 
-use portal_kiosk::devportal::{self, DEMO_ADMIN_TOKEN, DEMO_KIOSK_TOKEN, RunningPortal};
+use portal_kiosk::devportal::{self, DEMO_KIOSK_TOKEN, RunningPortal};
 use portal_kiosk::portal::client::read_token;
 use portal_kiosk::portal::types::*;
 use portal_kiosk::portal::{PortalClient, PortalError};
@@ -64,7 +64,7 @@ impl Setup {
     async fn mark_paid(&self, intent: &str) {
         let r = reqwest::Client::new()
             .post(self.url(&format!("/admin/v1/payments/{intent}/paid")))
-            .bearer_auth(DEMO_ADMIN_TOKEN)
+            .bearer_auth(self.portal.state.admin_token())
             .send()
             .await
             .unwrap();

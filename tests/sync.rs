@@ -5,9 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use portal_kiosk::devportal::{
-    self, DEMO_ADMIN_TOKEN, DEMO_KIOSK_ID, DEMO_KIOSK_TOKEN, RunningPortal,
-};
+use portal_kiosk::devportal::{self, DEMO_KIOSK_ID, DEMO_KIOSK_TOKEN, RunningPortal};
 use portal_kiosk::portal::PortalClient;
 use portal_kiosk::portal::types::*;
 use portal_kiosk::promo::Playlist;
@@ -63,7 +61,7 @@ impl Setup {
                 method,
                 format!("http://{}/admin/v1/{path}", self.portal.addr),
             )
-            .bearer_auth(DEMO_ADMIN_TOKEN)
+            .bearer_auth(self.portal.state.admin_token())
     }
 
     async fn fault(&self, target: &str, fault: &str, times: i64) {

@@ -1,5 +1,6 @@
 //! `check-config`: validates config files the way `run` loads them, so a
-//! broken file is found before the kiosk starts (systemd's `ExecStartPre`).
+//! broken file — or one with a demo-only setting such as a `preview:` printer —
+//! is found before the kiosk starts (systemd's `ExecStartPre`).
 //! It only reads the files, never the backend or a device.
 
 use std::path::PathBuf;
@@ -10,7 +11,7 @@ use portal_kiosk::config::KioskConfig;
 pub fn check_config(files: &[PathBuf]) -> Result<(), String> {
     let mut bad = 0;
     for file in files {
-        match KioskConfig::load(file) {
+        match KioskConfig::load_for_service(file) {
             Ok(_) => println!("ok {}", file.display()),
             Err(errors) => {
                 bad += 1;

@@ -4,7 +4,7 @@
 //! everything in a temporary directory removed at the end. Never part of a
 //! production build: it carries demo keys and the demo staff PIN.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use clap::ValueEnum;
@@ -49,16 +49,16 @@ pub fn demo(
     let _portal = {
         let embedded = rt
             .block_on(portal_kiosk::devportal::start_embedded(
-                &dir.0.join("portal"),
+                &dir.path().join("portal"),
             ))
             .map_err(|e| format!("cannot start the embedded development portal: {e}"))?;
         config.backend.url = embedded.portal.kiosk_api_url();
         config.backend.credentials_file = embedded.credentials_file.clone();
         embedded
     };
-    config.storage.data_dir = dir.0.join("data");
+    config.storage.data_dir = dir.path().join("data");
     // Slips go to the preview printer: ESC/POS bytes, text and a picture per slip.
-    config.printer.uri = format!("preview:{}", dir.0.join("slips").display());
+    config.printer.uri = format!("preview:{}", dir.path().join("slips").display());
     let card = match card {
         "reader" => CardChoice::Reader,
         _ => CardChoice::Simulated(
@@ -76,20 +76,88 @@ pub fn demo(
     app::run_kiosk(&config, &rt, options).map_err(|e| e.to_string())
 }
 
-/// A temporary directory for a demo run, removed when the demo ends.
-struct DemoDir(PathBuf);
+/// A temporary directory for a demo run: a fresh, unpredictable name, readable
+/// by this user only (0700), removed when the demo ends — normally, on Ctrl-C or
+/// SIGTERM (the kiosk leaves its event loop, see `app::run_kiosk`) and when a
+/// panic unwinds. A run that was killed outright cannot clean up after itself;
+/// the next demo removes what such runs left (their process is gone).
+struct DemoDir(tempfile::TempDir);
+
+/// Name prefix of demo directories: `portal-kiosk-demo-<pid>-<random>`.
+const PREFIX: &str = "portal-kiosk-demo-";
 
 impl DemoDir {
     fn new() -> Result<DemoDir, String> {
-        let dir = std::env::temp_dir().join(format!("portal-kiosk-demo-{}", std::process::id()));
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let temp = std::env::temp_dir();
+        remove_abandoned(&temp);
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("{PREFIX}{}-", std::process::id()))
+            .tempdir_in(&temp)
+            .map_err(|e| {
+                format!(
+                    "cannot create a temporary directory in {}: {e}",
+                    temp.display()
+                )
+            })?;
         Ok(DemoDir(dir))
+    }
+
+    fn path(&self) -> &Path {
+        self.0.path()
     }
 }
 
-impl Drop for DemoDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+/// Removes demo directories whose process no longer runs.
+fn remove_abandoned(temp: &Path) {
+    let Ok(entries) = std::fs::read_dir(temp) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(PREFIX)) else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        let alive = Path::new("/proc").join(pid.to_string()).exists();
+        let own = entry.metadata().is_ok_and(|m| {
+            use std::os::unix::fs::MetadataExt;
+            m.is_dir() && m.uid() == unsafe { libc::geteuid() }
+        });
+        if !alive && own {
+            match std::fs::remove_dir_all(entry.path()) {
+                Ok(()) => tracing::info!(
+                    pid,
+                    "removed the directory of an earlier demo that was killed"
+                ),
+                Err(e) => {
+                    tracing::warn!(pid, error = %e, "cannot remove an earlier demo's directory")
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn abandoned_demo_directories_go_and_live_ones_stay() {
+        let temp = tempfile::tempdir().unwrap();
+        // No process has this pid (above the kernel's pid_max of 2^22).
+        let dead = temp.path().join(format!("{PREFIX}4194305-abc"));
+        let live = temp
+            .path()
+            .join(format!("{PREFIX}{}-def", std::process::id()));
+        let other = temp.path().join("portal-kiosk-demo-notes");
+        for d in [&dead, &live, &other] {
+            std::fs::create_dir_all(d.join("data")).unwrap();
+        }
+        remove_abandoned(temp.path());
+        assert!(!dead.exists());
+        assert!(live.exists());
+        assert!(other.exists());
     }
 }

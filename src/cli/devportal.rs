@@ -1,11 +1,32 @@
 //! `dev-portal` and `openapi` (feature `devtools`): the development portal, the
 //! backend side of the kiosk API with demo content, and its OpenAPI document.
-//! Never part of a production build: it prints the demo kiosk token.
+//! Never part of a production build: it prints the demo kiosk token and the
+//! admin token of the start; it listens on loopback unless told otherwise.
 
 use portal_kiosk::{app, logging};
 
 /// Runs the development portal on `listen` with its database at `db` until Ctrl-C.
-pub fn dev_portal(listen: &str, db: &std::path::Path, seed: bool) -> Result<(), String> {
+pub fn dev_portal(
+    listen: &str,
+    db: &std::path::Path,
+    seed: bool,
+    allow_remote: bool,
+) -> Result<(), String> {
+    if !is_loopback_listen(listen)? {
+        if !allow_remote {
+            return Err(format!(
+                "--listen {listen} is not a loopback address. The development portal speaks \
+                 plain HTTP (it has no TLS: it is the reference for the town's backend, not a \
+                 backend) and its answers carry the demo citizens' data, kiosk and session \
+                 tokens; anyone on the network could read them. Listen on 127.0.0.1 (and \
+                 put a TLS proxy in front if other machines must reach it), or add \
+                 --allow-remote for a closed test lab"
+            ));
+        }
+        eprintln!(
+            "warning: the development portal listens on {listen} over plain HTTP (--allow-remote)"
+        );
+    }
     logging::init("info", portal_kiosk::config::LogFormat::Auto);
     let rt = app::runtime().map_err(|e| e.to_string())?;
     rt.block_on(async {
@@ -14,10 +35,60 @@ pub fn dev_portal(listen: &str, db: &std::path::Path, seed: bool) -> Result<(), 
             .map_err(|e| e.to_string())?;
         println!("development portal: {}", portal.kiosk_api_url());
         println!("kiosk token: {}", portal_kiosk::devportal::DEMO_KIOSK_TOKEN);
+        // New on every start and shown only here.
+        println!("admin token: {}", portal.state.admin_token());
         let _ = tokio::signal::ctrl_c().await;
         portal.stop().await;
         Ok(())
     })
+}
+
+/// Whether `listen` (`IP:PORT` or `localhost:PORT`) is a loopback address.
+fn is_loopback_listen(listen: &str) -> Result<bool, String> {
+    if let Ok(addr) = listen.parse::<std::net::SocketAddr>() {
+        return Ok(addr.ip().is_loopback());
+    }
+    match listen.rsplit_once(':') {
+        Some((host, port))
+            if host.eq_ignore_ascii_case("localhost") && port.parse::<u16>().is_ok() =>
+        {
+            Ok(true)
+        }
+        Some((_, port)) if port.parse::<u16>().is_ok() => Ok(false),
+        _ => Err(format!(
+            "--listen {listen}: expected IP:PORT, e.g. 127.0.0.1:8080 or [::1]:8080"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback_listen;
+
+    #[test]
+    fn only_loopback_addresses_pass_without_the_flag() {
+        for ok in [
+            "127.0.0.1:8080",
+            "127.1.2.3:1",
+            "[::1]:8080",
+            "localhost:8080",
+            "LOCALHOST:0",
+        ] {
+            assert_eq!(is_loopback_listen(ok), Ok(true), "{ok}");
+        }
+        for remote in [
+            "0.0.0.0:8080",
+            "[::]:8080",
+            "192.168.1.5:80",
+            "kiosk.example:8080",
+            "localhost.evil.example:80",
+        ] {
+            assert_eq!(is_loopback_listen(remote), Ok(false), "{remote}");
+        }
+        for bad in ["8080", "127.0.0.1", "localhost:http", ""] {
+            assert!(is_loopback_listen(bad).is_err(), "{bad}");
+        }
+    }
 }
 
 /// Prints the OpenAPI document of the kiosk API.

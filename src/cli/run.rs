@@ -11,7 +11,8 @@ use portal_kiosk::logging;
 
 /// Runs the kiosk of the config at `path` until its window closes.
 pub fn run(path: PathBuf, started: Instant) -> Result<(), String> {
-    let config = KioskConfig::load(&path).map_err(|e| format!("invalid config: {e}"))?;
+    let config =
+        KioskConfig::load_for_service(&path).map_err(|e| format!("invalid config: {e}"))?;
     logging::init(&config.logging.level, config.logging.format);
     let rt = app::runtime().map_err(|e| e.to_string())?;
     app::run_kiosk(&config, &rt, KioskOptions::from_config(&config, started))

@@ -27,8 +27,6 @@ pub use faults::Fault;
 /// The kiosk token and id the demo and the seed use.
 pub const DEMO_KIOSK_TOKEN: &str = "demo-kiosk-token-1c5e3f0a9b7d";
 pub const DEMO_KIOSK_ID: &str = "lt-demo-01";
-/// Bearer token of the admin API in a seeded demo portal.
-pub const DEMO_ADMIN_TOKEN: &str = "demo-admin-token-7f2b9e4c1d";
 
 #[derive(Debug, thiserror::Error)]
 pub enum DevPortalError {
@@ -79,13 +77,10 @@ impl PortalState {
         if seed_demo && empty == 0 {
             seed::seed_demo(&conn)?;
         }
-        let admin_token = conn
-            .query_row(
-                "SELECT value FROM settings WHERE key = 'admin_token'",
-                [],
-                |r| r.get::<_, String>(0),
-            )
-            .unwrap_or_else(|_| DEMO_ADMIN_TOKEN.to_string());
+        // The admin API publishes content and injects faults: its token is new
+        // on every start (never a constant in the source), shown once by
+        // `dev-portal` and handed to tests by [`PortalState::admin_token`].
+        let admin_token = random_token().map_err(DevPortalError::Seed)?;
         let auth = auth::AuthState::new().map_err(DevPortalError::Seed)?;
         let me = me::MeState::new(&auth.citizens).map_err(DevPortalError::Seed)?;
         Ok(PortalState {
@@ -95,6 +90,11 @@ impl PortalState {
             me,
             staff: staff::StaffState::new(),
         })
+    }
+
+    /// The admin API's bearer token of this start.
+    pub fn admin_token(&self) -> &str {
+        &self.admin_token
     }
 
     /// Runs `f` with the database (the lock is never held across an await).
@@ -119,6 +119,14 @@ impl PortalState {
             .map(|_| ())
         })
     }
+}
+
+/// 32 random bytes, URL-safe base64.
+fn random_token() -> Result<String, String> {
+    use base64::Engine;
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| format!("no randomness for the admin token: {e}"))?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
 /// Strong ETag of a document: a quoted prefix of its SHA-256.

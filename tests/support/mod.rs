@@ -119,16 +119,16 @@ pub fn pump_until(ui: &KioskUi, what: &str, mut done: impl FnMut() -> bool) {
 /// A call to the development portal's admin API; panics unless it succeeds.
 pub fn admin(
     rt: &tokio::runtime::Runtime,
-    addr: std::net::SocketAddr,
+    portal: &portal_kiosk::devportal::RunningPortal,
     method: reqwest::Method,
     path: &str,
     body: Option<&str>,
 ) -> String {
-    let url = format!("http://{addr}/admin/v1/{path}");
+    let url = format!("http://{}/admin/v1/{path}", portal.addr);
     rt.block_on(async {
         let mut req = reqwest::Client::new()
             .request(method, url)
-            .bearer_auth(portal_kiosk::devportal::DEMO_ADMIN_TOKEN);
+            .bearer_auth(portal.state.admin_token());
         if let Some(b) = body {
             req = req
                 .header("content-type", "application/json")
