@@ -204,7 +204,7 @@ pub enum PrinterState {
     Offline,
     /// A bidirectional link that did not answer a status query.
     NoAnswer,
-    /// The link cannot tell (the kernel's USB line printer device, preview).
+    /// The link cannot tell (a plain file or pipe, the preview printer).
     Unknown,
 }
 

@@ -339,7 +339,49 @@ pub fn status(uri: &PrinterUri) -> Result<PrinterState, PrinterError> {
         PrinterUri::Usb { vendor, product } => {
             Ok(query(&open_usb(*vendor, *product, STATUS_TIMEOUT)?))
         }
-        PrinterUri::File(_) | PrinterUri::Preview(_) => Ok(PrinterState::Unknown),
+        PrinterUri::File(path) => Ok(line_printer_state(&open_file(path)?)),
+        PrinterUri::Preview(_) => Ok(PrinterState::Unknown),
+    }
+}
+
+fn open_file(path: &Path) -> Result<std::fs::File, PrinterError> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(|e| PrinterError::Io(format!("{}: {e}", path.display())))
+}
+
+/// `LPGETSTATUS` of the kernel's line printer devices (`linux/lp.h`): the
+/// IEEE 1284 status byte, which `usblp` reads from the printer
+/// (GET_PORT_STATUS). Without it a `file:/dev/usb/lp0` job was "printed"
+/// while the printer had no paper, and the kernel handed it over later — to
+/// whoever stood at the kiosk when the roll was changed.
+const LPGETSTATUS: libc::c_ulong = 0x060b;
+const LP_POUTPA: libc::c_int = 0x20;
+const LP_PSELECD: libc::c_int = 0x10;
+const LP_PERRORP: libc::c_int = 0x08;
+
+/// The state of a `file:` printer: the line printer status where the file is
+/// such a device, Unknown for a plain file or a pipe (which cannot tell).
+fn line_printer_state(file: &std::fs::File) -> PrinterState {
+    use std::os::fd::AsRawFd;
+    let mut status: libc::c_int = 0;
+    // SAFETY: LPGETSTATUS writes one int through the pointer, which outlives the call.
+    let rc = unsafe { libc::ioctl(file.as_raw_fd(), LPGETSTATUS as _, &mut status) };
+    if rc != 0 {
+        return PrinterState::Unknown;
+    }
+    state_from_lp_status(status)
+}
+
+/// The 1284 status bits: paper empty, selected (online), no error (active low).
+pub fn state_from_lp_status(status: libc::c_int) -> PrinterState {
+    if status & LP_POUTPA != 0 {
+        PrinterState::PaperEnd
+    } else if status & LP_PSELECD == 0 || status & LP_PERRORP == 0 {
+        PrinterState::Offline
+    } else {
+        PrinterState::Ready
     }
 }
 
@@ -396,16 +438,18 @@ pub fn print(uri: &PrinterUri, job: &[u8], job_name: &str) -> Result<Printed, Pr
             },
         ),
         PrinterUri::File(path) => {
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .map_err(|e| PrinterError::Io(format!("{}: {e}", path.display())))?;
-            f.write_all(job)
-                .and_then(|()| f.flush())
-                .map_err(|e| PrinterError::Io(format!("{}: {e}", path.display())))?;
-            Ok(Printed {
-                after: PrinterState::Unknown,
-            })
+            let f = open_file(path)?;
+            // A line printer device that reports no paper, offline or an error
+            // gets nothing: the kernel would hold the job and print it later.
+            send(
+                || Ok(line_printer_state(&f)),
+                || {
+                    (&f).write_all(job)
+                        .and_then(|()| (&f).flush())
+                        .map_err(|e| PrinterError::Io(format!("{}: {e}", path.display())))
+                },
+                || line_printer_state(&f),
+            )
         }
         PrinterUri::Preview(dir) => preview(dir, job, job_name),
     }
@@ -532,6 +576,31 @@ mod tests {
         ] {
             assert!(PrinterUri::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn line_printer_status_bits_map_to_states() {
+        // selected + no error: ready; the usual usblp answer is 0x18.
+        assert_eq!(state_from_lp_status(0x18), PrinterState::Ready);
+        assert_eq!(
+            state_from_lp_status(0x18 | LP_POUTPA),
+            PrinterState::PaperEnd
+        );
+        assert_eq!(state_from_lp_status(0x08), PrinterState::Offline);
+        assert_eq!(state_from_lp_status(0x10), PrinterState::Offline);
+        assert!(!state_from_lp_status(0x38).can_print());
+    }
+
+    #[test]
+    fn a_plain_file_printer_cannot_tell_and_still_takes_the_job() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lp0");
+        std::fs::write(&path, b"").unwrap();
+        let uri = PrinterUri::File(path.clone());
+        assert_eq!(status(&uri).unwrap(), PrinterState::Unknown);
+        let printed = print(&uri, b"\x1b@slip", "t").unwrap();
+        assert_eq!(printed.after, PrinterState::Unknown);
+        assert_eq!(std::fs::read(&path).unwrap(), b"\x1b@slip");
     }
 
     #[test]
