@@ -129,8 +129,38 @@ struct Worker {
     context: Arc<Mutex<Option<Context>>>,
     requests: Receiver<Request>,
     sink: Box<dyn FnMut(ReaderEvent) + Send>,
-    /// The last event of the reader's state, to report changes only.
-    last: Option<ReaderEvent>,
+    /// The last state reported, to report changes only — without its
+    /// content: a card's event carries its certificates (name, birth number,
+    /// address), which must not stay in this thread for the whole session.
+    last: Option<Seen>,
+}
+
+/// A reader event without what it carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Seen {
+    Ready,
+    Unavailable(ReaderProblem),
+    Reading,
+    Card,
+    Mute,
+    ReadFailed,
+    Removed,
+}
+
+impl Seen {
+    /// The state an event reports; None for the IOK re-reads, which are answers, not states.
+    fn of(event: &ReaderEvent) -> Option<Seen> {
+        Some(match event {
+            ReaderEvent::Ready => Seen::Ready,
+            ReaderEvent::Unavailable(p) => Seen::Unavailable(*p),
+            ReaderEvent::Reading => Seen::Reading,
+            ReaderEvent::Card(_) => Seen::Card,
+            ReaderEvent::Mute => Seen::Mute,
+            ReaderEvent::ReadFailed => Seen::ReadFailed,
+            ReaderEvent::Removed => Seen::Removed,
+            ReaderEvent::Pin(_) => return None,
+        })
+    }
 }
 
 /// How long one wait lasts at most; stop and requests also cancel it at once.
@@ -140,13 +170,15 @@ const RETRY: Duration = Duration::from_millis(500);
 
 impl Worker {
     fn emit(&mut self, event: ReaderEvent) {
-        let is_state = !matches!(event, ReaderEvent::Pin(_));
-        if is_state {
-            if self.last.as_ref() == Some(&event) {
+        if let Some(seen) = Seen::of(&event) {
+            // Every card is announced by `Reading` first, so two cards in a row
+            // are never mistaken for one.
+            if self.last == Some(seen) {
                 return;
             }
-            self.last = Some(event.clone());
+            self.last = Some(seen);
         }
+        // The event (and a card's certificates) moves on to the sink; no copy stays.
         (self.sink)(event);
     }
 
@@ -447,4 +479,49 @@ pub fn hex(bytes: &[u8]) -> String {
         .map(|b| format!("{b:02X}"))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_thread_keeps_no_copy_of_a_card_and_reports_changes_only() {
+        let (_tx, requests) = std::sync::mpsc::channel();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink = seen.clone();
+        let mut worker = Worker {
+            pattern: String::new(),
+            stop: Arc::new(AtomicBool::new(false)),
+            context: Arc::new(Mutex::new(None)),
+            requests,
+            sink: Box::new(move |e| sink.lock().unwrap().push(e)),
+            last: None,
+        };
+        let card = ReaderEvent::Card(CardKind::NotEObcanka);
+        for e in [
+            ReaderEvent::Ready,
+            ReaderEvent::Ready,
+            ReaderEvent::Reading,
+            card.clone(),
+            card.clone(),
+            ReaderEvent::Removed,
+            ReaderEvent::Reading,
+            card.clone(),
+        ] {
+            worker.emit(e);
+        }
+        assert_eq!(worker.last, Some(Seen::Card));
+        assert_eq!(
+            *seen.lock().unwrap(),
+            vec![
+                ReaderEvent::Ready,
+                ReaderEvent::Reading,
+                card.clone(),
+                ReaderEvent::Removed,
+                ReaderEvent::Reading,
+                card,
+            ]
+        );
+    }
 }
