@@ -785,3 +785,47 @@ fn citizen_types_keep_personal_data_out_of_debug_output() {
     assert_eq!(kind, ObligationKind::Unknown);
     assert_eq!(kind.shown(), ObligationKind::Other);
 }
+
+/// The origin a login is checked for is the portal's own, not what the
+/// client's Host header claims: a token signed for another site (a phishing
+/// page that relays a card's signature) is refused even with a matching Host.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_login_is_checked_for_the_portals_origin_not_the_host_header() {
+    let s = Setup::new().await;
+    let citizen = portal_kiosk::card::testcards::citizen("demo-jana").unwrap();
+    let card = portal_kiosk::card::demo::DemoCard::new(citizen);
+    card.set_inserted(true);
+    let sign_for = |origin: &str, nonce: &str| {
+        support::auth_token(
+            &mut card.signer(),
+            portal_kiosk::card::CardCertificates {
+                short: citizen.short_certificate,
+                long: Some(citizen.long_certificate),
+            },
+            citizen.pin,
+            origin,
+            nonce,
+        )
+    };
+    let post = |token: portal_kiosk::webeid::AuthToken, host: &'static str| {
+        reqwest::Client::new()
+            .post(s.url("/kiosk/v1/auth/card"))
+            .bearer_auth(DEMO_KIOSK_TOKEN)
+            .header("host", host)
+            .json(&AuthCardRequest { token })
+            .send()
+    };
+    let nonce = s.client.auth_challenge().await.unwrap().nonce;
+    let forged = post(sign_for("http://evil.example", &nonce), "evil.example")
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 401);
+
+    // The same card signing for the portal's own origin gets in.
+    let origin = portal_kiosk::webeid::origin_of(s.client.base_url()).unwrap();
+    let nonce = s.client.auth_challenge().await.unwrap().nonce;
+    let own = post(sign_for(&origin, &nonce), "evil.example")
+        .await
+        .unwrap();
+    assert_eq!(own.status(), 200);
+}

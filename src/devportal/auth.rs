@@ -46,7 +46,9 @@ struct AuthInner {
     /// session token → (kiosk id, citizen index, expires at).
     sessions: HashMap<String, (String, usize, Timestamp)>,
     nonce_ttl: Duration,
-    /// Overrides the origin taken from the request's Host header.
+    /// The origin the card signs for: the portal's own address (set when it
+    /// starts listening), or what the admin API set — never the client's Host
+    /// header, which whoever sends the request chooses.
     origin: Option<String>,
 }
 
@@ -81,6 +83,11 @@ impl AuthState {
                 origin: None,
             }),
         })
+    }
+
+    /// Sets the origin logins are validated for, unless the admin API chose one.
+    pub(crate) fn default_origin(&self, origin: String) {
+        self.lock().origin.get_or_insert(origin);
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, AuthInner> {
@@ -125,7 +132,6 @@ pub(super) async fn post_challenge(
 pub(super) async fn post_card(
     State(state): AppState,
     KioskAuth(kiosk): KioskAuth,
-    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let token_json = match serde_json::from_slice::<serde_json::Value>(&body) {
@@ -150,13 +156,13 @@ pub(super) async fn post_card(
     if expires_at <= now {
         return unauthorized("the challenge has expired");
     }
-    let origin = origin_override.unwrap_or_else(|| {
-        let host = headers
-            .get(axum::http::header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("localhost");
-        format!("http://{}", host.to_ascii_lowercase())
-    });
+    let Some(origin) = origin_override else {
+        return problem(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "No origin",
+            "the portal does not know its origin yet",
+        );
+    };
     let identity = match webeid::validate(
         &token_json,
         &origin,

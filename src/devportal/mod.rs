@@ -186,6 +186,7 @@ pub async fn start(
             addr: listen.to_string(),
             source,
         })?;
+    state.auth.default_origin(format!("http://{addr}"));
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let app = handlers::router(state.clone());
     let task = tokio::spawn(async move {
