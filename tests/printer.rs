@@ -3,8 +3,7 @@
 //! reports each state correctly, and a printer that is not ready gets no job.
 //! A USB printer (`usb:VID:PID`) cannot be tested here: no device on this machine.
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
+use std::io::Read;
 use std::sync::{Arc, Mutex};
 
 use portal_kiosk::receipt::{PrinterState, PrinterUri, printer};
