@@ -14,6 +14,11 @@ pub fn dev_portal(listen: &str, db: &std::path::Path, seed: bool) -> Result<(), 
             .map_err(|e| e.to_string())?;
         println!("development portal: {}", portal.kiosk_api_url());
         println!("kiosk token: {}", portal_kiosk::devportal::DEMO_KIOSK_TOKEN);
+        println!(
+            "counter token: {} (kiosk {})",
+            portal_kiosk::devportal::DEMO_COUNTER_TOKEN,
+            portal_kiosk::devportal::DEMO_COUNTER_ID
+        );
         let _ = tokio::signal::ctrl_c().await;
         portal.stop().await;
         Ok(())
