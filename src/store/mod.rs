@@ -297,18 +297,15 @@ impl Store {
             return Ok(crate::staff::Lockout::default());
         };
         let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
-        let locked_until = match locked_until {
-            None => None,
-            // An unreadable time is read as locked now: the lockout fails closed.
-            Some(text) => Some(
-                chrono::DateTime::parse_from_rfc3339(&text)
-                    .map(|t| t.with_timezone(&chrono::Utc))
-                    .unwrap_or_else(|_| {
-                        let lockout = crate::staff::lockout_for(count(lockouts).max(1));
-                        chrono::Utc::now() + chrono::Duration::from_std(lockout).unwrap_or_default()
-                    }),
-            ),
-        };
+        // An unreadable time is read as locked now: the lockout fails closed.
+        let locked_until = locked_until.map(|text| {
+            chrono::DateTime::parse_from_rfc3339(&text)
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .unwrap_or_else(|_| {
+                    let lockout = crate::staff::lockout_for(count(lockouts).max(1));
+                    chrono::Utc::now() + chrono::Duration::from_std(lockout).unwrap_or_default()
+                })
+        });
         Ok(crate::staff::Lockout {
             failures: count(failures),
             lockouts: count(lockouts),
