@@ -1,6 +1,6 @@
 //! Building and running a kiosk from its configuration: the store and the sync
 //! engine, the portal client, the login's adapters (card reader, signer, staff
-//! PINs), the printer thread, the window and its [`UiSetup`], then Slint's event
+//! login), the printer thread, the window and its [`UiSetup`], then Slint's event
 //! loop until the window closes. `run` and `demo` both start a kiosk through
 //! [`run_kiosk`]; they differ only in their [`KioskOptions`].
 //!
@@ -294,11 +294,12 @@ fn login_backend(
     };
     match CardLogin::new(rt.handle().clone(), client, signer, source) {
         Ok(login) if counter => {
-            match crate::staff::StaffPins::from_credentials(&config.backend.credentials_file) {
-                Ok(pins) => login.with_staff(pins).into_adapters(),
+            match crate::staff::StaffLockout::open(&config.storage.data_dir) {
+                Ok(lockout) => login.with_staff(lockout).into_adapters(),
                 Err(e) => {
-                    // The counter still starts; its login says the service failed.
-                    tracing::error!(error = %e, "counter: no staff can log in");
+                    // Without its lockout the counter takes no PINs; it still
+                    // starts, and its login says staff cannot log in here.
+                    tracing::error!(error = %e, "counter: no staff login without its lockout store");
                     login.into_adapters()
                 }
             }

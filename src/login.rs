@@ -105,8 +105,8 @@ pub struct CardLogin {
     monitor: Option<ReaderMonitor>,
     events: Option<EventSink>,
     observer: Option<ReaderObserver>,
-    /// Counter mode: the staff PINs.
-    staff: Option<Arc<crate::staff::StaffPins>>,
+    /// Counter mode: the kiosk's staff login lockout (the backend checks PINs).
+    staff: Option<Arc<crate::staff::StaffLockout>>,
 }
 
 /// Sees every reader event as it arrives on the reader thread (metrics, benchmarks).
@@ -135,10 +135,10 @@ impl CardLogin {
         })
     }
 
-    /// Counter mode: staff log in with these PINs (checked on a blocking task)
-    /// and the backend's `/staff/login`.
-    pub fn with_staff(mut self, pins: crate::staff::StaffPins) -> CardLogin {
-        self.staff = Some(Arc::new(pins));
+    /// Counter mode: staff log in with their PIN, which the backend checks
+    /// (`/staff/login`), behind the kiosk's own `lockout`.
+    pub fn with_staff(mut self, lockout: crate::staff::StaffLockout) -> CardLogin {
+        self.staff = Some(Arc::new(lockout));
         self
     }
 
@@ -160,11 +160,11 @@ impl CardLogin {
             self.client.clone(),
             self.tokens.clone(),
         );
-        let staff = self.staff.clone().map(|pins| {
+        let staff = self.staff.clone().map(|lockout| {
             Box::new(crate::staff::StaffLogin::new(
                 self.runtime.clone(),
                 self.client.clone(),
-                pins,
+                lockout,
                 self.tokens.clone(),
             )) as Box<dyn StaffLoginPort>
         });
@@ -400,7 +400,7 @@ async fn staff_call(client: &PortalClient, token: &str, request: CitizenRequest)
     let result = match &request {
         CitizenRequest::Lookup(vs) => {
             client
-                .staff_obligations(token, vs)
+                .staff_lookup(token, vs)
                 .await
                 .map(|found| CitizenResult::Lookup {
                     vs: vs.clone(),

@@ -160,8 +160,8 @@ enum CliCommand {
         #[arg(long, default_value = "1920x1080", value_parser = cli::parse_size)]
         size: (u32, u32),
     },
-    /// Hash a staff PIN (6–12 digits, one line on standard input) for a
-    /// `[[staff]]` entry of the credentials file (counter mode).
+    /// Hash a staff PIN (6–12 digits, one line on standard input) for the
+    /// backend's staff records (counter mode: the backend checks staff PINs).
     StaffPinHash,
 }
 

@@ -1,9 +1,12 @@
-//! The counter (mode = "counter") end to end: staff PINs from a credentials file
-//! (argon2id), the development portal's `/staff/…` endpoints on loopback, and a
-//! preview printer whose ESC/POS bytes are decoded back. The window is walked by
-//! accessible labels, as a screen reader would: staff PIN → lookup by variable
-//! symbol → pay → QR → print → reprint → test page → logout; wrong PINs and the
-//! lockout; the staff session's idle timeout; a backend that fails the login.
+//! The counter (mode = "counter") end to end: staff PINs checked by the
+//! development portal (a staff member registered there with an argon2id hash,
+//! allowed at the demo counter), its `/staff/…` endpoints on loopback, the
+//! kiosk's lockout in its data directory, and a preview printer whose ESC/POS
+//! bytes are decoded back. The window is walked by accessible labels, as a
+//! screen reader would: staff PIN → lookup by variable symbol → pay → QR →
+//! print → reprint → test page → logout; wrong PINs and the lockout (also after
+//! a restart); the staff session's idle timeout; a backend that fails the
+//! login; a kiosk the backend does not know as a counter.
 
 mod support;
 
@@ -15,11 +18,13 @@ use std::time::Duration;
 use portal_kiosk::card::demo::DemoCard;
 use portal_kiosk::card::testcards;
 use portal_kiosk::config::Mode;
-use portal_kiosk::devportal::{DEMO_KIOSK_TOKEN, RunningPortal};
+use portal_kiosk::devportal::{
+    DEMO_COUNTER_ID, DEMO_COUNTER_TOKEN, DEMO_KIOSK_TOKEN, RunningPortal,
+};
 use portal_kiosk::kiosk::SessionTimes;
 use portal_kiosk::login::{CardLogin, CardSource};
 use portal_kiosk::promo::Playlist;
-use portal_kiosk::staff::StaffPins;
+use portal_kiosk::staff::StaffLockout;
 use portal_kiosk::ui::{AppWindow, Citizen, Flow, KioskUi, LoadState, PayState, ScreenId, Staff};
 use slint::{ComponentHandle, Model};
 use support::*;
@@ -27,13 +32,11 @@ use support::*;
 const PIN: &str = "246810";
 const NAME: &str = "Přepážka 2";
 
-/// The hash is slow on purpose: made once per test binary.
-fn credentials() -> &'static str {
-    static TEXT: OnceLock<String> = OnceLock::new();
-    TEXT.get_or_init(|| {
-        let hash = portal_kiosk::staff::hash_pin(PIN.as_bytes()).unwrap();
-        format!("token = \"{DEMO_KIOSK_TOKEN}\"\n\n[[staff]]\nname = \"{NAME}\"\npin_hash = \"{hash}\"\n")
-    })
+/// The staff member's PIN hash, for the portal's staff records; the hash is
+/// slow on purpose: made once per test binary.
+fn pin_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| portal_kiosk::staff::hash_pin(PIN.as_bytes()).unwrap())
 }
 
 struct Setup {
@@ -45,13 +48,19 @@ struct Setup {
 }
 
 fn setup(session: SessionTimes) -> Setup {
-    setup_with(session, true)
+    setup_with(session, true, DEMO_COUNTER_TOKEN)
 }
 
-/// `staff`: whether the credentials file has `[[staff]]` entries.
-fn setup_with(session: SessionTimes, staff: bool) -> Setup {
+/// `staff`: whether the staff login could be set up on the kiosk; `token`:
+/// the kiosk's (the demo counter's, or a station's).
+fn setup_with(session: SessionTimes, staff: bool, token: &str) -> Setup {
     let dir = tempfile::tempdir().unwrap();
-    let (portal, client) = portal_and_client(dir.path());
+    let (portal, client) = portal_and_client_as(dir.path(), token);
+    portal
+        .state
+        .add_staff_member("st-test-2", NAME, pin_hash(), &[DEMO_COUNTER_ID])
+        .unwrap();
+    let data_dir = dir.path().join("kiosk-data");
     // The counter has no reader here; the signer is never asked.
     let card = DemoCard::new(testcards::citizen("demo-jana").unwrap());
     let login = CardLogin::new(
@@ -62,7 +71,7 @@ fn setup_with(session: SessionTimes, staff: bool) -> Setup {
     )
     .unwrap();
     let login = if staff {
-        login.with_staff(StaffPins::from_toml(credentials()).unwrap())
+        login.with_staff(StaffLockout::open(&data_dir).unwrap())
     } else {
         login
     };
@@ -72,7 +81,7 @@ fn setup_with(session: SessionTimes, staff: bool) -> Setup {
             .unwrap(),
         portal_kiosk::receipt::profiles::profile("epson-tm-t88").unwrap(),
         "lt-counter-01".into(),
-        dir.path().join("kiosk-data"),
+        data_dir,
     )
     .unwrap();
     let (app, ui) = kiosk_full(
@@ -219,7 +228,7 @@ fn staff_look_up_a_payer_pay_print_reprint_and_log_out() {
     // The payer pays; the screen follows (polled every 3 s) and prints the proof.
     admin(
         runtime(),
-        s.portal.addr,
+        &s.portal,
         reqwest::Method::PUT,
         "payments",
         Some(r#"{"autoPaySeconds": 0}"#),
@@ -379,11 +388,11 @@ fn a_staff_session_times_out_after_the_warning() {
 }
 
 #[test]
-fn a_counter_without_staff_says_so_before_anyone_types() {
-    let s = setup_with(SessionTimes::default(), false);
+fn a_counter_whose_staff_login_could_not_start_says_so_before_anyone_types() {
+    let s = setup_with(SessionTimes::default(), false, DEMO_COUNTER_TOKEN);
     assert!(shows(
         &s.app,
-        "Na tomto kiosku není nastavená žádná obsluha. Správce kiosku ji doplní do souboru s přístupovými údaji (podporaportal@litomerice.cz)."
+        "Přihlášení obsluhy na tomto kiosku nefunguje. Obraťte se prosím na správce kiosku (podporaportal@litomerice.cz)."
     ));
     type_digits(&s.app, PIN);
     assert_eq!(
@@ -399,7 +408,7 @@ fn a_failing_backend_says_so_and_the_next_try_logs_in() {
     let staff = s.app.global::<Staff>();
     admin(
         runtime(),
-        s.portal.addr,
+        &s.portal,
         reqwest::Method::PUT,
         "faults/staff-login",
         Some(r#"{"fault": "status:503", "times": 1}"#),
@@ -414,4 +423,25 @@ fn a_failing_backend_says_so_and_the_next_try_logs_in() {
     assert_eq!(screen(&s.app), ScreenId::StaffLogin);
     log_in(&s);
     assert_eq!(staff.get_name(), NAME);
+}
+
+#[test]
+fn a_kiosk_the_backend_does_not_know_as_a_counter_says_so() {
+    // A station kiosk's token, set up as a counter: the backend refuses it.
+    let s = setup_with(SessionTimes::default(), true, DEMO_KIOSK_TOKEN);
+    let staff = s.app.global::<Staff>();
+    type_digits(&s.app, PIN);
+    touch(&s.app, "Potvrdit");
+    pump_until(&s.ui, "refused", || staff.get_not_a_counter());
+    assert!(shows(
+        &s.app,
+        "Tento kiosk není v portálu zaregistrován jako přepážka, obsluha se na něm nemůže přihlásit. Obraťte se prosím na správce kiosku (podporaportal@litomerice.cz)."
+    ));
+    assert_eq!(screen(&s.app), ScreenId::StaffLogin);
+    assert!(s.ui.view().session.is_none());
+    assert!(!staff.get_service_error());
+    assert_eq!(staff.get_wrong_attempts_left(), -1);
+    // Typing again clears the message.
+    type_digits(&s.app, "1");
+    assert!(!staff.get_not_a_counter());
 }

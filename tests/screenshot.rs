@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-const SCREENS: [&str; 38] = [
+const SCREENS: [&str; 39] = [
     "promo",
     "promo-text",
     "home",
@@ -37,6 +37,7 @@ const SCREENS: [&str; 38] = [
     "staff-login-wrong",
     "staff-login-locked",
     "staff-login-no-staff",
+    "staff-login-not-a-counter",
     "counter-empty",
     "counter",
     "counter-printer-problem",

@@ -54,6 +54,11 @@ pub fn demo(
             .map_err(|e| format!("cannot start the embedded development portal: {e}"))?;
         config.backend.url = embedded.portal.kiosk_api_url();
         config.backend.credentials_file = embedded.credentials_file.clone();
+        if config.kiosk.mode == Mode::Counter {
+            // The demo counter is registered at the portal as a counter.
+            config.backend.credentials_file = embedded.counter_credentials_file.clone();
+            config.kiosk.id = portal_kiosk::devportal::DEMO_COUNTER_ID.into();
+        }
         embedded
     };
     config.storage.data_dir = dir.path().join("data");

@@ -35,6 +35,11 @@ pub fn dev_portal(
             .map_err(|e| e.to_string())?;
         println!("development portal: {}", portal.kiosk_api_url());
         println!("kiosk token: {}", portal_kiosk::devportal::DEMO_KIOSK_TOKEN);
+        println!(
+            "counter token: {} (kiosk {})",
+            portal_kiosk::devportal::DEMO_COUNTER_TOKEN,
+            portal_kiosk::devportal::DEMO_COUNTER_ID
+        );
         // New on every start and shown only here.
         println!("admin token: {}", portal.state.admin_token());
         let _ = tokio::signal::ctrl_c().await;
@@ -59,6 +64,12 @@ fn is_loopback_listen(listen: &str) -> Result<bool, String> {
             "--listen {listen}: expected IP:PORT, e.g. 127.0.0.1:8080 or [::1]:8080"
         )),
     }
+}
+
+/// Prints the OpenAPI document of the kiosk API.
+pub fn openapi() -> Result<(), String> {
+    println!("{}", portal_kiosk::devportal::openapi_json());
+    Ok(())
 }
 
 #[cfg(test)]
@@ -89,10 +100,4 @@ mod tests {
             assert!(is_loopback_listen(bad).is_err(), "{bad}");
         }
     }
-}
-
-/// Prints the OpenAPI document of the kiosk API.
-pub fn openapi() -> Result<(), String> {
-    println!("{}", portal_kiosk::devportal::openapi_json());
-    Ok(())
 }

@@ -14,11 +14,10 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
 use rusqlite::OptionalExtension;
 
 use super::PortalState;
-use super::handlers::{internal, problem, status_fault};
+use super::handlers::{internal, problem, status_fault, typed_problem};
 use crate::portal::client::{CITIZEN_SESSION, STAFF_SESSION};
 
 /// What a handler answers: the response, or a refusal.
@@ -37,6 +36,17 @@ pub(super) enum ApiError {
     /// Something broke inside the portal: logged, then a 500.
     #[error("internal error: {0}")]
     Internal(String),
+    /// A refusal with its own problem type (`type`), optionally a
+    /// `Retry-After` and the staff login's `missesLeft`.
+    #[error("{status} {title}: {detail}")]
+    Typed {
+        status: StatusCode,
+        kind: &'static str,
+        title: &'static str,
+        detail: String,
+        retry_after: Option<u64>,
+        misses_left: Option<u32>,
+    },
     /// A status injected by a fault (`status:…` with an optional Retry-After).
     #[error("injected fault: status {status}")]
     Injected {
@@ -57,6 +67,39 @@ impl ApiError {
     pub(super) fn internal(e: impl std::fmt::Display) -> Self {
         ApiError::Internal(e.to_string())
     }
+
+    /// A refusal whose problem has the type `kind` (a URI the kiosk tells apart).
+    pub(super) fn typed(
+        status: StatusCode,
+        kind: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
+        ApiError::Typed {
+            status,
+            kind,
+            title,
+            detail: detail.into(),
+            retry_after: None,
+            misses_left: None,
+        }
+    }
+
+    /// … answered with `Retry-After: seconds`.
+    pub(super) fn retry_after(mut self, seconds: u64) -> Self {
+        if let ApiError::Typed { retry_after, .. } = &mut self {
+            *retry_after = Some(seconds);
+        }
+        self
+    }
+
+    /// … with the staff login's `missesLeft`.
+    pub(super) fn misses_left(mut self, left: u32) -> Self {
+        if let ApiError::Typed { misses_left, .. } = &mut self {
+            *misses_left = Some(left);
+        }
+        self
+    }
 }
 
 impl IntoResponse for ApiError {
@@ -67,6 +110,14 @@ impl IntoResponse for ApiError {
                 title,
                 detail,
             } => problem(status, title, detail),
+            ApiError::Typed {
+                status,
+                kind,
+                title,
+                detail,
+                retry_after,
+                misses_left,
+            } => typed_problem(status, kind, title, detail, retry_after, misses_left),
             ApiError::Internal(e) => internal(e),
             ApiError::Injected {
                 status,
@@ -173,9 +224,9 @@ impl FromRequestParts<Arc<PortalState>> for CitizenSession {
 }
 
 /// A counter's request: the kiosk's token and a live staff session of that
-/// kiosk (`x-staff-session`), whose end this use moves on. Anything else is a
-/// 401 "Session ended".
-pub(super) struct StaffAuth;
+/// kiosk (`x-staff-session`), whose end this use moves on; who is asking.
+/// Anything else is a 401 "Session ended".
+pub(super) struct StaffAuth(pub super::staff::StaffCaller);
 
 impl FromRequestParts<Arc<PortalState>> for StaffAuth {
     type Rejection = ApiError;
@@ -185,19 +236,18 @@ impl FromRequestParts<Arc<PortalState>> for StaffAuth {
         state: &Arc<PortalState>,
     ) -> Result<Self, Self::Rejection> {
         let kiosk = kiosk_id(state, &parts.headers)?;
-        let live = parts
+        parts
             .headers
             .get(STAFF_SESSION)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|session| state.staff.is_live(&kiosk, session, Utc::now()));
-        if live {
-            Ok(StaffAuth)
-        } else {
-            Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "Session ended",
-                "the staff session is not valid (any more); log in again",
-            ))
-        }
+            .and_then(|session| state.staff.caller(&kiosk, session, state.staff.now()))
+            .map(StaffAuth)
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "Session ended",
+                    "the staff session is not valid (any more); log in again",
+                )
+            })
     }
 }

@@ -56,19 +56,47 @@ pub fn router(state: Arc<PortalState>) -> Router {
 // ---------------------------------------------------------------- helpers
 
 pub(super) fn problem(status: StatusCode, title: &str, detail: impl Into<String>) -> Response {
-    let body = Problem {
-        kind: "about:blank".into(),
-        title: title.into(),
-        status: status.as_u16(),
-        detail: detail.into(),
-    };
-    let json = serde_json::to_vec(&body).unwrap_or_default();
-    (
+    typed_problem(status, "about:blank", title, detail.into(), None, None)
+}
+
+/// A problem+json answer of type `kind`, with an optional `Retry-After` and the
+/// staff login's `missesLeft` extension member.
+pub(super) fn typed_problem(
+    status: StatusCode,
+    kind: &str,
+    title: &str,
+    detail: String,
+    retry_after: Option<u64>,
+    misses_left: Option<u32>,
+) -> Response {
+    let json = match misses_left {
+        None => serde_json::to_vec(&Problem {
+            kind: kind.into(),
+            title: title.into(),
+            status: status.as_u16(),
+            detail,
+        }),
+        Some(misses_left) => serde_json::to_vec(&StaffLoginRefusal {
+            kind: kind.into(),
+            title: title.into(),
+            status: status.as_u16(),
+            detail,
+            misses_left,
+        }),
+    }
+    .unwrap_or_default();
+    let mut response = (
         status,
         [(header::CONTENT_TYPE, "application/problem+json")],
         json,
     )
-        .into_response()
+        .into_response();
+    if let Some(seconds) = retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
 }
 
 pub(super) fn internal(e: impl std::fmt::Display) -> Response {
@@ -382,10 +410,11 @@ async fn post_heartbeat(
     ),
     paths(
         super::staff::post_login,
-        super::staff::get_obligations,
+        super::staff::post_lookup,
         super::staff::post_payment,
         super::staff::get_payment,
         super::staff::post_logout,
+        super::staff::get_audit,
         get_promo,
         get_services,
         get_contacts,
@@ -404,7 +433,13 @@ async fn post_heartbeat(
     components(schemas(
         StaffLoginRequest,
         StaffSession,
+        StaffLoginRefusal,
+        StaffLookupRequest,
         StaffLookup,
+        super::staff::StaffAuditLog,
+        super::staff::StaffAuditEntry,
+        super::staff::StaffAuditAction,
+        super::staff::StaffAuditOutcome,
         PromoPlaylist,
         PromoSlide,
         SlideKind,

@@ -1,6 +1,8 @@
 //! The development portal: the backend side of the kiosk contract (axum +
 //! SQLite), seeded with Litoměřice content, so that the whole system runs on one
-//! machine and in CI. It checks kiosk bearer tokens, answers problem+json,
+//! machine and in CI. It checks kiosk bearer tokens, verifies staff PINs for
+//! the kiosks registered as counters (with a persistent lockout and an audit
+//! of staff logins and lookups, `staff.rs`), answers problem+json,
 //! serves strong ETags with conditional GETs, takes events idempotently, and has
 //! a small admin API to change content and to inject faults for tests.
 //!
@@ -23,10 +25,17 @@ use sha2::{Digest, Sha256};
 use tokio::net::TcpListener;
 
 pub use faults::Fault;
+pub use staff::{LOOKUP_LIMIT, LOOKUP_WINDOW};
 
-/// The kiosk token and id the demo and the seed use.
+/// The kiosk token and id the demo and the seed use: a station kiosk (no
+/// staff can log in with it).
 pub const DEMO_KIOSK_TOKEN: &str = "demo-kiosk-token-1c5e3f0a9b7d";
 pub const DEMO_KIOSK_ID: &str = "lt-demo-01";
+/// The seeded counter (`demo --mode counter`): registered as a counter, with
+/// the demo staff member allowed at it. Its id is the town hall counter's
+/// (`kiosk-config/prepazka.toml`).
+pub const DEMO_COUNTER_TOKEN: &str = "demo-counter-token-5a8d2e7c40f1";
+pub const DEMO_COUNTER_ID: &str = "lt-prepazka-01";
 
 #[derive(Debug, thiserror::Error)]
 pub enum DevPortalError {
@@ -73,9 +82,16 @@ impl PortalState {
              CREATE TABLE IF NOT EXISTS faults (target TEXT PRIMARY KEY, fault TEXT NOT NULL, remaining INTEGER NOT NULL);
              CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
         )?;
+        conn.execute_batch(staff::SCHEMA)?;
         let empty: i64 = conn.query_row("SELECT COUNT(*) FROM content", [], |r| r.get(0))?;
         if seed_demo && empty == 0 {
             seed::seed_demo(&conn)?;
+        }
+        let no_staff: i64 =
+            conn.query_row("SELECT COUNT(*) FROM staff_members", [], |r| r.get(0))?;
+        if seed_demo && no_staff == 0 {
+            // Also for a database seeded before counters and staff existed.
+            seed::seed_demo_counter(&conn)?;
         }
         // The admin API publishes content and injects faults: its token is new
         // on every start (never a constant in the source), shown once by
@@ -118,6 +134,33 @@ impl PortalState {
             )
             .map(|_| ())
         })
+    }
+
+    /// Registers a kiosk as a counter: staff may log in on it.
+    pub fn register_counter(&self, kiosk_id: &str) -> rusqlite::Result<()> {
+        self.with_db(|c| staff::register_counter(c, kiosk_id))
+    }
+
+    /// Adds (or replaces) a staff member: an id for the audit, the name the
+    /// counter shows, the argon2id hash of their PIN (`portal-kiosk
+    /// staff-pin-hash`; a weak or foreign hash is refused) and the counters
+    /// (kiosk ids) where they may log in. PINs must differ between the staff
+    /// of one counter: the first match is the one logged in.
+    pub fn add_staff_member(
+        &self,
+        id: &str,
+        display_name: &str,
+        pin_hash: &str,
+        counters: &[&str],
+    ) -> Result<(), String> {
+        let conn = self.db.lock().unwrap_or_else(|p| p.into_inner());
+        staff::add_staff_member(&conn, id, display_name, pin_hash, counters)
+    }
+
+    /// Development only: moves the portal's clock for staff sessions,
+    /// lockouts, lookup budgets and the audit `by` into the future (tests).
+    pub fn advance_clock(&self, by: std::time::Duration) {
+        self.staff.advance_clock(by);
     }
 }
 
@@ -211,10 +254,11 @@ pub async fn start(
 pub const DEMO_AUTO_PAY_SECONDS: u64 = 20;
 
 /// The demo counter's staff member and PIN (`portal-kiosk demo --mode counter`).
+pub const DEMO_STAFF_ID: &str = "st-prepazka-1";
 pub const DEMO_STAFF_NAME: &str = "Přepážka 1";
 pub const DEMO_STAFF_PIN: &str = "123456";
 /// argon2id of [`DEMO_STAFF_PIN`] (made by `portal-kiosk staff-pin-hash`).
-const DEMO_STAFF_PIN_HASH: &str = "$argon2id$v=19$m=65536,t=3,p=1$b6kQSzx/OoiOFoohzKRJPg$S9UADnhPtbi6vO031V9j9rXD1zbwZBUudz97c2ZwtZY";
+pub(crate) const DEMO_STAFF_PIN_HASH: &str = "$argon2id$v=19$m=65536,t=3,p=1$b6kQSzx/OoiOFoohzKRJPg$S9UADnhPtbi6vO031V9j9rXD1zbwZBUudz97c2ZwtZY";
 
 /// A throw-away portal for `demo` and tests: temp database, loopback, random
 /// port; pending payment intents pay themselves after [`DEMO_AUTO_PAY_SECONDS`]
@@ -222,7 +266,10 @@ const DEMO_STAFF_PIN_HASH: &str = "$argon2id$v=19$m=65536,t=3,p=1$b6kQSzx/OoiOFo
 pub struct EmbeddedPortal {
     pub portal: RunningPortal,
     pub dir: PathBuf,
+    /// The station kiosk's credentials ([`DEMO_KIOSK_TOKEN`]).
     pub credentials_file: PathBuf,
+    /// The counter's credentials ([`DEMO_COUNTER_TOKEN`]).
+    pub counter_credentials_file: PathBuf,
 }
 
 pub async fn start_embedded(dir: &Path) -> Result<EmbeddedPortal, DevPortalError> {
@@ -233,17 +280,19 @@ pub async fn start_embedded(dir: &Path) -> Result<EmbeddedPortal, DevPortalError
         .me
         .set_auto_pay(Some(std::time::Duration::from_secs(DEMO_AUTO_PAY_SECONDS)));
     let credentials_file = dir.join("credentials.toml");
-    std::fs::write(
-        &credentials_file,
-        format!(
-            "token = \"{DEMO_KIOSK_TOKEN}\"\n\n[[staff]]\nname = \"{DEMO_STAFF_NAME}\"\npin_hash = \"{DEMO_STAFF_PIN_HASH}\"\n"
-        ),
-    )
-    .map_err(|e| DevPortalError::Seed(e.to_string()))?;
+    let counter_credentials_file = dir.join("counter-credentials.toml");
+    for (file, token) in [
+        (&credentials_file, DEMO_KIOSK_TOKEN),
+        (&counter_credentials_file, DEMO_COUNTER_TOKEN),
+    ] {
+        std::fs::write(file, format!("token = \"{token}\"\n"))
+            .map_err(|e| DevPortalError::Seed(e.to_string()))?;
+    }
     Ok(EmbeddedPortal {
         portal,
         dir: dir.to_path_buf(),
         credentials_file,
+        counter_credentials_file,
     })
 }
 

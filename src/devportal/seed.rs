@@ -5,7 +5,10 @@
 use rusqlite::{Connection, params};
 
 use super::handlers::sha256_hex;
-use super::{DEMO_KIOSK_ID, DEMO_KIOSK_TOKEN, DevPortalError, PortalState, etag_of};
+use super::{
+    DEMO_COUNTER_ID, DEMO_COUNTER_TOKEN, DEMO_KIOSK_ID, DEMO_KIOSK_TOKEN, DEMO_STAFF_ID,
+    DEMO_STAFF_NAME, DEMO_STAFF_PIN_HASH, DevPortalError, PortalState, etag_of,
+};
 use crate::portal::types::*;
 use crate::portal::validate::Validate;
 
@@ -131,6 +134,26 @@ pub fn seed_demo(conn: &Connection) -> Result<(), DevPortalError> {
         &parse::<ElectionInfo>("elections.json", ELECTIONS)?,
     )?;
     tracing::info!("development portal seeded with demo content");
+    Ok(())
+}
+
+/// The demo counter: its token, its registration as a counter and the demo
+/// staff member allowed at it. The demo station kiosk is no counter.
+pub fn seed_demo_counter(conn: &Connection) -> Result<(), DevPortalError> {
+    conn.execute(
+        "INSERT OR REPLACE INTO tokens (token, kiosk_id) VALUES (?1, ?2)",
+        params![DEMO_COUNTER_TOKEN, DEMO_COUNTER_ID],
+    )?;
+    super::staff::register_counter(conn, DEMO_COUNTER_ID)?;
+    super::staff::add_staff_member(
+        conn,
+        DEMO_STAFF_ID,
+        DEMO_STAFF_NAME,
+        DEMO_STAFF_PIN_HASH,
+        &[DEMO_COUNTER_ID],
+    )
+    .map_err(DevPortalError::Seed)?;
+    tracing::info!("development portal seeded with the demo counter and its staff");
     Ok(())
 }
 

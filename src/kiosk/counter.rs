@@ -38,7 +38,10 @@ pub enum StaffOutcome {
     Wrong { attempts_left: u32 },
     /// Too many wrong PINs: try again in this many seconds.
     Locked { seconds_left: u64 },
-    /// No credentials, the backend or the network failed: "try again".
+    /// The backend does not know this kiosk as a counter: no staff can log in
+    /// here until it is registered there.
+    NotACounter,
+    /// The backend or the network failed: "try again".
     Failed,
 }
 
@@ -53,6 +56,8 @@ pub struct StaffView {
     /// Locked: seconds until a PIN is checked again.
     pub locked_seconds: Option<u64>,
     pub service_error: bool,
+    /// The backend refused: this kiosk is not registered as a counter.
+    pub not_a_counter: bool,
 }
 
 /// The staff PIN being typed and what became of the last one.
@@ -64,6 +69,7 @@ pub(super) struct StaffLogin {
     wrong_attempts_left: Option<u32>,
     locked_until: Option<Duration>,
     service_error: bool,
+    not_a_counter: bool,
 }
 
 impl Kiosk {
@@ -82,6 +88,7 @@ impl Kiosk {
                 .filter(|until| *until > self.now)
                 .map(|until| (until - self.now).as_secs_f64().ceil() as u64),
             service_error: s.service_error,
+            not_a_counter: s.not_a_counter,
         }
     }
 
@@ -117,6 +124,7 @@ impl Kiosk {
         }
         s.pin.push(b'0' + digit);
         s.service_error = false;
+        s.not_a_counter = false;
         Vec::new()
     }
 
@@ -143,6 +151,7 @@ impl Kiosk {
         let s = &mut self.staff;
         s.verifying = Some(attempt);
         s.service_error = false;
+        s.not_a_counter = false;
         s.wrong_attempts_left = None;
         let pin = StaffPin(std::mem::take(&mut s.pin));
         vec![Command::StaffAuthenticate { attempt, pin }]
@@ -184,6 +193,10 @@ impl Kiosk {
             }
             StaffOutcome::Locked { seconds_left } => {
                 self.staff.locked_until = Some(self.now + Duration::from_secs(seconds_left));
+                Vec::new()
+            }
+            StaffOutcome::NotACounter => {
+                self.staff.not_a_counter = true;
                 Vec::new()
             }
             StaffOutcome::Failed => {

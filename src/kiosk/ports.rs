@@ -167,9 +167,9 @@ pub trait CardLoginPort {
 /// Counter: the staff PIN check and the staff session's opening.
 pub trait StaffLoginPort {
     fn connect(&mut self, events: EventSink);
-    /// Check the PIN and open a staff session; answer with `KioskEvent::StaffResult`.
+    /// Have the PIN checked and a staff session opened; answer with `KioskEvent::StaffResult`.
     fn authenticate(&self, attempt: AttemptId, pin: StaffPin);
-    /// Whether any staff member can log in (`[[staff]]` entries read).
+    /// Whether staff can log in here at all (false: the login could not be set up).
     fn has_staff(&self) -> bool;
 }
 

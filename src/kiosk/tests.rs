@@ -373,6 +373,27 @@ fn a_staff_service_error_offers_a_retry_and_a_late_login_is_closed() {
 }
 
 #[test]
+fn a_kiosk_that_is_no_counter_says_so_until_the_next_digit() {
+    let mut k = kiosk(Mode::Counter);
+    let attempt = staff_attempt(&type_staff_pin(&mut k, "123456", 1));
+    k.handle(
+        KioskEvent::StaffResult {
+            attempt,
+            outcome: StaffOutcome::NotACounter,
+        },
+        secs(1),
+    );
+    let view = k.view();
+    assert!(view.staff.not_a_counter);
+    assert!(!view.staff.service_error && view.staff.wrong_attempts_left.is_none());
+    assert!(view.staff.locked_seconds.is_none() && !view.staff.verifying);
+    assert_eq!(k.screen(), Screen::StaffLogin);
+    assert!(!k.has_session());
+    k.handle(KioskEvent::StaffDigit(1), secs(2));
+    assert!(!k.view().staff.not_a_counter);
+}
+
+#[test]
 fn a_staff_session_times_out_like_a_citizens_then_rests_on_the_staff_login() {
     let mut k = staff_logged_in(0);
     let times = SessionTimes::default();

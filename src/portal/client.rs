@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use reqwest::StatusCode;
-use reqwest::header::{AUTHORIZATION, ETAG, HeaderValue, IF_NONE_MATCH, RETRY_AFTER};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, ETAG, HeaderValue, IF_NONE_MATCH, RETRY_AFTER};
 
 use super::Collection;
 use super::types::{
@@ -98,9 +98,9 @@ impl std::fmt::Debug for PortalClient {
 #[serde(deny_unknown_fields)]
 struct Credentials {
     token: String,
-    /// The counter's `[[staff]]` PIN hashes: read by `crate::staff`, not here.
-    #[serde(default, rename = "staff")]
-    _staff: Option<toml::Value>,
+    /// The `[[staff]]` PIN hashes older counters kept here: refused (below).
+    #[serde(default)]
+    staff: Option<toml::Value>,
 }
 
 /// Reads the bearer token from a credentials file (`token = "…"`).
@@ -111,6 +111,14 @@ pub fn read_token(path: &Path) -> Result<String, PortalError> {
     };
     let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
     let creds: Credentials = toml::from_str(&text).map_err(|e| fail(e.message().to_string()))?;
+    if creds.staff.is_some() {
+        // A PIN hash on a kiosk's disk can be guessed offline: it belongs to the backend.
+        return Err(fail(
+            "it still has [[staff]] PIN hashes: the backend checks staff PINs now; move each \
+             hash to the backend's staff records and delete the entries here"
+                .into(),
+        ));
+    }
     let token = creds.token.trim().to_string();
     if token.len() < 16 || token.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(fail(
@@ -380,18 +388,23 @@ fn without_url(e: &reqwest::Error) -> String {
     s
 }
 
+/// The `Retry-After` of an answer, in seconds (an HTTP date is not used).
+fn retry_after_of(response: &reqwest::Response) -> Option<Duration> {
+    response
+        .headers()
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
+}
+
 /// Turns a non-success status into a typed error (with its problem+json, if any).
 async fn check_status(response: reqwest::Response) -> Result<reqwest::Response, PortalError> {
     let status = response.status();
     if status.is_success() {
         return Ok(response);
     }
-    let retry_after = response
-        .headers()
-        .get(RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs);
+    let retry_after = retry_after_of(&response);
     let problem = response
         .bytes()
         .await
@@ -556,6 +569,24 @@ impl PortalClient {
 /// Header that carries a staff session token (beside the kiosk's bearer token).
 pub const STAFF_SESSION: &str = "x-staff-session";
 
+/// Why `POST /staff/login` opened no session.
+#[derive(Debug, thiserror::Error)]
+pub enum StaffLoginError {
+    /// No staff member allowed at this counter has this PIN (401); the backend
+    /// says how many more wrong PINs lock the login.
+    #[error("wrong staff PIN")]
+    WrongPin { misses_left: Option<u32> },
+    /// Too many wrong PINs: the backend's lockout, for `retry_after` (429).
+    #[error("the staff login is locked at the backend")]
+    Locked { retry_after: Option<Duration> },
+    /// The backend does not know this kiosk as a counter (403).
+    #[error("the backend does not know this kiosk as a counter")]
+    NotACounter,
+    /// Anything else: unreachable, refused, malformed.
+    #[error(transparent)]
+    Portal(#[from] PortalError),
+}
+
 impl PortalClient {
     /// Sends a request on behalf of a logged-in staff member; a 401 is
     /// `SessionEnded` (logged out, unused for 15 minutes, unknown, or opened
@@ -578,42 +609,83 @@ impl PortalClient {
             .await
     }
 
-    /// Opens a staff session for a member whose PIN the kiosk has verified
-    /// (`crate::staff::StaffPins::verify`). Only the name goes to the backend.
+    /// Logs a staff member in with their PIN (6 to 12 digits): the backend
+    /// checks it and opens a staff session for this kiosk. The PIN goes only
+    /// into the request body, built in a zeroized buffer of its exact size
+    /// (no reallocation leaves copies behind), which is wiped when the HTTP
+    /// stack lets go of it.
     pub async fn staff_login(
         &self,
-        staff_name: &str,
-    ) -> Result<super::types::StaffSession, PortalError> {
-        let body = super::types::StaffLoginRequest {
-            staff_name: staff_name.to_string(),
-        };
+        pin: &[u8],
+    ) -> Result<super::types::StaffSession, StaffLoginError> {
+        if !crate::staff::is_valid_pin(pin) {
+            // Never sent: only digits can go into the body unescaped.
+            return Err(StaffLoginError::WrongPin { misses_left: None });
+        }
+        const OPEN: &[u8] = b"{\"pin\":\"";
+        const CLOSE: &[u8] = b"\"}";
+        let mut body =
+            zeroize::Zeroizing::new(Vec::with_capacity(OPEN.len() + pin.len() + CLOSE.len()));
+        body.extend_from_slice(OPEN);
+        body.extend_from_slice(pin);
+        body.extend_from_slice(CLOSE);
         let response = self
             .http
             .post(self.url("staff/login"))
             .header(AUTHORIZATION, self.authorization.clone())
-            .json(&body)
+            .header(CONTENT_TYPE, "application/json")
+            .body(bytes::Bytes::from_owner(body))
             .send()
             .await
             .map_err(|e| self.map_send_error(e))?;
+        match response.status() {
+            StatusCode::FORBIDDEN => return Err(StaffLoginError::NotACounter),
+            StatusCode::TOO_MANY_REQUESTS => {
+                return Err(StaffLoginError::Locked {
+                    retry_after: retry_after_of(&response),
+                });
+            }
+            StatusCode::UNAUTHORIZED => {
+                let status = response.status().as_u16();
+                let bytes = response.bytes().await.unwrap_or_default();
+                return Err(
+                    match serde_json::from_slice::<super::types::StaffLoginRefusal>(&bytes) {
+                        Ok(r) if r.kind == super::types::staff_problems::WRONG_PIN => {
+                            StaffLoginError::WrongPin {
+                                misses_left: Some(r.misses_left),
+                            }
+                        }
+                        // Not the PIN: the backend does not know this kiosk's token.
+                        _ => StaffLoginError::Portal(PortalError::Status {
+                            status,
+                            problem: serde_json::from_slice::<Problem>(&bytes).ok(),
+                            retry_after: None,
+                        }),
+                    },
+                );
+            }
+            _ => {}
+        }
         let response = check_status(response).await?;
         let bytes = response
             .bytes()
             .await
             .map_err(|e| PortalError::Malformed(format!("staff session: {}", without_url(&e))))?;
-        parse_citizen(&bytes, "staff session")
+        Ok(parse_citizen(&bytes, "staff session")?)
     }
 
     /// A payer's obligations by variable symbol (1–10 digits; the backend
-    /// answers 400 otherwise), each to be validated by the kiosk.
-    pub async fn staff_obligations(
+    /// answers 400 otherwise), each to be validated by the kiosk. The symbol
+    /// goes in the body, never in the URL. Too many lookups in a session: 429.
+    pub async fn staff_lookup(
         &self,
         session: &str,
         variable_symbol: &str,
     ) -> Result<super::types::StaffLookup, PortalError> {
-        let request = self
-            .http
-            .get(self.url("staff/obligations"))
-            .query(&[("vs", variable_symbol)]);
+        let body = super::types::StaffLookupRequest {
+            vs: variable_symbol.to_string(),
+        };
+        let request = self.http.post(self.url("staff/lookup")).json(&body);
         self.staff_json(request, session, "staff lookup").await
     }
 

@@ -594,14 +594,37 @@ redacted_debug!(
 
 // ---------------------------------------------------------------- counter (staff, never cached)
 
-/// `POST /staff/login` body. The kiosk has checked the staff PIN itself
-/// (`crate::staff`): the PIN never leaves the kiosk, and the backend trusts the
-/// device (its bearer token) to vouch for the member it names.
+/// Problem types (RFC 9457 `type`) of the staff endpoints, which the kiosk
+/// tells apart.
+pub mod staff_problems {
+    /// `POST /staff/login` from a device the backend has not registered as a
+    /// counter (403).
+    pub const NOT_A_COUNTER: &str = "https://obcan.litomerice.cz/kiosk/v1/problems/not-a-counter";
+    /// `POST /staff/login` with a PIN of no staff member allowed at this counter (401).
+    pub const WRONG_PIN: &str = "https://obcan.litomerice.cz/kiosk/v1/problems/wrong-pin";
+    /// `POST /staff/login` while this counter's staff login is locked (429).
+    pub const LOCKED: &str = "https://obcan.litomerice.cz/kiosk/v1/problems/staff-login-locked";
+    /// `POST /staff/lookup` more often than the staff session may (429).
+    pub const TOO_MANY_LOOKUPS: &str =
+        "https://obcan.litomerice.cz/kiosk/v1/problems/too-many-lookups";
+}
+
+/// `POST /staff/login` body: the staff member's PIN (6 to 12 digits), which
+/// the backend checks against the argon2id hashes of the staff allowed at this
+/// counter. It travels only in this body, inside TLS; it is never logged, and
+/// is zeroized when this value is dropped.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StaffLoginRequest {
-    /// The member's name from the kiosk's credentials file ("Přepážka 1").
-    pub staff_name: String,
+    /// 6 to 12 ASCII digits.
+    #[schema(pattern = "^[0-9]{6,12}$", example = "123456")]
+    pub pin: String,
+}
+
+impl Drop for StaffLoginRequest {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.pin);
+    }
 }
 
 /// `POST /staff/login` answer: a staff session for this kiosk (ends 15 minutes after its last use),
@@ -612,12 +635,37 @@ pub struct StaffSession {
     pub session: String,
     #[schema(value_type = String, format = DateTime)]
     pub expires_at: Timestamp,
-    /// The staff member, as the backend recorded the login.
+    /// The staff member's display name, as the backend holds it ("Přepážka 1").
     pub name: String,
 }
 
-/// `GET /staff/obligations?vs=…`: a payer's obligations (paid and unpaid) with
-/// this variable symbol; an empty list when nobody has it.
+/// `POST /staff/login` refused for a wrong PIN (401, problem+json): the
+/// problem and how many more wrong PINs lock this counter's staff login.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StaffLoginRefusal {
+    /// [`staff_problems::WRONG_PIN`].
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(default)]
+    pub detail: String,
+    /// Wrong PINs left before the lockout.
+    pub misses_left: u32,
+}
+
+/// `POST /staff/lookup` body: the variable symbol to look up (1 to 10 digits).
+/// In the body, not the URL, so that no URL, proxy or client log carries it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StaffLookupRequest {
+    #[schema(pattern = "^[0-9]{1,10}$", example = "1100012011")]
+    pub vs: String,
+}
+
+/// `POST /staff/lookup`: a payer's obligations (paid and unpaid) with this
+/// variable symbol; an empty list when nobody has it.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StaffLookup {
@@ -626,4 +674,10 @@ pub struct StaffLookup {
     pub payer_name: String,
 }
 
-redacted_debug!(StaffLoginRequest, StaffSession, StaffLookup);
+redacted_debug!(
+    StaffLoginRequest,
+    StaffSession,
+    StaffLoginRefusal,
+    StaffLookupRequest,
+    StaffLookup
+);

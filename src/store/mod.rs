@@ -275,6 +275,58 @@ impl Store {
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
+    // ------------------------------------------------------------ staff lockout
+
+    /// The counter's staff login lockout as last stored (none stored: unlocked).
+    pub fn staff_lockout(&self) -> Result<crate::staff::Lockout> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT failures, lockouts, locked_until FROM staff_lockout WHERE id = 1",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((failures, lockouts, locked_until)) = row else {
+            return Ok(crate::staff::Lockout::default());
+        };
+        let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+        // An unreadable time is read as locked now: the lockout fails closed.
+        let locked_until = locked_until.map(|text| {
+            chrono::DateTime::parse_from_rfc3339(&text)
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .unwrap_or_else(|_| {
+                    let lockout = crate::staff::lockout_for(count(lockouts).max(1));
+                    chrono::Utc::now() + chrono::Duration::from_std(lockout).unwrap_or_default()
+                })
+        });
+        Ok(crate::staff::Lockout {
+            failures: count(failures),
+            lockouts: count(lockouts),
+            locked_until,
+        })
+    }
+
+    /// Stores the counter's staff login lockout.
+    pub fn put_staff_lockout(&self, lockout: &crate::staff::Lockout) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO staff_lockout (id, failures, lockouts, locked_until) VALUES (1, ?1, ?2, ?3)
+             ON CONFLICT(id) DO UPDATE SET failures = ?1, lockouts = ?2, locked_until = ?3",
+            params![
+                i64::from(lockout.failures),
+                i64::from(lockout.lockouts),
+                lockout.locked_until.map(|t| t.to_rfc3339())
+            ],
+        )?;
+        Ok(())
+    }
+
     // ------------------------------------------------------------ slips and print jobs
 
     /// The next number of a per-kiosk sequence (e.g. `slip`), kept across restarts.

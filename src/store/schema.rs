@@ -82,6 +82,14 @@ const MIGRATIONS: &[&str] = &[
          attempts   INTEGER NOT NULL DEFAULT 0,
          last_error TEXT
      );",
+    // 3: the counter's staff login lockout, kept across restarts: counts and a
+    // time only (never who typed, never a PIN). One row.
+    "CREATE TABLE staff_lockout (
+         id           INTEGER PRIMARY KEY CHECK (id = 1),
+         failures     INTEGER NOT NULL,
+         lockouts     INTEGER NOT NULL,
+         locked_until TEXT
+     );",
 ];
 
 pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {

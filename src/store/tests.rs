@@ -216,3 +216,31 @@ fn fold_removes_czech_diacritics() {
         "prilis zlutoucky kun upel dabelske ody"
     );
 }
+
+#[test]
+fn the_staff_lockout_is_counts_and_a_time_and_survives_a_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_in(dir.path()).unwrap();
+    assert_eq!(
+        store.staff_lockout().unwrap(),
+        crate::staff::Lockout::default()
+    );
+    let until = chrono::DateTime::from_timestamp(1_800_000_120, 0).unwrap();
+    let lockout = crate::staff::Lockout {
+        failures: 3,
+        lockouts: 2,
+        locked_until: Some(until),
+    };
+    store.put_staff_lockout(&lockout).unwrap();
+    drop(store);
+    let store = Store::open_in(dir.path()).unwrap();
+    assert_eq!(store.staff_lockout().unwrap(), lockout);
+    // A time that cannot be read locks (fails closed), never unlocks.
+    store
+        .conn
+        .execute("UPDATE staff_lockout SET locked_until = 'soon'", [])
+        .unwrap();
+    let read = store.staff_lockout().unwrap();
+    assert!(read.locked_until.unwrap() > chrono::Utc::now());
+    assert_eq!((read.failures, read.lockouts), (3, 2));
+}

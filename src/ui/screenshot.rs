@@ -105,6 +105,7 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
             wrong_attempts_left: None,
             locked_seconds: None,
             service_error: false,
+            not_a_counter: false,
         },
         reader: ReaderStatus::Ready,
     };
@@ -191,7 +192,7 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
             continue;
         }
         if screen == Screen::StaffLogin {
-            // A counter whose credentials name no staff says so before anyone types.
+            // A counter whose staff login could not be set up says so before anyone types.
             let staff = app.global::<super::Staff>();
             staff.set_configured(false);
             snap(format!("{}-no-staff", screen.name()))?;
@@ -203,6 +204,7 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
                     wrong_attempts_left,
                     locked_seconds,
                     service_error: false,
+                    not_a_counter: false,
                 },
                 ..view.clone()
             };
@@ -212,6 +214,11 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
             snap(format!("{}-wrong", screen.name()))?;
             apply_view(&app, &staff(0, None, Some(42)));
             snap(format!("{}-locked", screen.name()))?;
+            // The backend does not know this kiosk as a counter.
+            let mut refused = staff(0, None, None);
+            refused.staff.not_a_counter = true;
+            apply_view(&app, &refused);
+            snap(format!("{}-not-a-counter", screen.name()))?;
             continue;
         }
         if screen == Screen::Counter {

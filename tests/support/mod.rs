@@ -190,6 +190,17 @@ pub fn portal_and_client(
     portal_kiosk::devportal::RunningPortal,
     std::sync::Arc<portal_kiosk::portal::PortalClient>,
 ) {
+    portal_and_client_as(dir, portal_kiosk::devportal::DEMO_KIOSK_TOKEN)
+}
+
+/// … and a client with this kiosk token (e.g. the demo counter's).
+pub fn portal_and_client_as(
+    dir: &std::path::Path,
+    token: &str,
+) -> (
+    portal_kiosk::devportal::RunningPortal,
+    std::sync::Arc<portal_kiosk::portal::PortalClient>,
+) {
     let portal = runtime()
         .block_on(portal_kiosk::devportal::start(
             "127.0.0.1:0",
@@ -199,7 +210,7 @@ pub fn portal_and_client(
         .unwrap();
     let client = portal_kiosk::portal::PortalClient::new(
         &portal.kiosk_api_url(),
-        portal_kiosk::devportal::DEMO_KIOSK_TOKEN,
+        token,
         None,
         Duration::from_secs(2),
     )

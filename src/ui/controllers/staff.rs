@@ -44,6 +44,7 @@ pub(in crate::ui) fn apply(app: &AppWindow, view: &KioskView) {
     staff.set_wrong_attempts_left(s.wrong_attempts_left.map_or(-1, |n| n as i32));
     staff.set_locked_seconds(s.locked_seconds.unwrap_or(0).min(i32::MAX as u64) as i32);
     staff.set_service_error(s.service_error);
+    staff.set_not_a_counter(s.not_a_counter);
     staff.set_name(match &view.session {
         Some(session) if session.staff => session.first_name.as_str().into(),
         _ => SharedString::new(),
