@@ -54,6 +54,8 @@ pub fn demo(
             .map_err(|e| format!("cannot start the embedded development portal: {e}"))?;
         config.backend.url = embedded.portal.kiosk_api_url();
         config.backend.credentials_file = embedded.credentials_file.clone();
+        // Plain http on loopback: the production CA pin does not apply.
+        config.backend.ca_file = None;
         embedded
     };
     config.storage.data_dir = dir.path().join("data");
