@@ -159,15 +159,148 @@ pub struct BackendSection {
     pub url: String,
     /// File holding the kiosk's bearer token (never in this TOML).
     pub credentials_file: PathBuf,
-    /// Optional pinned CA certificate (PEM) replacing the system roots.
+    /// Pinned CA certificate (PEM) replacing the system roots. A backend that
+    /// is not on loopback needs this or `tls.system_roots = true`.
     #[serde(default)]
     pub ca_file: Option<PathBuf>,
     #[serde(default = "default_timeout")]
     pub timeout_seconds: u64,
+    #[serde(default)]
+    pub tls: TlsSection,
+    /// Upper bounds of the backend's answers, per kind of answer.
+    #[serde(default)]
+    pub max_body_bytes: MaxBodyBytes,
 }
 
 fn default_timeout() -> u64 {
     10
+}
+
+impl BackendSection {
+    /// Why the kiosk must not talk to this backend as configured (no trust
+    /// anchor chosen for a remote backend), or `None`. A URL that does not
+    /// parse is reported by `portal::client::backend_url` instead.
+    pub fn trust_problem(&self) -> Option<String> {
+        let url = crate::portal::client::backend_url(&self.url).ok()?;
+        if url.loopback || self.ca_file.is_some() || self.tls.system_roots {
+            return None;
+        }
+        Some(
+            "a backend that is not on loopback needs a trust anchor: pin its CA with \
+             `ca_file = \"/etc/portal-kiosk/portal-ca.pem\"` in [backend], or trust every \
+             CA of the system with `system_roots = true` in [backend.tls]"
+                .into(),
+        )
+    }
+}
+
+/// `[backend.tls]`: which certificate authorities the kiosk trusts.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TlsSection {
+    /// Trust the operating system's CA store. An explicit choice: the default
+    /// is a pinned CA (`backend.ca_file`); the two exclude each other.
+    pub system_roots: bool,
+}
+
+/// Which kind of backend answer a body is, for its size limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    Promo,
+    Services,
+    Contacts,
+    Elections,
+    /// The acknowledgement of a batch of events.
+    Events,
+    /// Login challenge and citizen session.
+    Auth,
+    /// Citizen data (`/me/...`).
+    Me,
+    /// Counter answers (`/staff/...`).
+    Staff,
+    /// The problem+json body of an error answer.
+    Problem,
+}
+
+impl BodyKind {
+    /// Its key under `[backend.max_body_bytes]`.
+    pub fn key(self) -> &'static str {
+        match self {
+            BodyKind::Promo => "promo",
+            BodyKind::Services => "services",
+            BodyKind::Contacts => "contacts",
+            BodyKind::Elections => "elections",
+            BodyKind::Events => "events",
+            BodyKind::Auth => "auth",
+            BodyKind::Me => "me",
+            BodyKind::Staff => "staff",
+            BodyKind::Problem => "problem",
+        }
+    }
+}
+
+/// `[backend.max_body_bytes]`: the largest answer the kiosk reads, per kind.
+/// A larger answer is refused up front (Content-Length) or as soon as the
+/// running total passes the limit, so a broken or hostile backend cannot fill
+/// the kiosk's memory. Assets are bounded by their announced size instead.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MaxBodyBytes {
+    pub promo: u64,
+    pub services: u64,
+    pub contacts: u64,
+    pub elections: u64,
+    pub events: u64,
+    pub auth: u64,
+    pub me: u64,
+    pub staff: u64,
+    pub problem: u64,
+}
+
+const KIB: u64 = 1024;
+const MIB: u64 = 1024 * 1024;
+
+impl Default for MaxBodyBytes {
+    fn default() -> Self {
+        MaxBodyBytes {
+            promo: MIB,
+            services: 8 * MIB,
+            contacts: 2 * MIB,
+            elections: 2 * MIB,
+            events: 64 * KIB,
+            auth: 64 * KIB,
+            me: 4 * MIB,
+            staff: 4 * MIB,
+            problem: 16 * KIB,
+        }
+    }
+}
+
+impl MaxBodyBytes {
+    /// Smallest and largest value a limit may have.
+    pub const RANGE: std::ops::RangeInclusive<u64> = KIB..=256 * MIB;
+
+    pub fn limit(&self, kind: BodyKind) -> u64 {
+        match kind {
+            BodyKind::Promo => self.promo,
+            BodyKind::Services => self.services,
+            BodyKind::Contacts => self.contacts,
+            BodyKind::Elections => self.elections,
+            BodyKind::Events => self.events,
+            BodyKind::Auth => self.auth,
+            BodyKind::Me => self.me,
+            BodyKind::Staff => self.staff,
+            BodyKind::Problem => self.problem,
+        }
+    }
+
+    fn all(&self) -> [(BodyKind, u64); 9] {
+        use BodyKind::*;
+        [
+            Promo, Services, Contacts, Elections, Events, Auth, Me, Staff, Problem,
+        ]
+        .map(|k| (k, self.limit(k)))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -612,18 +745,38 @@ impl KioskConfig {
         }
 
         let url = &self.backend.url;
-        let loopback = url.starts_with("http://127.0.0.1")
-            || url.starts_with("http://localhost")
-            || url.starts_with("http://[::1]");
-        if !(url.starts_with("https://") || loopback) {
+        match crate::portal::client::backend_url(url) {
+            Err(reason) => bad("backend.url", reason),
+            Ok(_) if !url.ends_with("/kiosk/v1/") => {
+                bad("backend.url", format!("`{url}` must end with `/kiosk/v1/`"))
+            }
+            Ok(_) => {
+                if let Some(reason) = self.backend.trust_problem() {
+                    bad("backend", reason);
+                }
+            }
+        }
+        if self.backend.ca_file.is_some() && self.backend.tls.system_roots {
             bad(
-                "backend.url",
-                format!(
-                    "`{url}` is not allowed; expected an https:// URL (plain http only to loopback)"
-                ),
+                "backend.tls.system_roots",
+                "cannot be true together with backend.ca_file: a pinned CA replaces the \
+                 system roots; keep one of the two"
+                    .into(),
             );
-        } else if !url.ends_with("/kiosk/v1/") {
-            bad("backend.url", format!("`{url}` must end with `/kiosk/v1/`"));
+        }
+        for (kind, value) in self.backend.max_body_bytes.all() {
+            let range = MaxBodyBytes::RANGE;
+            if !range.contains(&value) {
+                bad(
+                    &format!("backend.max_body_bytes.{}", kind.key()),
+                    format!(
+                        "{value} bytes is out of range; expected {} to {} (default {})",
+                        range.start(),
+                        range.end(),
+                        MaxBodyBytes::default().limit(kind)
+                    ),
+                );
+            }
         }
         if !(1..=120).contains(&self.backend.timeout_seconds) {
             bad(

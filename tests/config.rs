@@ -69,7 +69,7 @@ fn sites_have_their_modes_and_distinct_ids() {
     );
 }
 
-const MINIMAL: &str = "[kiosk]\nid = \"lt-test-01\"\nsite = \"Test\"\nmode = \"kiosk\"\n\n[backend]\nurl = \"https://obcan.litomerice.cz/kiosk/v1/\"\ncredentials_file = \"/etc/portal-kiosk/credentials.toml\"\n";
+const MINIMAL: &str = "[kiosk]\nid = \"lt-test-01\"\nsite = \"Test\"\nmode = \"kiosk\"\n\n[backend]\nurl = \"https://obcan.litomerice.cz/kiosk/v1/\"\ncredentials_file = \"/etc/portal-kiosk/credentials.toml\"\nca_file = \"/etc/portal-kiosk/portal-ca.pem\"\n";
 
 #[test]
 fn minimal_config_takes_documented_defaults() {
@@ -106,7 +106,7 @@ fn broken_cases() -> Vec<BrokenCase> {
             format!(
                 "{MINIMAL}\n[screen]\nwidth = \"wide\"\nheight = 1080\nrotation = 0\nfullscreen = true\n"
             ),
-            11,
+            12,
             9,
             Some("screen.width"),
             "invalid type",
@@ -140,7 +140,7 @@ fn broken_cases() -> Vec<BrokenCase> {
             format!(
                 "{MINIMAL}\n[idle]\nanonymous_seconds = 5\nsession_seconds = 120\nwarning_seconds = 30\nlogged_out_seconds = 8\n"
             ),
-            11,
+            12,
             21,
             Some("idle.anonymous_seconds"),
             "expected 30 to 3600",
@@ -150,7 +150,7 @@ fn broken_cases() -> Vec<BrokenCase> {
             format!(
                 "{MINIMAL}\n[idle]\nanonymous_seconds = 90\nsession_seconds = 120\nwarning_seconds = 10\nlogged_out_seconds = 8\n"
             ),
-            13,
+            14,
             19,
             Some("idle.warning_seconds"),
             "at least 20 s",
@@ -171,7 +171,7 @@ fn broken_cases() -> Vec<BrokenCase> {
             format!(
                 "{MINIMAL}\n[screen]\nwidth = 1920\nheight = 1080\nrotation = 45\nfullscreen = true\n"
             ),
-            13,
+            14,
             12,
             Some("screen.rotation"),
             "expected 0, 90, 180 or 270",
@@ -179,7 +179,7 @@ fn broken_cases() -> Vec<BrokenCase> {
         (
             "default language not offered",
             format!("{MINIMAL}\n[languages]\ndefault = \"de\"\navailable = [\"cs\", \"en\"]\n"),
-            11,
+            12,
             11,
             Some("languages.default"),
             "not in languages.available",
@@ -189,7 +189,7 @@ fn broken_cases() -> Vec<BrokenCase> {
             format!(
                 "{MINIMAL}\n[printer]\nenabled = true\nuri = \"file:/dev/usb/lp0\"\nprofile = \"laser\"\n"
             ),
-            13,
+            14,
             11,
             Some("printer.profile"),
             "unknown printer profile `laser`",
@@ -202,7 +202,180 @@ fn broken_cases() -> Vec<BrokenCase> {
             Some("kiosk.id"),
             "not a valid kiosk id",
         ),
+        (
+            "remote backend without a trust anchor",
+            MINIMAL.replace(PINNED, ""),
+            6,
+            1,
+            Some("backend"),
+            "system_roots = true",
+        ),
+        (
+            "system roots and a pinned CA at once",
+            format!("{MINIMAL}\n[backend.tls]\nsystem_roots = true\n"),
+            12,
+            16,
+            Some("backend.tls.system_roots"),
+            "together with backend.ca_file",
+        ),
+        (
+            "unknown TLS key",
+            format!("{MINIMAL}\n[backend.tls]\npin = \"sha256\"\n"),
+            12,
+            1,
+            Some("backend.tls.pin"),
+            "unknown field `pin`",
+        ),
+        (
+            "body limit too small",
+            format!("{MINIMAL}\n[backend.max_body_bytes]\nservices = 10\n"),
+            12,
+            12,
+            Some("backend.max_body_bytes.services"),
+            "expected 1024 to 268435456 (default 8388608)",
+        ),
+        (
+            "unknown kind of body",
+            format!("{MINIMAL}\n[backend.max_body_bytes]\nvideos = 1024\n"),
+            12,
+            1,
+            Some("backend.max_body_bytes.videos"),
+            "unknown field `videos`",
+        ),
+        (
+            "plain http to a host that only starts like localhost",
+            MINIMAL.replace(
+                "https://obcan.litomerice.cz/kiosk/v1/",
+                "http://localhost.evil.example/kiosk/v1/",
+            ),
+            7,
+            7,
+            Some("backend.url"),
+            "expected an https:// URL",
+        ),
+        (
+            "user and password in the backend URL",
+            MINIMAL.replace(
+                "https://obcan.litomerice.cz/kiosk/v1/",
+                "https://kiosk:s3cret@obcan.litomerice.cz/kiosk/v1/",
+            ),
+            7,
+            7,
+            Some("backend.url"),
+            "user name or password",
+        ),
     ]
+}
+
+const PINNED: &str = "ca_file = \"/etc/portal-kiosk/portal-ca.pem\"\n";
+
+#[test]
+fn a_remote_backend_needs_a_pinned_ca_or_system_roots_said_explicitly() {
+    let parse = |text: &str| KioskConfig::parse(text, Path::new("site.toml"));
+    let unpinned = MINIMAL.replace(PINNED, "");
+    let err = parse(&unpinned).unwrap_err().to_string();
+    assert!(
+        err.starts_with("site.toml:6:1: key `backend`")
+            && err.contains("ca_file = \"/etc/portal-kiosk/portal-ca.pem\"")
+            && err.contains("`system_roots = true` in [backend.tls]"),
+        "{err}"
+    );
+
+    let pinned = parse(MINIMAL).unwrap();
+    assert!(pinned.backend.ca_file.is_some());
+    assert!(!pinned.backend.tls.system_roots);
+
+    let system = parse(&format!("{unpinned}\n[backend.tls]\nsystem_roots = true\n")).unwrap();
+    assert!(system.backend.tls.system_roots && system.backend.ca_file.is_none());
+    // `system_roots = false` is no choice at all.
+    assert!(
+        parse(&format!(
+            "{unpinned}\n[backend.tls]\nsystem_roots = false\n"
+        ))
+        .is_err()
+    );
+
+    // A backend on loopback (the development portal, a local proxy) needs neither.
+    for url in [
+        "http://127.0.0.1:8080/kiosk/v1/",
+        "http://[::1]:8080/kiosk/v1/",
+        "HTTP://LOCALHOST:8080/kiosk/v1/",
+        "https://localhost:8443/kiosk/v1/",
+    ] {
+        let text = unpinned.replace("https://obcan.litomerice.cz/kiosk/v1/", url);
+        assert!(parse(&text).is_ok(), "{url}");
+    }
+
+    // `sync` (like `run`, which loads the config the same way) refuses to start.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("unpinned.toml");
+    std::fs::write(&file, &unpinned).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_portal-kiosk"))
+        .args(["sync", "--config"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("key `backend`") && stderr.contains("system_roots = true"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn body_limits_have_defaults_and_can_be_set_per_kind() {
+    let c = KioskConfig::parse(MINIMAL, Path::new("minimal.toml")).unwrap();
+    let limits = &c.backend.max_body_bytes;
+    assert_eq!(limits.promo, 1024 * 1024);
+    assert_eq!(limits.services, 8 * 1024 * 1024);
+    assert_eq!(limits.contacts, 2 * 1024 * 1024);
+    assert_eq!(limits.elections, 2 * 1024 * 1024);
+    assert_eq!(limits.events, 64 * 1024);
+    assert_eq!(limits.auth, 64 * 1024);
+    assert_eq!(limits.me, 4 * 1024 * 1024);
+    assert_eq!(limits.staff, 4 * 1024 * 1024);
+    assert_eq!(limits.problem, 16 * 1024);
+
+    let c = KioskConfig::parse(
+        &format!("{MINIMAL}\n[backend.max_body_bytes]\npromo = 2_097_152\n"),
+        Path::new("site.toml"),
+    )
+    .unwrap();
+    assert_eq!(c.backend.max_body_bytes.promo, 2 * 1024 * 1024);
+    assert_eq!(c.backend.max_body_bytes.services, 8 * 1024 * 1024);
+
+    // Every limit out of range is reported, each with its own key.
+    let errors = KioskConfig::parse(
+        &format!("{MINIMAL}\n[backend.max_body_bytes]\nme = 0\nproblem = 1_000_000_000\n"),
+        Path::new("site.toml"),
+    )
+    .unwrap_err()
+    .0;
+    let keys: Vec<_> = errors.iter().filter_map(|e| e.key.clone()).collect();
+    assert_eq!(
+        keys,
+        vec![
+            "backend.max_body_bytes.me",
+            "backend.max_body_bytes.problem"
+        ]
+    );
+}
+
+#[test]
+fn credentials_in_the_backend_url_are_refused_without_repeating_them() {
+    for url in [
+        "https://kiosk:s3cret@obcan.litomerice.cz/kiosk/v1/",
+        "https://s3cret@obcan.litomerice.cz/kiosk/v1/",
+        "http://s3cret@127.0.0.1:8080/kiosk/v1/",
+    ] {
+        let text = MINIMAL.replace("https://obcan.litomerice.cz/kiosk/v1/", url);
+        let err = KioskConfig::parse(&text, Path::new("site.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("user name or password"), "{url}: {err}");
+        assert!(!err.contains("s3cret"), "{url}: {err}");
+    }
 }
 
 #[test]

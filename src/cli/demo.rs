@@ -54,6 +54,8 @@ pub fn demo(
             .map_err(|e| format!("cannot start the embedded development portal: {e}"))?;
         config.backend.url = embedded.portal.kiosk_api_url();
         config.backend.credentials_file = embedded.credentials_file.clone();
+        // Plain http on loopback: the production CA pin does not apply.
+        config.backend.ca_file = None;
         if config.kiosk.mode == Mode::Counter {
             // The demo counter is registered at the portal as a counter.
             config.backend.credentials_file = embedded.counter_credentials_file.clone();

@@ -2,8 +2,14 @@
 //! every call, the kiosk's bearer token from its credentials file, an optional
 //! pinned CA, conditional GETs, and problem+json errors mapped to types.
 //!
+//! Network input is bounded: no redirect is followed (a 3xx is an error, so no
+//! token or session header reaches another host), every body is read against a
+//! size limit that ends the read early, and plain http is allowed only to an
+//! exact loopback host.
+//!
 //! It never logs the token, and never hands out anything it has not parsed and
-//! validated.
+//! validated. Its errors show the backend's problem `type` and status, never the
+//! problem's free text (which may name a person).
 
 use std::path::Path;
 use std::time::Duration;
@@ -21,7 +27,7 @@ use super::types::{
 /// Header that carries the citizen's session token (beside the kiosk's bearer token).
 pub const CITIZEN_SESSION: &str = "x-citizen-session";
 use super::validate::Invalid;
-use crate::config::BackendSection;
+use crate::config::{BackendSection, BodyKind, MaxBodyBytes};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PortalError {
@@ -33,12 +39,25 @@ pub enum PortalError {
     Unreachable(String),
     #[error("backend did not answer within {0:?}")]
     Timeout(Duration),
-    #[error("backend answered {status}{}", problem.as_ref().map(|p| format!(": {} {}", p.title, p.detail)).unwrap_or_default())]
+    /// The problem's title and detail stay in `problem` for code that needs
+    /// them; the message (which gets logged) shows only its type.
+    #[error("backend answered {status}{}", problem.as_ref().map(|p| format!(" ({})", p.loggable_type())).unwrap_or_default())]
     Status {
         status: u16,
         problem: Option<Problem>,
         retry_after: Option<Duration>,
     },
+    /// A 3xx: the kiosk follows no redirects (the target is not shown: it is
+    /// the backend's free choice).
+    #[error(
+        "backend answered {status}, a redirect; the kiosk follows none (is backend.url right?)"
+    )]
+    Redirect { status: u16 },
+    /// An answer longer than its limit; the kiosk stopped reading it.
+    #[error(
+        "backend's answer is larger than {limit} bytes (backend.max_body_bytes.{key}); the kiosk stopped reading it"
+    )]
+    TooLarge { key: &'static str, limit: u64 },
     #[error("backend sent a malformed response: {0}")]
     Malformed(String),
     #[error("backend sent invalid content: {0}")]
@@ -82,6 +101,7 @@ pub struct PortalClient {
     /// `Bearer …`, marked sensitive so that it never shows in debug output.
     authorization: reqwest::header::HeaderValue,
     timeout: Duration,
+    limits: MaxBodyBytes,
 }
 
 impl std::fmt::Debug for PortalClient {
@@ -130,13 +150,24 @@ pub fn read_token(path: &Path) -> Result<String, PortalError> {
 
 impl PortalClient {
     pub fn from_config(backend: &BackendSection) -> Result<PortalClient, PortalError> {
+        // Config validation refuses this already; a section built in code is checked too.
+        if let Some(reason) = backend.trust_problem() {
+            return Err(PortalError::Setup(reason));
+        }
         let token = read_token(&backend.credentials_file)?;
-        PortalClient::new(
+        Ok(PortalClient::new(
             &backend.url,
             &token,
             backend.ca_file.as_deref(),
             Duration::from_secs(backend.timeout_seconds),
-        )
+        )?
+        .with_body_limits(backend.max_body_bytes.clone()))
+    }
+
+    /// The same client with other body limits (the default: `MaxBodyBytes::default()`).
+    pub fn with_body_limits(mut self, limits: MaxBodyBytes) -> PortalClient {
+        self.limits = limits;
+        self
     }
 
     pub fn new(
@@ -145,11 +176,15 @@ impl PortalClient {
         ca_file: Option<&Path>,
         timeout: Duration,
     ) -> Result<PortalClient, PortalError> {
+        let parsed = backend_url(base_url).map_err(PortalError::Setup)?;
         let mut builder = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
             .user_agent(concat!("portal-kiosk/", env!("CARGO_PKG_VERSION")))
-            .https_only(!is_loopback_http(base_url));
+            // A redirect would carry the session headers (and on 307/308 the
+            // card token) to wherever the answer points: none is followed.
+            .redirect(reqwest::redirect::Policy::none())
+            .https_only(!parsed.plain_http);
         if let Some(ca) = ca_file {
             let pem = std::fs::read(ca)
                 .map_err(|e| PortalError::Setup(format!("CA file {}: {e}", ca.display())))?;
@@ -177,6 +212,7 @@ impl PortalClient {
             base,
             authorization,
             timeout,
+            limits: MaxBodyBytes::default(),
         })
     }
 
@@ -194,6 +230,72 @@ impl PortalClient {
         } else {
             PortalError::Unreachable(without_url(&e))
         }
+    }
+
+    /// Reads a body of at most the limit for `kind`: refused up front when its
+    /// Content-Length is larger, and the read ends as soon as the running total
+    /// passes the limit (the connection is dropped, not drained).
+    async fn read_body(
+        &self,
+        mut response: reqwest::Response,
+        kind: BodyKind,
+        what: &str,
+    ) -> Result<Vec<u8>, PortalError> {
+        let limit = self.limits.limit(kind);
+        let too_large = || PortalError::TooLarge {
+            key: kind.key(),
+            limit,
+        };
+        let announced = response.content_length();
+        if announced.is_some_and(|n| n > limit) {
+            return Err(too_large());
+        }
+        // At most `limit` (checked above), so a lying header costs nothing more.
+        let mut body = Vec::with_capacity(announced.unwrap_or(0) as usize);
+        loop {
+            let chunk = response.chunk().await.map_err(|e| {
+                if e.is_timeout() {
+                    PortalError::Timeout(self.timeout)
+                } else {
+                    PortalError::Malformed(format!("{what}: body cut off: {}", without_url(&e)))
+                }
+            })?;
+            let Some(chunk) = chunk else {
+                return Ok(body);
+            };
+            if (body.len() as u64).saturating_add(chunk.len() as u64) > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+    }
+
+    /// Turns a redirect or another non-success status into a typed error, with
+    /// its problem+json if one came (read within `max_body_bytes.problem`).
+    async fn check_status(
+        &self,
+        response: reqwest::Response,
+    ) -> Result<reqwest::Response, PortalError> {
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        if status.is_redirection() {
+            return Err(PortalError::Redirect {
+                status: status.as_u16(),
+            });
+        }
+        let retry_after = retry_after_of(&response);
+        let problem = self
+            .read_body(response, BodyKind::Problem, "problem")
+            .await
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Problem>(&b).ok());
+        Err(PortalError::Status {
+            status: status.as_u16(),
+            problem,
+            retry_after,
+        })
     }
 
     /// Conditional GET of a collection, parsed and validated.
@@ -216,20 +318,14 @@ impl PortalClient {
                 Err(PortalError::UnexpectedNotModified(C::PATH))
             };
         }
-        let response = check_status(response).await?;
+        let response = self.check_status(response).await?;
         let etag = response
             .headers()
             .get(ETAG)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
             .ok_or_else(|| PortalError::Malformed(format!("{} came without an ETag", C::PATH)))?;
-        let bytes = response.bytes().await.map_err(|e| {
-            if e.is_timeout() {
-                PortalError::Timeout(self.timeout)
-            } else {
-                PortalError::Malformed(format!("body cut off: {}", without_url(&e)))
-            }
-        })?;
+        let bytes = self.read_body(response, C::BODY, C::PATH).await?;
         let value: C = serde_json::from_slice(&bytes)
             .map_err(|e| PortalError::Malformed(format!("{}: {e}", C::PATH)))?;
         value.validate()?;
@@ -250,11 +346,18 @@ impl PortalClient {
             .send()
             .await
             .map_err(|e| self.map_send_error(e))?;
-        let response = check_status(response).await?;
+        let response = self.check_status(response).await?;
         let wrong = |reason: String| PortalError::Asset {
             sha256: sha256.to_string(),
             reason,
         };
+        if let Some(announced) = response.content_length()
+            && announced != expected_size
+        {
+            return Err(wrong(format!(
+                "the backend announced {announced} bytes instead of {expected_size}"
+            )));
+        }
         let mut stream = response.bytes_stream();
         let mut total = 0u64;
         while let Some(chunk) = stream.next().await {
@@ -279,27 +382,17 @@ impl PortalClient {
     }
 
     pub async fn send_events(&self, batch: &EventBatch) -> Result<EventAck, PortalError> {
-        let response = self
-            .http
-            .post(self.url("events"))
-            .header(AUTHORIZATION, self.authorization.clone())
-            .json(batch)
-            .send()
+        self.post_json("events", batch, BodyKind::Events, "events ack")
             .await
-            .map_err(|e| self.map_send_error(e))?;
-        let response = check_status(response).await?;
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| PortalError::Malformed(without_url(&e)))?;
-        serde_json::from_slice(&bytes)
-            .map_err(|e| PortalError::Malformed(format!("events ack: {e}")))
     }
 
+    /// A POST with the kiosk's token whose JSON answer is read within the
+    /// limit for `kind` and parsed without quoting the answer in errors.
     async fn post_json<T: serde::de::DeserializeOwned>(
         &self,
         path: &str,
         body: &impl serde::Serialize,
+        kind: BodyKind,
         what: &str,
     ) -> Result<T, PortalError> {
         let response = self
@@ -310,18 +403,20 @@ impl PortalClient {
             .send()
             .await
             .map_err(|e| self.map_send_error(e))?;
-        let response = check_status(response).await?;
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| PortalError::Malformed(without_url(&e)))?;
-        serde_json::from_slice(&bytes).map_err(|e| PortalError::Malformed(format!("{what}: {e}")))
+        let response = self.check_status(response).await?;
+        let bytes = self.read_body(response, kind, what).await?;
+        parse_citizen(&bytes, what)
     }
 
     /// A fresh login challenge (nonce) for this kiosk.
     pub async fn auth_challenge(&self) -> Result<AuthChallenge, PortalError> {
         let challenge: AuthChallenge = self
-            .post_json("auth/challenge", &serde_json::json!({}), "auth challenge")
+            .post_json(
+                "auth/challenge",
+                &serde_json::json!({}),
+                BodyKind::Auth,
+                "auth challenge",
+            )
             .await?;
         if challenge.nonce.len() != crate::webeid::NONCE_LEN {
             return Err(PortalError::Malformed(
@@ -333,7 +428,8 @@ impl PortalClient {
 
     /// Logs in with a signed card token; the session is for memory only.
     pub async fn auth_card(&self, request: &AuthCardRequest) -> Result<AuthSession, PortalError> {
-        self.post_json("auth/card", request, "auth session").await
+        self.post_json("auth/card", request, BodyKind::Auth, "auth session")
+            .await
     }
 
     /// Ends a citizen session at the backend.
@@ -349,7 +445,7 @@ impl PortalClient {
             .send()
             .await
             .map_err(|e| self.map_send_error(e))?;
-        check_status(response).await.map(|_| ())
+        self.check_status(response).await.map(|_| ())
     }
 
     pub async fn heartbeat(&self, heartbeat: &Heartbeat) -> Result<(), PortalError> {
@@ -361,14 +457,64 @@ impl PortalClient {
             .send()
             .await
             .map_err(|e| self.map_send_error(e))?;
-        check_status(response).await.map(|_| ())
+        self.check_status(response).await.map(|_| ())
     }
 }
 
-fn is_loopback_http(url: &str) -> bool {
-    ["http://127.0.0.1", "http://localhost", "http://[::1]"]
-        .iter()
-        .any(|p| url.starts_with(p))
+/// A backend base URL the kiosk may use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackendUrl {
+    /// The host is exactly `localhost`, an IPv4 address in 127.0.0.0/8 or `::1`.
+    pub loopback: bool,
+    /// Plain `http://` (allowed only when `loopback`).
+    pub plain_http: bool,
+}
+
+/// Checks a backend URL as `reqwest` will parse it: `https://` to any host, or
+/// plain `http://` only to a loopback host (exactly `localhost` in any case,
+/// 127.0.0.0/8 or `[::1]`: not `localhost.example`, not `127.0.0.1.nip.io`).
+/// A URL with a user name or password is refused for every scheme, and the
+/// message then does not repeat the URL (it would show the password).
+pub fn backend_url(url: &str) -> Result<BackendUrl, String> {
+    // A URL that does not parse is shown only if it cannot hold a password.
+    let shown = if url.contains('@') { "the URL" } else { url };
+    let parsed = reqwest::Url::parse(url).map_err(|e| format!("`{shown}` is not a URL: {e}"))?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(
+            "the URL carries a user name or password; the kiosk's credentials belong in \
+             credentials_file, never in the URL"
+                .into(),
+        );
+    }
+    // For http(s) the parser has already normalised the host: IPv4 in dotted
+    // form (`127.1` is `127.0.0.1`), IPv6 in brackets, names in lower case.
+    let loopback = match parsed.host_str() {
+        None | Some("") => return Err(format!("`{shown}` has no host")),
+        Some(host) => {
+            if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+                v6.parse::<std::net::Ipv6Addr>()
+                    .is_ok_and(|ip| ip == std::net::Ipv6Addr::LOCALHOST)
+            } else if let Ok(v4) = host.parse::<std::net::Ipv4Addr>() {
+                v4.is_loopback()
+            } else {
+                host.eq_ignore_ascii_case("localhost")
+            }
+        }
+    };
+    match parsed.scheme() {
+        "https" => Ok(BackendUrl {
+            loopback,
+            plain_http: false,
+        }),
+        "http" if loopback => Ok(BackendUrl {
+            loopback,
+            plain_http: true,
+        }),
+        _ => Err(format!(
+            "`{url}` is not allowed; expected an https:// URL (plain http only to \
+             localhost, 127.0.0.0/8 or [::1])"
+        )),
+    }
 }
 
 /// reqwest's error text without the URL (which may carry a query with ids).
@@ -396,25 +542,6 @@ fn retry_after_of(response: &reqwest::Response) -> Option<Duration> {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(Duration::from_secs)
-}
-
-/// Turns a non-success status into a typed error (with its problem+json, if any).
-async fn check_status(response: reqwest::Response) -> Result<reqwest::Response, PortalError> {
-    let status = response.status();
-    if status.is_success() {
-        return Ok(response);
-    }
-    let retry_after = retry_after_of(&response);
-    let problem = response
-        .bytes()
-        .await
-        .ok()
-        .and_then(|b| serde_json::from_slice::<Problem>(&b).ok());
-    Err(PortalError::Status {
-        status: status.as_u16(),
-        problem,
-        retry_after,
-    })
 }
 
 // ---------------------------------------------------------------- citizen data (/me)
@@ -461,7 +588,7 @@ impl PortalClient {
         if response.status() == StatusCode::UNAUTHORIZED {
             return Err(PortalError::SessionEnded);
         }
-        check_status(response).await
+        self.check_status(response).await
     }
 
     async fn session_json<T: serde::de::DeserializeOwned>(
@@ -472,13 +599,12 @@ impl PortalClient {
         what: &str,
     ) -> Result<T, PortalError> {
         let response = self.session_call(request, header, session).await?;
-        let bytes = response.bytes().await.map_err(|e| {
-            if e.is_timeout() {
-                PortalError::Timeout(self.timeout)
-            } else {
-                PortalError::Malformed(format!("{what}: body cut off: {}", without_url(&e)))
-            }
-        })?;
+        let kind = if header == STAFF_SESSION {
+            BodyKind::Staff
+        } else {
+            BodyKind::Me
+        };
+        let bytes = self.read_body(response, kind, what).await?;
         parse_citizen(&bytes, what)
     }
 
@@ -647,7 +773,10 @@ impl PortalClient {
             }
             StatusCode::UNAUTHORIZED => {
                 let status = response.status().as_u16();
-                let bytes = response.bytes().await.unwrap_or_default();
+                let bytes = self
+                    .read_body(response, BodyKind::Problem, "staff login refusal")
+                    .await
+                    .unwrap_or_default();
                 return Err(
                     match serde_json::from_slice::<super::types::StaffLoginRefusal>(&bytes) {
                         Ok(r) if r.kind == super::types::staff_problems::WRONG_PIN => {
@@ -666,11 +795,10 @@ impl PortalClient {
             }
             _ => {}
         }
-        let response = check_status(response).await?;
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| PortalError::Malformed(format!("staff session: {}", without_url(&e))))?;
+        let response = self.check_status(response).await?;
+        let bytes = self
+            .read_body(response, BodyKind::Staff, "staff session")
+            .await?;
         Ok(parse_citizen(&bytes, "staff session")?)
     }
 
@@ -719,5 +847,145 @@ impl PortalClient {
             Ok(_) | Err(PortalError::SessionEnded) => Ok(()),
             Err(e) => Err(e),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_only_to_an_exact_loopback_host() {
+        let loopback_http = BackendUrl {
+            loopback: true,
+            plain_http: true,
+        };
+        for good in [
+            "http://[::1]:8080/kiosk/v1/",
+            "HTTP://LOCALHOST:8080/",
+            "http://localhost/kiosk/v1/",
+            "http://127.0.0.1:8080/kiosk/v1/",
+            "http://127.45.6.7/",
+        ] {
+            assert_eq!(backend_url(good), Ok(loopback_http.clone()), "{good}");
+        }
+        assert_eq!(
+            backend_url("https://evil.example"),
+            Ok(BackendUrl {
+                loopback: false,
+                plain_http: false,
+            })
+        );
+        assert_eq!(
+            backend_url("https://localhost:8443/kiosk/v1/"),
+            Ok(BackendUrl {
+                loopback: true,
+                plain_http: false,
+            })
+        );
+        for bad in [
+            "http://localhost.evil.example",
+            "http://127.0.0.1.nip.io",
+            "http://10.0.0.1",
+            "http://[::ffff:127.0.0.1]/",
+            "http://localhost./",
+            "ftp://localhost/",
+            "not a url",
+        ] {
+            assert!(backend_url(bad).is_err(), "{bad} accepted");
+        }
+        let err = backend_url("https://user:pw@[::1/").unwrap_err();
+        assert!(!err.contains("pw"), "the password is repeated: {err}");
+        // The host of this one is evil.example: `127.0.0.1` is a user name.
+        for with_userinfo in [
+            "http://127.0.0.1@evil.example",
+            "http://user:pw@127.0.0.1/",
+            "https://user:pw@obcan.litomerice.cz/kiosk/v1/",
+            "https://:pw@obcan.litomerice.cz/",
+        ] {
+            let err = backend_url(with_userinfo).unwrap_err();
+            assert!(
+                err.contains("user name or password"),
+                "{with_userinfo}: {err}"
+            );
+            assert!(!err.contains("pw"), "the password is repeated: {err}");
+        }
+    }
+
+    #[test]
+    fn the_client_refuses_what_the_url_check_refuses() {
+        let client = |url: &str| {
+            PortalClient::new(
+                url,
+                "test-token-0123456789abcdef",
+                None,
+                Duration::from_secs(1),
+            )
+        };
+        for bad in [
+            "http://user:pw@127.0.0.1/kiosk/v1/",
+            "http://localhost.evil.example/kiosk/v1/",
+            "http://127.0.0.1@evil.example/kiosk/v1/",
+        ] {
+            assert!(
+                matches!(client(bad), Err(PortalError::Setup(_))),
+                "{bad} accepted"
+            );
+        }
+        assert!(client("http://127.0.0.1:9/kiosk/v1/").is_ok());
+        assert!(client("https://obcan.litomerice.cz/kiosk/v1/").is_ok());
+    }
+
+    #[test]
+    fn problem_texts_stay_out_of_messages_and_debug_output() {
+        let problem = Problem {
+            kind: "https://obcan.litomerice.cz/problems/not-payable".into(),
+            title: "Poplatek Jany Novákové nelze zaplatit".into(),
+            status: 422,
+            detail: "Jana Nováková, VS 1234567890, dluží 1 500 Kč".into(),
+        };
+        let error = PortalError::Status {
+            status: 422,
+            problem: Some(problem.clone()),
+            retry_after: None,
+        };
+        let shown = error.to_string();
+        let debug = format!("{error:?} {problem:?} {error:#?}");
+        for text in [&shown, &debug] {
+            for personal in ["Nováková", "Novákové", "Jana", "1234567890", "1 500"] {
+                assert!(!text.contains(personal), "{personal} in {text}");
+            }
+        }
+        assert_eq!(
+            shown,
+            "backend answered 422 (https://obcan.litomerice.cz/problems/not-payable)"
+        );
+        assert!(
+            debug.contains("not-payable") && debug.contains("422"),
+            "{debug}"
+        );
+        // The code that acts on a problem still has its detail.
+        match error {
+            PortalError::Status {
+                problem: Some(p), ..
+            } => assert!(p.detail.contains("1234567890")),
+            _ => unreachable!(),
+        }
+
+        // A "type" that is free text is not shown either.
+        let free_text = Problem {
+            kind: "Jana Nováková owes 1500".into(),
+            ..problem
+        };
+        let error = PortalError::Status {
+            status: 422,
+            problem: Some(free_text),
+            retry_after: None,
+        };
+        let shown = format!("{error} {error:?}");
+        assert!(
+            !shown.contains("Jana") && !shown.contains("1500"),
+            "{shown}"
+        );
     }
 }

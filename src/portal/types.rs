@@ -303,7 +303,11 @@ pub struct Heartbeat {
 }
 
 /// RFC 9457 problem details.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+///
+/// `title` and `detail` are free text from the backend and may name a person
+/// or quote a variable symbol: they are for the code that acts on them, never
+/// for logs. `Debug` leaves them out; `loggable_type` is what may be logged.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Problem {
     #[serde(rename = "type", default = "about_blank")]
@@ -312,6 +316,31 @@ pub struct Problem {
     pub status: u16,
     #[serde(default)]
     pub detail: String,
+}
+
+impl Problem {
+    /// The problem's `type` if it looks like the URI it should be (at most 200
+    /// visible ASCII characters, no spaces), else a placeholder: a type is
+    /// chosen from a fixed list by the backend, not written for one case.
+    pub fn loggable_type(&self) -> &str {
+        let k = &self.kind;
+        if !k.is_empty() && k.len() <= 200 && k.bytes().all(|b| b.is_ascii_graphic()) {
+            k
+        } else {
+            "a problem type that is not a URI"
+        }
+    }
+}
+
+impl std::fmt::Debug for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Problem")
+            .field("type", &self.loggable_type())
+            .field("status", &self.status)
+            .field("title", &format_args!("<{} bytes>", self.title.len()))
+            .field("detail", &format_args!("<{} bytes>", self.detail.len()))
+            .finish()
+    }
 }
 
 fn about_blank() -> String {
