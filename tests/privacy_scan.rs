@@ -140,6 +140,67 @@ fn pump_ticking(k: &Kiosk, what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
+fn counter_flow(
+    client: Arc<portal_kiosk::portal::PortalClient>,
+    data: &Path,
+    printer: &str,
+    vs: &str,
+) {
+    let card = DemoCard::new(testcards::citizen("demo-jana").unwrap());
+    let login = CardLogin::new(
+        runtime().handle().clone(),
+        client,
+        Box::new(card.signer()),
+        CardSource::Off,
+    )
+    .unwrap()
+    .with_staff(portal_kiosk::staff::StaffLockout::open(data).unwrap());
+    let print = portal_kiosk::printing::PrintService::start(
+        portal_kiosk::receipt::printer::PrinterUri::parse(&format!("tcp://{printer}")).unwrap(),
+        portal_kiosk::receipt::profiles::profile("epson-tm-t88").unwrap(),
+        "lt-prepazka-01".into(),
+        data.to_path_buf(),
+    )
+    .unwrap();
+    let (app, ui) = kiosk_full(
+        Mode::Counter,
+        Playlist::demo(Duration::from_secs(8)),
+        login.into_adapters(),
+        SessionTimes::default(),
+        Some(print),
+    );
+    let k = Kiosk { app, ui };
+    assert_eq!(screen(&k), ScreenId::StaffLogin);
+    for d in portal_kiosk::devportal::DEMO_STAFF_PIN.chars() {
+        touch(&k.app, &d.to_string());
+    }
+    touch(&k.app, "Potvrdit");
+    pump_until(&k.ui, "the counter", || screen(&k) == ScreenId::Counter);
+    for d in vs.chars() {
+        touch(&k.app, &d.to_string());
+    }
+    touch(&k.app, "Vyhledat");
+    let staff = k.app.global::<portal_kiosk::ui::Staff>();
+    pump_until(&k.ui, "lookup", || staff.get_lookup() == LoadState::Ready);
+    let c = k.app.global::<Citizen>();
+    let first = c
+        .get_to_pay()
+        .iter()
+        .find(|r| r.payable)
+        .expect("a payable obligation");
+    touch(&k.app, &format!("Zaplatit: {}", first.title));
+    pump_until(&k.ui, "QR", || c.get_pay_state() == PayState::Ready);
+    touch(&k.app, "Vytisknout platební údaje");
+    pump_until(&k.ui, "printed", || {
+        c.get_print_status() == PrintStatus::Printed
+    });
+    touch(&k.app, "Zavřít");
+    touch(&k.app, "Zpět");
+    touch(&k.app, "Odhlásit se");
+    pump_until(&k.ui, "logged out", || screen(&k) != ScreenId::Counter);
+    assert_eq!(staff.get_payer_name(), "");
+}
+
 #[test]
 fn nothing_personal_is_left_on_disk_or_in_the_trace_log() {
     // The scanned places: the kiosk's data directory, its temporary directory
@@ -241,8 +302,32 @@ fn nothing_personal_is_left_on_disk_or_in_the_trace_log() {
         "the slip of a citizen who left came out for the next one"
     );
 
-    // ---------------------------------------------------------------- the scan
     drop(k);
+
+    // ---------------------------------------------------------------- the counter
+    // Another window on its own thread (the testing backend is per thread):
+    // the demo counter's token, the staff PIN checked by the backend, a payer
+    // looked up by the variable symbol, the payment slip printed, logout.
+    let counter_client = client_with(&portal, portal_kiosk::devportal::DEMO_COUNTER_TOKEN);
+    let counter_data = data.clone();
+    let counter_printer = printer.addr.clone();
+    let counter_vs = vs.clone();
+    std::thread::spawn(move || {
+        counter_flow(
+            std::sync::Arc::new(counter_client),
+            &counter_data,
+            &counter_printer,
+            &counter_vs,
+        )
+    })
+    .join()
+    .expect("the counter flow");
+    assert!(
+        String::from_utf8_lossy(&printer.received.lock().unwrap()).contains(&vs),
+        "the counter's slip was printed"
+    );
+
+    // ---------------------------------------------------------------- the scan
     drop(portal);
     std::thread::sleep(Duration::from_millis(300));
     let personal = personal_strings();
