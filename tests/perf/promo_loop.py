@@ -9,7 +9,7 @@ Measures what the foundation issue names:
   * worst UI-thread stall while slides are decoded (the kiosk's own stall probe,
     a 4 ms timer that records how late it fires), in a separate run.
 
-Usage:  tools/install-deps --perf && cargo build --release
+Usage:  tools/install-deps --perf && cargo build --release --features devtools
         /usr/bin/python3 tests/perf/promo_loop.py [--binary target/release/portal-kiosk]
 """
 
