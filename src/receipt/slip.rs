@@ -426,8 +426,10 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
         if len(&current) > width {
             let last = current.pop().unwrap_or_default();
             let mut carry = vec![last];
-            // Do not leave a one-letter preposition or conjunction at the line's end.
+            // Do not leave a one-letter preposition or conjunction at the line's end
+            // (unless the word after it fills the next line on its own).
             if current.len() > 1
+                && len(&carry) + 2 <= width
                 && current.last().is_some_and(|w| {
                     w.chars().count() == 1 && "kKsSvVzZoOuUaAiI".contains(w.as_str())
                 })
@@ -461,6 +463,30 @@ mod tests {
         assert_eq!(lines.join(" "), "Poplatek za psa a kočku v domě u nádraží");
         assert_eq!(wrap("Nejneobhospodařovávatelnějšími", 10).len(), 3);
         assert_eq!(wrap("", 10), vec![String::new()]);
+    }
+
+    #[test]
+    fn a_one_letter_word_stays_behind_when_the_next_word_fills_a_line() {
+        // Found by the `backend` fuzz target (a service's text with a 32-character
+        // word after "a", on 58 mm paper): carrying the one-letter word to the
+        // next line made that line 34 characters wide.
+        let fuzzed = format!("zákonný zástupce a {}dítě musí", "\u{7f}".repeat(28));
+        let text = crate::receipt::codepage::decode_cp852(
+            &crate::receipt::codepage::encode_cp852(&fuzzed).0,
+        );
+        let lines = wrap(&text, 32);
+        assert!(lines.iter().all(|l| l.chars().count() <= 32), "{lines:?}");
+        // The everyday case: a link after a preposition.
+        let lines = wrap("Formulář najdete v https://obcan.litomerice.cz/pas", 32);
+        assert_eq!(
+            lines,
+            ["Formulář najdete v", "https://obcan.litomerice.cz/pas"]
+        );
+        // A shorter word still takes the one-letter word along.
+        assert_eq!(
+            wrap("Formulář najdete v aplikaci", 20),
+            ["Formulář najdete", "v aplikaci"]
+        );
     }
 
     fn test_header() -> SlipHeader {
