@@ -203,7 +203,7 @@ fn round_trip(slip: &Slip, profile: &PrinterProfile) {
     for line in decoded.lines() {
         assert!(
             line.chars().count() <= profile.columns,
-            "{}: a line is wider than the paper",
+            "{}: a line is wider than the paper: {line:?}",
             profile.name
         );
     }
