@@ -69,7 +69,8 @@ pub fn read_iok(card: &mut dyn CardTransport) -> Result<PinState, CardError> {
     })
 }
 
-/// File size from an FCP template: the value of tag `80`.
+/// File size from an FCP template: the value of tag `80` (one to four bytes;
+/// an empty or longer value is no size).
 fn fcp_size(fcp: &[u8]) -> Option<usize> {
     let body = match fcp {
         [0x62, len, rest @ ..] if usize::from(*len) <= rest.len() => &rest[..usize::from(*len)],
@@ -80,6 +81,9 @@ fn fcp_size(fcp: &[u8]) -> Option<usize> {
         let (tag, len) = (body[i], usize::from(body[i + 1]));
         let value = body.get(i + 2..i + 2 + len)?;
         if tag == 0x80 {
+            if !(1..=4).contains(&value.len()) {
+                return None;
+            }
             return Some(
                 value
                     .iter()
@@ -158,10 +162,13 @@ pub fn read_card(card: &mut dyn CardTransport) -> Result<CardKind, CardError> {
         &select_aid(&AID_IDENTIFICATION),
         "SELECT identification",
     )?;
-    let short_certificate = read_file(card, FID_SHORT_CERT)?.ok_or(CardError::Malformed(
-        "the authorization certificate is not readable",
-    ))?;
-    let long_certificate = read_file(card, FID_LONG_CERT)?;
+    // An empty file is no certificate: without one the card cannot log in.
+    let short_certificate = read_file(card, FID_SHORT_CERT)?
+        .filter(|c| !c.is_empty())
+        .ok_or(CardError::Malformed(
+            "the authorization certificate is not readable",
+        ))?;
+    let long_certificate = read_file(card, FID_LONG_CERT)?.filter(|c| !c.is_empty());
     Ok(CardKind::EObcanka(Box::new(EObcanka {
         document_number,
         iok,
@@ -256,5 +263,77 @@ mod tests {
         );
         assert_eq!(fcp_size(&[0x62, 0x10, 0x80]), None);
         assert_eq!(fcp_size(&[0x6F, 0x00]), None);
+        // Found by the `apdu` fuzz target: an empty size is no size (it read as 0),
+        // and one longer than four bytes overflowed into a wrong small size.
+        assert_eq!(fcp_size(&[0x62, 0x04, 0x80, 0x00, 0x02, 0x7E]), None);
+        let mut nine = vec![0x62, 0x0B, 0x80, 0x09, 0x01];
+        nine.extend_from_slice(&[0; 7]);
+        nine.push(0x10);
+        assert_eq!(fcp_size(&nine), None);
+    }
+
+    /// A card answering from an input of the `apdu` fuzz target
+    /// (fuzz/fuzz_targets/apdu.rs): the first byte chooses the ATR (0: the
+    /// eObčanka's, 1: its variant), then one answer per command as a length byte
+    /// and that many bytes; at the end of the input the card is removed.
+    struct Scripted<'a> {
+        atr: Vec<u8>,
+        script: &'a [u8],
+    }
+
+    impl<'a> Scripted<'a> {
+        fn new(input: &'a [u8]) -> Scripted<'a> {
+            let mut atr = ATR_PREFIX.to_vec();
+            if input[0] == 1 {
+                atr[7] = 0x02;
+            }
+            Scripted {
+                atr,
+                script: &input[1..],
+            }
+        }
+    }
+
+    impl CardTransport for Scripted<'_> {
+        fn atr(&self) -> Vec<u8> {
+            self.atr.clone()
+        }
+        fn transmit(&mut self, _apdu: &[u8]) -> Result<Vec<u8>, crate::card::TransportError> {
+            let (&len, rest) = self
+                .script
+                .split_first()
+                .ok_or(crate::card::TransportError::Removed)?;
+            let (answer, rest) = rest.split_at(usize::from(len).min(rest.len()));
+            self.script = rest;
+            Ok(answer.to_vec())
+        }
+    }
+
+    #[test]
+    fn an_empty_certificate_file_is_not_a_card_to_log_in_with() {
+        // Found by the `apdu` fuzz target: the authorization certificate's FCP
+        // gave an empty size (`80 00`), the card was read as an eObčanka with an
+        // empty certificate, and the kiosk would have asked for the PIN of a card
+        // that cannot sign in.
+        const EMPTY_SIZE: &[u8] = &[
+            0x01, 0x02, 0x90, 0x00, 0x02, 0x6C, 0x09, 0x0B, 0x39, 0x30, 0x30, 0x30, 0x30, 0x30,
+            0x30, 0x30, 0x31, 0x90, 0x00, 0x03, 0x01, 0x90, 0x00, 0x03, 0x03, 0x90, 0x00, 0x03,
+            0x03, 0x90, 0x00, 0x02, 0x90, 0x00, 0x08, 0x62, 0x04, 0x80, 0x00, 0x02, 0x7E, 0x90,
+            0x00, 0xF6, 0xA3, 0x6F, 0x2F, 0x6D, 0xB9, 0xC2, 0x71, 0x92, 0x0A, 0x02, 0x69, 0x82,
+        ];
+        assert_eq!(
+            read_card(&mut Scripted::new(EMPTY_SIZE)),
+            Err(CardError::Malformed("no file size in the FCP"))
+        );
+        // The same card with a size of zero (`80 01 00`): a file with no bytes.
+        let mut zero = EMPTY_SIZE[..34].to_vec();
+        zero.extend_from_slice(&[0x09, 0x62, 0x05, 0x80, 0x01, 0x00, 0x02, 0x7E, 0x90, 0x00]);
+        zero.extend_from_slice(&[0x02, 0x69, 0x82]);
+        assert_eq!(
+            read_card(&mut Scripted::new(&zero)),
+            Err(CardError::Malformed(
+                "the authorization certificate is not readable"
+            ))
+        );
     }
 }

@@ -190,8 +190,12 @@ pub fn decode(bytes: &[u8]) -> Result<DecodedReceipt, DecodeError> {
                         usize::from(head[4]) + 256 * usize::from(head[5]),
                     );
                     let data = c.take(wb * h)?.to_vec();
-                    let payload =
-                        decode_raster_qr(&data, wb, h).ok_or(DecodeError::RasterUnreadable(at))?;
+                    // An image without a row or a column holds no code (and the QR
+                    // reader must never see an empty picture).
+                    let payload = (wb > 0 && h > 0)
+                        .then(|| decode_raster_qr(&data, wb, h))
+                        .flatten()
+                        .ok_or(DecodeError::RasterUnreadable(at))?;
                     out.items.push(DecodedItem::Qr {
                         payload,
                         native: false,
@@ -243,6 +247,23 @@ mod tests {
             DecodeError::Truncated(5)
         );
         assert_eq!(decode(&[ESC]).unwrap_err(), DecodeError::Truncated(1));
+    }
+
+    #[test]
+    fn a_raster_image_without_columns_or_rows_is_unreadable_not_a_panic() {
+        // Found by the `escpos` fuzz target: `GS v 0` with a width of 0 bytes made
+        // an empty picture, and the QR reader indexed past its end.
+        const ZERO_WIDTH: &[u8] =
+            b"\x1b@\x1c.\x1bt\x12\x1ba4\x1bE  900,0900,00 K\x9f\n\x1dv0\x01\x00\x00\x02\x00";
+        assert_eq!(
+            decode(ZERO_WIDTH).unwrap_err(),
+            DecodeError::RasterUnreadable(29)
+        );
+        // No rows: the same.
+        assert_eq!(
+            decode(&[GS, b'v', b'0', 0, 2, 0, 0, 0]).unwrap_err(),
+            DecodeError::RasterUnreadable(0)
+        );
     }
 
     #[test]

@@ -156,6 +156,13 @@ fn is_status_byte(b: u8) -> bool {
     b & 0x93 == 0x12
 }
 
+/// The status byte in what a link returned for one `DLE EOT n` query: a USB
+/// packet may hold more than one byte, so the answer is the last one; `None`
+/// when nothing came or the last byte cannot be a status reply.
+pub fn status_reply(answer: &[u8]) -> Option<u8> {
+    answer.last().copied().filter(|b| is_status_byte(*b))
+}
+
 /// A link status queries go through: the crate's `Driver` (write, flush, read
 /// with the link's timeout) and a way to forget bytes that arrived unasked.
 trait StatusLink: Driver {
@@ -321,10 +328,12 @@ fn query(link: &dyn StatusLink) -> PrinterState {
         {
             return PrinterState::Offline;
         }
-        // A USB packet may hold more than one byte: the answer is the last one.
         let mut answer = [0u8; 64];
-        match link.read(&mut answer) {
-            Ok(got @ 1..) if is_status_byte(answer[got - 1]) => replies[i] = answer[got - 1],
+        match link
+            .read(&mut answer)
+            .map(|got| status_reply(&answer[..got.min(answer.len())]))
+        {
+            Ok(Some(reply)) => replies[i] = reply,
             _ => return PrinterState::NoAnswer,
         }
     }
@@ -616,5 +625,14 @@ mod tests {
         assert!(is_status_byte(0x12) && !is_status_byte(0x00) && !is_status_byte(0xFF));
         // Bits of a reply that cannot be a status byte are not guessed at.
         assert_eq!(state_from_status(0x12, 0x00, 0x12), PrinterState::NoAnswer);
+    }
+
+    #[test]
+    fn a_status_answer_is_the_last_byte_of_what_the_link_read() {
+        assert_eq!(status_reply(&[0x12]), Some(0x12));
+        // A USB packet with a stray byte before the answer.
+        assert_eq!(status_reply(&[0x00, 0x16]), Some(0x16));
+        assert_eq!(status_reply(&[]), None);
+        assert_eq!(status_reply(&[0x12, 0xFF]), None);
     }
 }

@@ -292,9 +292,11 @@ impl Slip {
     fn render(&self, columns: usize) -> Vec<Rendered> {
         let mut out = Vec::new();
         // What the paper will show: characters the code page lacks already replaced,
-        // so that wrapping counts what is printed.
-        let printable =
-            |t: &str| super::codepage::decode_cp852(&super::codepage::encode_cp852(t).0);
+        // so that wrapping counts what is printed; a line break inside a value (the
+        // backend's text) is a space, as `EscPos::line` never ends a line early.
+        let printable = |t: &str| {
+            super::codepage::decode_cp852(&super::codepage::encode_cp852(t).0).replace('\n', " ")
+        };
         let line = |text: String, align: Align, bold: bool, wide: bool| Rendered::Line {
             text,
             align,
@@ -336,7 +338,11 @@ impl Slip {
                             false,
                         ));
                     } else {
-                        out.push(line(label, Align::Left, false, false));
+                        // A label can come from the backend (an office-hours day):
+                        // wrapped like any text, never wider than the paper.
+                        for w in wrap(&label, columns) {
+                            out.push(line(w, Align::Left, false, false));
+                        }
                         for w in wrap(value, columns.saturating_sub(2).max(8)) {
                             out.push(line(format!("  {w}"), Align::Left, false, false));
                         }
@@ -420,8 +426,10 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
         if len(&current) > width {
             let last = current.pop().unwrap_or_default();
             let mut carry = vec![last];
-            // Do not leave a one-letter preposition or conjunction at the line's end.
+            // Do not leave a one-letter preposition or conjunction at the line's end
+            // (unless the word after it fills the next line on its own).
             if current.len() > 1
+                && len(&carry) + 2 <= width
                 && current.last().is_some_and(|w| {
                     w.chars().count() == 1 && "kKsSvVzZoOuUaAiI".contains(w.as_str())
                 })
@@ -455,5 +463,94 @@ mod tests {
         assert_eq!(lines.join(" "), "Poplatek za psa a kočku v domě u nádraží");
         assert_eq!(wrap("Nejneobhospodařovávatelnějšími", 10).len(), 3);
         assert_eq!(wrap("", 10), vec![String::new()]);
+    }
+
+    #[test]
+    fn a_one_letter_word_stays_behind_when_the_next_word_fills_a_line() {
+        // Found by the `backend` fuzz target (a service's text with a 32-character
+        // word after "a", on 58 mm paper): carrying the one-letter word to the
+        // next line made that line 34 characters wide.
+        let fuzzed = format!("zákonný zástupce a {}dítě musí", "\u{7f}".repeat(28));
+        let text = crate::receipt::codepage::decode_cp852(
+            &crate::receipt::codepage::encode_cp852(&fuzzed).0,
+        );
+        let lines = wrap(&text, 32);
+        assert!(lines.iter().all(|l| l.chars().count() <= 32), "{lines:?}");
+        // The everyday case: a link after a preposition.
+        let lines = wrap("Formulář najdete v https://obcan.litomerice.cz/pas", 32);
+        assert_eq!(
+            lines,
+            ["Formulář najdete v", "https://obcan.litomerice.cz/pas"]
+        );
+        // A shorter word still takes the one-letter word along.
+        assert_eq!(
+            wrap("Formulář najdete v aplikaci", 20),
+            ["Formulář najdete", "v aplikaci"]
+        );
+    }
+
+    fn test_header() -> SlipHeader {
+        SlipHeader {
+            kiosk_id: "lt-radnice-01".into(),
+            slip_number: 1,
+            printed_at: chrono::NaiveDate::from_ymd_opt(2026, 11, 18)
+                .and_then(|d| d.and_hms_opt(10, 30, 0))
+                .unwrap(),
+        }
+    }
+
+    fn department(phone: &str, day: &str) -> crate::portal::types::Department {
+        crate::portal::types::Department {
+            id: "odbor".into(),
+            name: "Odbor správní".into(),
+            building: String::new(),
+            address: "Mírové náměstí 15/7".into(),
+            phone: phone.into(),
+            email: String::new(),
+            office_hours: vec![crate::portal::types::OfficeHours {
+                day: day.into(),
+                from: "08:00".into(),
+                to: "17:00".into(),
+            }],
+            people: Vec::new(),
+        }
+    }
+
+    /// Every profile prints exactly the slip's text lines, none wider than its paper.
+    fn assert_prints_as_modelled(slip: &Slip) {
+        for profile in crate::receipt::PROFILES {
+            let lines = slip.text_lines(profile.columns);
+            assert!(
+                lines.iter().all(|l| l.chars().count() <= profile.columns),
+                "{}: {lines:?}",
+                profile.name
+            );
+            let printed = crate::receipt::decode(&slip.encode(profile).unwrap()).unwrap();
+            assert_eq!(printed.lines(), lines, "{}", profile.name);
+        }
+    }
+
+    #[test]
+    fn a_line_break_in_a_value_prints_as_a_space() {
+        // Found with the `backend` fuzz target's slip check: a phone number with a
+        // line break ("+420 416\n916 111") fitted its line in the model, but the
+        // printer got it without the break: "+420 416916 111", a wrong number.
+        let slip = Slip::contact(&test_header(), &department("+420 416\n916 111", "pondělí"));
+        assert!(
+            slip.text_lines(48)
+                .iter()
+                .any(|l| l.ends_with(" +420 416 916 111"))
+        );
+        assert_prints_as_modelled(&slip);
+    }
+
+    #[test]
+    fn a_label_longer_than_the_paper_is_wrapped() {
+        // Found by the `backend` fuzz target: a contact slip's office-hours day
+        // (the backend's text) is a field label, and a long one was printed as
+        // one line wider than 58 mm paper.
+        let day = format!("st{}ředa", "[".repeat(100));
+        let slip = Slip::contact(&test_header(), &department("+420 416 916 111", &day));
+        assert_prints_as_modelled(&slip);
     }
 }
