@@ -1,8 +1,11 @@
 //! Who is asking the development portal, and how it says no: axum extractors
 //! for the kiosk's bearer token ([`KioskAuth`]), the admin token
 //! ([`AdminAuth`]), a citizen's session ([`CitizenSession`]) and a staff
-//! session ([`StaffAuth`]), and [`ApiError`], the problem+json refusal that
-//! they and the handlers answer with (handlers return [`Answer`] and use `?`).
+//! session ([`StaffAuth`]), the request body ([`BodyBytes`]) and a path parameter
+//! ([`PathParam`]), and [`ApiError`], the problem+json refusal that they and
+//! the handlers answer with (handlers return [`Answer`] and use `?`). The body
+//! and path extractors exist so that axum's own refusals (a body over the
+//! limit, a path that is not UTF-8) are problem+json too, as the document says.
 //!
 //! It must never change the shape of a refusal: every one is rendered by
 //! `handlers::problem`, byte for byte as before. It never logs a session
@@ -10,7 +13,8 @@
 
 use std::sync::Arc;
 
-use axum::extract::FromRequestParts;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -199,5 +203,45 @@ impl FromRequestParts<Arc<PortalState>> for StaffAuth {
                 "the staff session is not valid (any more); log in again",
             ))
         }
+    }
+}
+
+/// The request's body, read whole (up to the router's body limit). A body
+/// over the limit is a 413, one that cannot be read a 400, both problem+json.
+pub(super) struct BodyBytes(pub Bytes);
+
+impl FromRequest<Arc<PortalState>> for BodyBytes {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &Arc<PortalState>) -> Result<Self, Self::Rejection> {
+        Bytes::from_request(req, state)
+            .await
+            .map(BodyBytes)
+            .map_err(|e| {
+                let title = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    "Payload too large"
+                } else {
+                    "Bad request body"
+                };
+                ApiError::new(e.status(), title, e.body_text())
+            })
+    }
+}
+
+/// The one parameter of a path such as `/assets/{sha256}`, percent-decoded.
+/// One that does not decode to UTF-8 is a 400 problem+json.
+pub(super) struct PathParam(pub String);
+
+impl FromRequestParts<Arc<PortalState>> for PathParam {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<PortalState>,
+    ) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(p)| PathParam(p))
+            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "Bad path", e.body_text()))
     }
 }

@@ -11,6 +11,8 @@ mod extract;
 mod faults;
 mod handlers;
 mod me;
+mod openapi;
+mod routes;
 mod seed;
 mod staff;
 
@@ -23,6 +25,7 @@ use sha2::{Digest, Sha256};
 use tokio::net::TcpListener;
 
 pub use faults::Fault;
+pub use routes::Served;
 
 /// The kiosk token and id the demo and the seed use.
 pub const DEMO_KIOSK_TOKEN: &str = "demo-kiosk-token-1c5e3f0a9b7d";
@@ -238,7 +241,13 @@ pub async fn start_embedded(dir: &Path) -> Result<EmbeddedPortal, DevPortalError
     })
 }
 
-/// The OpenAPI document of the kiosk API, generated from the shared types.
+/// The OpenAPI document of the kiosk API (and the admin API), generated from
+/// the handlers' annotations and the shared types.
 pub fn openapi_json() -> String {
-    handlers::openapi_json()
+    openapi::openapi_json()
+}
+
+/// Every (method, path) the development portal's router serves.
+pub fn served_routes() -> Vec<Served> {
+    handlers::served()
 }

@@ -20,18 +20,16 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use base64::Engine;
 use chrono::Utc;
 
 use super::PortalState;
-use super::extract::{Answer, ApiError, KioskAuth, StaffAuth};
+use super::extract::{Answer, ApiError, BodyBytes, KioskAuth, PathParam, StaffAuth};
 use super::me::{before, body_error, intent_answer, json_answer, no_store};
+use super::routes::Routes;
 use crate::portal::client::STAFF_SESSION;
 use crate::portal::types::*;
 
@@ -124,29 +122,29 @@ fn variable_symbol(query: Option<&str>) -> Option<&str> {
 }
 
 /// The `/kiosk/v1/staff/…` routes, never cacheable.
-pub(super) fn routes() -> Router<Arc<PortalState>> {
-    Router::new()
-        .route("/kiosk/v1/staff/login", post(post_login))
-        .route("/kiosk/v1/staff/obligations", get(get_obligations))
-        .route("/kiosk/v1/staff/payments", post(post_payment))
-        .route("/kiosk/v1/staff/payments/{id}", get(get_payment))
-        .route("/kiosk/v1/staff/logout", post(post_logout))
-        .layer(axum::middleware::map_response(no_store))
+pub(super) fn routes() -> Routes {
+    Routes::new()
+        .post("/kiosk/v1/staff/login", post_login)
+        .get("/kiosk/v1/staff/obligations", get_obligations)
+        .post("/kiosk/v1/staff/payments", post_payment)
+        .get("/kiosk/v1/staff/payments/{id}", get_payment)
+        .post("/kiosk/v1/staff/logout", post_logout)
+        .map(|r| r.layer(axum::middleware::map_response(no_store)))
 }
 
 // ---------------------------------------------------------------- kiosk API
 
-#[utoipa::path(post, path = "/kiosk/v1/staff/login", tag = "staff",
+#[utoipa::path(post, path = "/kiosk/v1/staff/login", tag = "staff", operation_id = "staffLogin",
+    security(("kioskToken" = [])),
     request_body = StaffLoginRequest,
     responses((status = 200, description = "A staff session for this kiosk, ending 15 minutes after its last use (no-store). \
         The kiosk has verified the staff PIN itself: the PIN never leaves the kiosk, the device token \
         authenticates the kiosk.", body = StaffSession),
-              (status = 400, description = "No or a bad staff name", body = Problem),
-              (status = 401, description = "Not a known kiosk", body = Problem)))]
+              (status = 400, description = "No or a bad staff name")))]
 pub(super) async fn post_login(
     State(state): AppState,
     KioskAuth(kiosk): KioskAuth,
-    body: Bytes,
+    BodyBytes(body): BodyBytes,
 ) -> Answer {
     let after = before(&state, "staff-login").await?;
     let request: StaffLoginRequest = serde_json::from_slice(&body)
@@ -171,13 +169,13 @@ pub(super) async fn post_login(
     }
 }
 
-#[utoipa::path(get, path = "/kiosk/v1/staff/obligations", tag = "staff",
-    params(("vs" = String, Query, description = "Variable symbol, 1 to 10 digits"),
-           ("x-staff-session" = String, Header, description = "The session from POST /staff/login")),
+#[utoipa::path(get, path = "/kiosk/v1/staff/obligations", tag = "staff", operation_id = "staffLookup",
+    security(("kioskToken" = [], "staffSession" = [])),
+    params(("vs" = String, Query, pattern = "^[0-9]{1,10}$", description = "Variable symbol, 1 to 10 digits")),
     responses((status = 200, description = "The payer's obligations with this VS, paid and unpaid; \
         an empty list when none has it (no-store)", body = StaffLookup),
-              (status = 400, description = "No VS, or not 1 to 10 digits", body = Problem),
-              (status = 401, description = "Session ended", body = Problem)))]
+              (status = 400, description = "No VS, or not 1 to 10 digits"),
+              (status = 401, description = "No kiosk token, or the staff session has ended")))]
 pub(super) async fn get_obligations(
     State(state): AppState,
     _: StaffAuth,
@@ -211,28 +209,34 @@ pub(super) async fn get_obligations(
     Ok(json_answer(StatusCode::OK, &lookup, after))
 }
 
-#[utoipa::path(post, path = "/kiosk/v1/staff/payments", tag = "staff",
-    params(("x-staff-session" = String, Header, description = "The session from POST /staff/login")),
+#[utoipa::path(post, path = "/kiosk/v1/staff/payments", tag = "staff", operation_id = "staffCreatePayment",
+    security(("kioskToken" = [], "staffSession" = [])),
     request_body = PaymentIntentRequest,
     responses((status = 201, description = "A new pending payment intent for the obligations' payer", body = PaymentIntent),
-              (status = 401, description = "Session ended", body = Problem),
-              (status = 422, description = "Nothing to pay, unknown, paid, zero, of several payers or on different accounts", body = Problem)))]
-pub(super) async fn post_payment(State(state): AppState, _: StaffAuth, body: Bytes) -> Answer {
+              (status = 400, description = "Not a payment request (unknown fields are refused)"),
+              (status = 401, description = "No kiosk token, or the staff session has ended"),
+              (status = 422, description = "Nothing to pay, unknown, paid, zero, of several payers or on different accounts")))]
+pub(super) async fn post_payment(
+    State(state): AppState,
+    _: StaffAuth,
+    BodyBytes(body): BodyBytes,
+) -> Answer {
     intent_answer(&state, "staff-payments", &body, |me, ids, now| {
         me.payer_intent(ids, now)
     })
     .await
 }
 
-#[utoipa::path(get, path = "/kiosk/v1/staff/payments/{id}", tag = "staff",
-    params(("x-staff-session" = String, Header, description = "The session from POST /staff/login"),
-           ("id" = String, Path, description = "The intent's id")),
+#[utoipa::path(get, path = "/kiosk/v1/staff/payments/{id}", tag = "staff", operation_id = "staffGetPayment",
+    security(("kioskToken" = [], "staffSession" = [])),
+    params(("id" = String, Path, description = "The intent's id")),
     responses((status = 200, description = "The intent in its current state (no-store)", body = PaymentIntent),
-              (status = 401, description = "Session ended", body = Problem),
-              (status = 404, description = "No such intent", body = Problem)))]
+              (status = 400, description = "The path does not decode to UTF-8"),
+              (status = 401, description = "No kiosk token, or the staff session has ended"),
+              (status = 404, description = "No such intent")))]
 pub(super) async fn get_payment(
     State(state): AppState,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     _: StaffAuth,
 ) -> Answer {
     let after = before(&state, "staff-payments").await?;
@@ -247,10 +251,10 @@ pub(super) async fn get_payment(
     }
 }
 
-#[utoipa::path(post, path = "/kiosk/v1/staff/logout", tag = "staff",
-    params(("x-staff-session" = String, Header, description = "The session to end")),
-    responses((status = 204, description = "The session has ended (or had already)"),
-              (status = 401, description = "Not a known kiosk", body = Problem)))]
+#[utoipa::path(post, path = "/kiosk/v1/staff/logout", tag = "staff", operation_id = "staffLogout",
+    security(("kioskToken" = [])),
+    params(("x-staff-session" = Option<String>, Header, description = "The session to end")),
+    responses((status = 204, description = "The session has ended (or had already)")))]
 pub(super) async fn post_logout(
     State(state): AppState,
     KioskAuth(kiosk): KioskAuth,
