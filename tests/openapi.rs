@@ -377,3 +377,189 @@ async fn axum_refusals_are_problem_json_too() {
 
     portal.stop().await;
 }
+
+#[test]
+fn integers_have_the_range_of_their_rust_type() {
+    let doc = document();
+    let schemas = &doc["components"]["schemas"];
+    let range = |schema: &str, property: &str| {
+        let p = &schemas[schema]["properties"][property];
+        (
+            p["format"].as_str().unwrap_or_default().to_string(),
+            p["minimum"].clone(),
+            p["maximum"].clone(),
+        )
+    };
+    assert_eq!(
+        range("Heartbeat", "uptimeSeconds"),
+        ("uint64".into(), 0.into(), u64::MAX.into())
+    );
+    assert_eq!(
+        range("PromoSlide", "durationSeconds"),
+        ("uint32".into(), 0.into(), u32::MAX.into())
+    );
+    assert_eq!(
+        range("PromoSlide", "priority"),
+        ("int32".into(), i32::MIN.into(), i32::MAX.into())
+    );
+    // A bound of the schema's own stays when it is tighter.
+    assert_eq!(
+        range("AuthSettings", "nonceTtlSeconds").2,
+        Value::from(86_400)
+    );
+    let weekday = &schemas["SlideSchedule"]["properties"]["weekdays"]["items"];
+    assert_eq!(
+        (weekday["format"].as_str(), &weekday["maximum"]),
+        (Some("uint8"), &255.into())
+    );
+}
+
+#[test]
+fn string_rules_of_the_portal_are_in_the_document() {
+    let doc = document();
+    for (schema, property) in [
+        ("StaffLoginRequest", "staffName"),
+        ("WatchdogChannels", "email"),
+        ("WatchdogChannels", "sms"),
+        ("FaultRequest", "fault"),
+    ] {
+        let pattern = doc
+            .pointer(&format!(
+                "/components/schemas/{schema}/properties/{property}/pattern"
+            ))
+            .and_then(Value::as_str);
+        assert!(
+            pattern.is_some_and(|p| p.starts_with('^') && p.ends_with('$')),
+            "{schema}.{property}: {pattern:?}"
+        );
+    }
+}
+
+/// What the fuzzer found, by request: each must stay fixed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_the_fuzzer_found_stays_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let portal = devportal::start("127.0.0.1:0", &dir.path().join("portal.sqlite"), true)
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+    let url = |path: &str| format!("http://{}{path}", portal.addr);
+    let send = |method: reqwest::Method, path: &str, token: &str, body: &str| {
+        http.request(method, url(path))
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+    };
+    let status = |r: reqwest::Response| r.status().as_u16();
+    use reqwest::Method;
+
+    // Whole numbers written with a fraction are integers (JSON Schema's reading).
+    let heartbeat = |uptime: &str| {
+        format!(
+            r#"{{"kioskId": "lt-demo-01", "version": "1", "uptimeSeconds": {uptime},
+                "printer": "ok", "reader": "ok", "freeDiskBytes": 1}}"#
+        )
+    };
+    let r = send(
+        Method::POST,
+        "/kiosk/v1/heartbeat",
+        DEMO_KIOSK_TOKEN,
+        &heartbeat("24769.0"),
+    );
+    assert_eq!(status(r.await.unwrap()), 204);
+    for bad in ["24769.5", "18446744073709551616", "-1"] {
+        let r = send(
+            Method::POST,
+            "/kiosk/v1/heartbeat",
+            DEMO_KIOSK_TOKEN,
+            &heartbeat(bad),
+        );
+        assert_eq!(status(r.await.unwrap()), 400, "{bad}");
+    }
+    // An object written as an array of its fields is not an object.
+    for path in ["/admin/v1/auth", "/admin/v1/payments"] {
+        let r = send(Method::PUT, path, DEMO_ADMIN_TOKEN, "[null, null]");
+        assert_eq!(status(r.await.unwrap()), 400, "{path}");
+    }
+    // An event's payload is an object.
+    let batch = |payload: &str| {
+        format!(
+            r#"{{"kioskId": "lt-demo-01", "events": [{{"id": "e3e70682-c209-4cac-a29f-6fbed82c07cd",
+                "kind": "error", "occurredAt": "2026-01-01T00:00:00Z", "payload": {payload}}}]}}"#
+        )
+    };
+    for bad in ["[null, null]", "1", "null", "\"x\""] {
+        let r = send(
+            Method::POST,
+            "/kiosk/v1/events",
+            DEMO_KIOSK_TOKEN,
+            &batch(bad),
+        );
+        assert_eq!(status(r.await.unwrap()), 400, "{bad}");
+    }
+    let r = send(
+        Method::POST,
+        "/kiosk/v1/events",
+        DEMO_KIOSK_TOKEN,
+        &batch("{}"),
+    );
+    assert_eq!(status(r.await.unwrap()), 200);
+    // Times that would overflow the portal's dates are refused (after one, the
+    // next challenge or payment intent panicked and the connection died).
+    let r = send(
+        Method::PUT,
+        "/admin/v1/auth",
+        DEMO_ADMIN_TOKEN,
+        r#"{"nonceTtlSeconds": 10000000000000}"#,
+    );
+    assert_eq!(status(r.await.unwrap()), 422);
+    let r = send(
+        Method::POST,
+        "/kiosk/v1/auth/challenge",
+        DEMO_KIOSK_TOKEN,
+        "",
+    );
+    assert_eq!(status(r.await.unwrap()), 200);
+    for body in [
+        r#"{"intentTtlSeconds": 10000000000000}"#,
+        r#"{"autoPaySeconds": 18446744073709551615}"#,
+    ] {
+        let r = send(Method::PUT, "/admin/v1/payments", DEMO_ADMIN_TOKEN, body);
+        assert_eq!(status(r.await.unwrap()), 422, "{body}");
+    }
+    // A citizen session opened through the admin API works like a card login's.
+    let r = send(
+        Method::POST,
+        "/admin/v1/auth/sessions",
+        DEMO_ADMIN_TOKEN,
+        r#"{"citizenId": "demo-jana", "kioskId": "lt-demo-01"}"#,
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 201);
+    let session: Value = r.json().await.unwrap();
+    assert_eq!(session["citizen"]["displayName"], "Jana");
+    let r = http
+        .post(url("/kiosk/v1/me/payments"))
+        .bearer_auth(DEMO_KIOSK_TOKEN)
+        .header("x-citizen-session", session["session"].as_str().unwrap())
+        .body(r#"{"obligationIds": ["o-jana-odpad-2026"]}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(status(r), 201);
+    for body in [
+        r#"{"citizenId": "nobody", "kioskId": "lt-demo-01"}"#,
+        r#"{"citizenId": "demo-jana", "kioskId": "no-such-kiosk"}"#,
+    ] {
+        let r = send(
+            Method::POST,
+            "/admin/v1/auth/sessions",
+            DEMO_ADMIN_TOKEN,
+            body,
+        );
+        assert_eq!(status(r.await.unwrap()), 422, "{body}");
+    }
+    portal.stop().await;
+}

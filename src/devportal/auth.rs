@@ -14,7 +14,7 @@ use base64::Engine;
 use chrono::Utc;
 
 use super::PortalState;
-use super::extract::{AdminAuth, BodyBytes, KioskAuth};
+use super::extract::{AdminAuth, BodyBytes, KioskAuth, from_json};
 use super::handlers::{internal, problem};
 use super::routes::Routes;
 use crate::portal::client::CITIZEN_SESSION;
@@ -253,7 +253,7 @@ pub(super) async fn post_logout(
 }
 
 /// Login settings for tests; an absent field is left as it is.
-#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[derive(serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct AuthSettings {
     /// How long a challenge stays valid (default 300).
@@ -266,7 +266,7 @@ struct AuthSettings {
 /// `PUT /admin/v1/auth`: challenge lifetime and origin, for tests.
 #[utoipa::path(put, path = "/admin/v1/auth", tag = "admin", operation_id = "adminPutAuthSettings",
     security(("adminToken" = [])),
-    request_body = AuthSettings,
+    request_body(content = AuthSettings, example = json!({"nonceTtlSeconds": 300})),
     responses((status = 204, description = "Set"),
               (status = 400, description = "Not auth settings (unknown fields are refused)"),
               (status = 422, description = "A challenge lifetime over a day")))]
@@ -275,7 +275,7 @@ pub(super) async fn put_settings(
     _: AdminAuth,
     BodyBytes(body): BodyBytes,
 ) -> Response {
-    let settings: AuthSettings = match serde_json::from_slice(&body) {
+    let settings: AuthSettings = match from_json(&body) {
         Ok(s) => s,
         Err(e) => return problem(StatusCode::BAD_REQUEST, "Bad auth settings", e.to_string()),
     };
@@ -322,7 +322,7 @@ pub(super) async fn get_sessions(State(state): AppState, _: AdminAuth) -> Respon
 }
 
 /// A citizen session to open without a card.
-#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[derive(serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct SessionRequest {
     /// A demo citizen's id from `assets/seed/citizens.json` ("demo-jana").
@@ -336,7 +336,8 @@ struct SessionRequest {
 /// (`tools/api-fuzz`).
 #[utoipa::path(post, path = "/admin/v1/auth/sessions", tag = "admin", operation_id = "adminOpenSession",
     security(("adminToken" = [])),
-    request_body = SessionRequest,
+    request_body(content = SessionRequest,
+        example = json!({"citizenId": "demo-jana", "kioskId": "lt-demo-01"})),
     responses((status = 201, description = "A citizen session, as POST /kiosk/v1/auth/card answers it", body = AuthSession),
               (status = 400, description = "Not a session request"),
               (status = 422, description = "No such demo citizen or kiosk")))]
@@ -345,7 +346,7 @@ pub(super) async fn post_session(
     _: AdminAuth,
     BodyBytes(body): BodyBytes,
 ) -> Response {
-    let request: SessionRequest = match serde_json::from_slice(&body) {
+    let request: SessionRequest = match from_json(&body) {
         Ok(r) => r,
         Err(e) => {
             return problem(

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use rusqlite::{OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
-use super::extract::{AdminAuth, BodyBytes, KioskAuth, PathParam};
+use super::extract::{AdminAuth, BodyBytes, KioskAuth, PathParam, from_json};
 use super::routes::{Routes, Served};
 use super::{Fault, PortalState};
 use crate::portal::types::*;
@@ -347,10 +347,12 @@ pub(super) async fn get_asset(
 
 #[utoipa::path(post, path = "/kiosk/v1/events", tag = "kiosk", operation_id = "postEvents",
     security(("kioskToken" = [])),
-    request_body = EventBatch,
+    request_body(content = EventBatch, example = json!({"kioskId": "lt-demo-01", "events": [{
+        "id": "0f8fad5b-d9cb-469f-a165-70867728950e", "kind": "proof-of-play",
+        "occurredAt": "2026-03-02T08:15:00Z", "payload": {"slideId": "demo-1"}}]})),
     responses((status = 200, description = "The ids stored now or before: the kiosk may forget them. \
         Storing an id again has no further effect.", body = EventAck),
-              (status = 400, description = "Not an event batch"),
+              (status = 400, description = "Not an event batch (an event's payload must be an object)"),
               (status = 403, description = "The batch names another kiosk than the token")))]
 pub(super) async fn post_events(
     State(state): AppState,
@@ -365,10 +367,18 @@ pub(super) async fn post_events(
     {
         return status_fault(status, retry_after);
     }
-    let batch: EventBatch = match serde_json::from_slice(&body) {
+    let batch: EventBatch = match from_json(&body) {
         Ok(b) => b,
         Err(e) => return problem(StatusCode::BAD_REQUEST, "Bad event batch", e.to_string()),
     };
+    // The document says an object (every event the kiosk makes has one).
+    if let Some(i) = batch.events.iter().position(|e| !e.payload.is_object()) {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "Bad event batch",
+            format!("events[{i}].payload is not an object"),
+        );
+    }
     if batch.kiosk_id != kiosk_id {
         return problem(
             StatusCode::FORBIDDEN,
@@ -410,7 +420,9 @@ pub(super) async fn post_events(
 
 #[utoipa::path(post, path = "/kiosk/v1/heartbeat", tag = "kiosk", operation_id = "postHeartbeat",
     security(("kioskToken" = [])),
-    request_body = Heartbeat,
+    request_body(content = Heartbeat, example = json!({"kioskId": "lt-demo-01", "version": "0.1.0",
+        "uptimeSeconds": 3600, "lastSyncAt": "2026-03-02T08:15:00Z", "printer": "ok", "reader": "ok",
+        "freeDiskBytes": 10_000_000_000u64})),
     responses((status = 204, description = "Recorded"),
               (status = 400, description = "Not a heartbeat")))]
 pub(super) async fn post_heartbeat(
@@ -418,7 +430,7 @@ pub(super) async fn post_heartbeat(
     KioskAuth(kiosk_id): KioskAuth,
     BodyBytes(body): BodyBytes,
 ) -> Response {
-    let heartbeat: Heartbeat = match serde_json::from_slice(&body) {
+    let heartbeat: Heartbeat = match from_json(&body) {
         Ok(h) => h,
         Err(e) => return problem(StatusCode::BAD_REQUEST, "Bad heartbeat", e.to_string()),
     };
@@ -517,7 +529,7 @@ pub(super) async fn put_content(
 fn canonical<C: Validate + serde::Serialize + serde::de::DeserializeOwned>(
     body: &[u8],
 ) -> Result<String, String> {
-    let value: C = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    let value: C = from_json(body).map_err(|e| e.to_string())?;
     value.validate().map_err(|e| e.to_string())?;
     serde_json::to_string(&value).map_err(|e| e.to_string())
 }
@@ -542,7 +554,7 @@ pub(super) async fn post_asset(
 /// A fault to inject (faults.rs): `not-json`, `truncated`, `wrong-types`,
 /// `not-modified`, `wrong-hash`, `cut-off`, `status:CODE[:retry=SECONDS]`,
 /// `ack-delay:MS` or `delay:MS`.
-#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[derive(serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct FaultRequest {
     fault: String,
@@ -561,7 +573,7 @@ fn one() -> i64 {
     params(("target" = String, Path, description = "promo, services, contacts, elections, assets, events, \
         me-dashboard, me-obligations, me-payments, me-submissions, me-watchdog, staff-login, \
         staff-obligations or staff-payments")),
-    request_body = FaultRequest,
+    request_body(content = FaultRequest, example = json!({"fault": "status:503:retry=2", "times": 1})),
     responses((status = 204, description = "Set"),
               (status = 400, description = "Not a fault request, or an unknown fault")))]
 pub(super) async fn put_fault(
@@ -570,7 +582,7 @@ pub(super) async fn put_fault(
     _: AdminAuth,
     BodyBytes(body): BodyBytes,
 ) -> Response {
-    let request: FaultRequest = match serde_json::from_slice(&body) {
+    let request: FaultRequest = match from_json(&body) {
         Ok(r) => r,
         Err(e) => return problem(StatusCode::BAD_REQUEST, "Bad fault", e.to_string()),
     };

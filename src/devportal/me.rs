@@ -23,7 +23,9 @@ use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, Utc};
 use rusqlite::OptionalExtension;
 
-use super::extract::{AdminAuth, Answer, ApiError, BodyBytes, CitizenSession, PathParam};
+use super::extract::{
+    AdminAuth, Answer, ApiError, BodyBytes, CitizenSession, PathParam, from_json,
+};
 use super::handlers::{cut_off, internal, problem, take_fault};
 use super::routes::Routes;
 use super::{Fault, PortalState};
@@ -566,8 +568,11 @@ pub(super) async fn get_obligations(
 
 #[utoipa::path(post, path = "/kiosk/v1/me/payments", tag = "citizen", operation_id = "meCreatePayment",
     security(("kioskToken" = [], "citizenSession" = [])),
-    request_body = PaymentIntentRequest,
-    responses((status = 201, description = "A new pending payment intent", body = PaymentIntent),
+    request_body(content = PaymentIntentRequest, example = json!({"obligationIds": ["o-jana-odpad-2026"]})),
+    responses((status = 201, description = "A new pending payment intent", body = PaymentIntent,
+                  links(("GetPayment" = (operation_id = "meGetPayment",
+                      parameters(("id" = "$response.body#/id")),
+                      description = "Follow the intent until it is paid or expired")))),
               (status = 400, description = "Not a payment request (unknown fields are refused)"),
               (status = 401, description = "No kiosk token, or the citizen session has ended (or is another kiosk's)"),
               (status = 422, description = "Nothing to pay, unknown, paid, zero or on different accounts")))]
@@ -592,7 +597,7 @@ pub(super) async fn intent_answer(
     make: impl FnOnce(&mut MeInner, &[String], Timestamp) -> Result<PaymentIntent, &'static str>,
 ) -> Answer {
     let after = before(state, fault_target).await?;
-    let request: PaymentIntentRequest = serde_json::from_slice(body).map_err(|e| {
+    let request: PaymentIntentRequest = from_json(body).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "Bad payment request",
@@ -707,7 +712,9 @@ fn check_watchdog(w: &Watchdog) -> Result<(), &'static str> {
 
 #[utoipa::path(put, path = "/kiosk/v1/me/watchdog", tag = "citizen", operation_id = "mePutWatchdog",
     security(("kioskToken" = [], "citizenSession" = [])),
-    request_body = Watchdog,
+    request_body(content = Watchdog, example = json!({"newObligation": true, "dueDateApproaching": true,
+        "submissionChanged": false, "election": true,
+        "channels": {"email": "jana.novakova@example.cz", "sms": "+420 603 123 456"}})),
     responses((status = 204, description = "Stored"),
               (status = 400, description = "Not a watchdog document (unknown fields are refused)"),
               (status = 401, description = "No kiosk token, or the citizen session has ended (or is another kiosk's)"),
@@ -718,7 +725,7 @@ pub(super) async fn put_watchdog(
     BodyBytes(body): BodyBytes,
 ) -> Answer {
     before(&state, "me-watchdog").await?;
-    let watchdog: Watchdog = serde_json::from_slice(&body).map_err(|e| {
+    let watchdog: Watchdog = from_json(&body).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "Bad watchdog settings",
@@ -742,7 +749,7 @@ fn double_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option
 const MAX_SETTING_SECONDS: u64 = 7 * 24 * 60 * 60;
 
 /// Simulated payments; an absent field is left as it is.
-#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[derive(serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct PaymentSettings {
     /// Pending intents pay themselves this long after they were made; null: never.
@@ -759,7 +766,7 @@ struct PaymentSettings {
 /// and how long intents stay pending (`intentTtlSeconds`).
 #[utoipa::path(put, path = "/admin/v1/payments", tag = "admin", operation_id = "adminPutPaymentSettings",
     security(("adminToken" = [])),
-    request_body = PaymentSettings,
+    request_body(content = PaymentSettings, example = json!({"autoPaySeconds": 20, "intentTtlSeconds": 900})),
     responses((status = 204, description = "Set"),
               (status = 400, description = "Not payment settings (unknown fields are refused)"),
               (status = 422, description = "A time over a week")))]
@@ -768,7 +775,7 @@ pub(super) async fn put_payment_settings(
     _: AdminAuth,
     BodyBytes(body): BodyBytes,
 ) -> Response {
-    let settings: PaymentSettings = match serde_json::from_slice(&body) {
+    let settings: PaymentSettings = match from_json(&body) {
         Ok(s) => s,
         Err(e) => {
             return problem(

@@ -220,9 +220,111 @@ impl Modify for ContractRules {
     }
 }
 
-/// The document as pretty-printed JSON.
+/// The document as pretty-printed JSON, every integer with its exact range.
 pub fn openapi_json() -> String {
-    KioskApi::openapi()
-        .to_pretty_json()
-        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    let mut doc = match serde_json::to_value(KioskApi::openapi()) {
+        Ok(doc) => doc,
+        Err(e) => return format!("{{\"error\": \"{e}\"}}"),
+    };
+    exact_integer_ranges(&mut doc);
+    string_rules(&mut doc);
+    serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// Gives every integer schema the range of its Rust type, as its `format`
+/// names it, so that the document accepts exactly what serde accepts: without
+/// it a `u32` is documented as int32 (so 2^31 would be refused by the document
+/// and accepted by the portal) and a `u8` has no upper bound at all. A bound
+/// the schema sets itself (`maximum = …`) is kept when it is tighter.
+fn exact_integer_ranges(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            let is_integer = match map.get("type") {
+                Some(Value::String(t)) => t == "integer",
+                Some(Value::Array(types)) => types.iter().any(|t| t == "integer"),
+                _ => false,
+            };
+            // utoipa spells the unsigned formats "u-int32"; the usual spelling is "uint32".
+            if let Some(Value::String(format)) = map.get_mut("format")
+                && format.starts_with("u-int")
+            {
+                *format = format.replacen("u-int", "uint", 1);
+            }
+            let range: Option<(i128, i128)> = match map.get("format").and_then(Value::as_str) {
+                _ if !is_integer => None,
+                Some("int8") => Some((i8::MIN.into(), i8::MAX.into())),
+                Some("uint8") => Some((0, u8::MAX.into())),
+                Some("int16") => Some((i16::MIN.into(), i16::MAX.into())),
+                Some("uint16") => Some((0, u16::MAX.into())),
+                Some("int32") => Some((i32::MIN.into(), i32::MAX.into())),
+                Some("uint32") => Some((0, u32::MAX.into())),
+                Some("int64") => Some((i64::MIN.into(), i64::MAX.into())),
+                Some("uint64") => Some((0, u64::MAX.into())),
+                _ => None,
+            };
+            if let Some((min, max)) = range {
+                let number = |n: i128| {
+                    i64::try_from(n)
+                        .map(Value::from)
+                        .or_else(|_| u64::try_from(n).map(Value::from))
+                        .unwrap_or(Value::Null)
+                };
+                let tighter = |bound: Option<&Value>, keep: fn(i128, i128) -> bool, own: i128| {
+                    bound
+                        .and_then(|b| b.as_i64().map(i128::from).or(b.as_u64().map(i128::from)))
+                        .filter(|b| keep(*b, own))
+                        .unwrap_or(own)
+                };
+                let min = tighter(map.get("minimum"), |b, own| b > own, min);
+                let max = tighter(map.get("maximum"), |b, own| b < own, max);
+                map.insert("minimum".into(), number(min));
+                map.insert("maximum".into(), number(max));
+            }
+            map.values_mut().for_each(exact_integer_ranges);
+        }
+        Value::Array(items) => items.iter_mut().for_each(exact_integer_ranges),
+        _ => {}
+    }
+}
+
+/// Characters Rust's `char::is_whitespace` (and so `str::trim`) takes for
+/// white space, as a regular-expression class body.
+const WHITE_SPACE: &str =
+    "\\t-\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+/// Control characters (`char::is_control`, Unicode Cc).
+const CONTROL: &str = "\\u0000-\\u001f\\u007f-\\u009f";
+
+/// The string rules the portal checks that JSON Schema can say, written into
+/// the schemas of the shared types (their Rust definitions have no regular
+/// expressions): without them the document promised that any staff name,
+/// e-mail address or fault was fine, and the portal refused them.
+fn string_rules(doc: &mut serde_json::Value) {
+    // staff.rs `post_login`: trimmed, 1 to 64 characters, no control characters.
+    let edge = format!("[^{WHITE_SPACE}{CONTROL}]");
+    let staff_name =
+        format!("^[{WHITE_SPACE}]*{edge}(?:[^{CONTROL}]{{0,62}}{edge})?[{WHITE_SPACE}]*$");
+    // me.rs `check_watchdog`: "" or one `@`, no white space or control
+    // characters, the domain has a dot and neither starts nor ends with it.
+    let part = format!("[^@{WHITE_SPACE}{CONTROL}]");
+    let end = format!("[^.@{WHITE_SPACE}{CONTROL}]");
+    let email = format!("^(?:{part}+@{end}{part}*\\.{part}*{end})?$");
+    // "" or an optional `+`, then 9 to 15 digits among spaces.
+    let sms = "^(?:\\+?(?: *[0-9]){9,15} *)?$".to_string();
+    // faults.rs `Fault::parse` (Rust's integer parsing takes a leading `+`).
+    let fault = "^(?:not-json|truncated|wrong-types|not-modified|wrong-hash|cut-off\
+        |status:\\+?[0-9]+(?::retry=\\+?[0-9]+)?|(?:ack-)?delay:\\+?[0-9]+)$"
+        .to_string();
+    for (schema, property, pattern) in [
+        ("StaffLoginRequest", "staffName", staff_name),
+        ("WatchdogChannels", "email", email),
+        ("WatchdogChannels", "sms", sms),
+        ("FaultRequest", "fault", fault),
+    ] {
+        if let Some(serde_json::Value::Object(p)) = doc.pointer_mut(&format!(
+            "/components/schemas/{schema}/properties/{property}"
+        )) {
+            p.insert("pattern".into(), pattern.into());
+        }
+    }
 }

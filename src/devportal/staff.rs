@@ -27,7 +27,7 @@ use base64::Engine;
 use chrono::Utc;
 
 use super::PortalState;
-use super::extract::{Answer, ApiError, BodyBytes, KioskAuth, PathParam, StaffAuth};
+use super::extract::{Answer, ApiError, BodyBytes, KioskAuth, PathParam, StaffAuth, from_json};
 use super::me::{before, body_error, intent_answer, json_answer, no_store};
 use super::routes::Routes;
 use crate::portal::client::STAFF_SESSION;
@@ -136,7 +136,7 @@ pub(super) fn routes() -> Routes {
 
 #[utoipa::path(post, path = "/kiosk/v1/staff/login", tag = "staff", operation_id = "staffLogin",
     security(("kioskToken" = [])),
-    request_body = StaffLoginRequest,
+    request_body(content = StaffLoginRequest, example = json!({"staffName": "Přepážka 1"})),
     responses((status = 200, description = "A staff session for this kiosk, ending 15 minutes after its last use (no-store). \
         The kiosk has verified the staff PIN itself: the PIN never leaves the kiosk, the device token \
         authenticates the kiosk.", body = StaffSession),
@@ -147,7 +147,7 @@ pub(super) async fn post_login(
     BodyBytes(body): BodyBytes,
 ) -> Answer {
     let after = before(&state, "staff-login").await?;
-    let request: StaffLoginRequest = serde_json::from_slice(&body)
+    let request: StaffLoginRequest = from_json(&body)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "Bad staff login", body_error(&e)))?;
     let name = request.staff_name.trim();
     if name.is_empty()
@@ -171,7 +171,8 @@ pub(super) async fn post_login(
 
 #[utoipa::path(get, path = "/kiosk/v1/staff/obligations", tag = "staff", operation_id = "staffLookup",
     security(("kioskToken" = [], "staffSession" = [])),
-    params(("vs" = String, Query, pattern = "^[0-9]{1,10}$", description = "Variable symbol, 1 to 10 digits")),
+    params(("vs" = String, Query, pattern = "^[0-9]{1,10}$", example = "1100012011",
+        description = "Variable symbol, 1 to 10 digits")),
     responses((status = 200, description = "The payer's obligations with this VS, paid and unpaid; \
         an empty list when none has it (no-store)", body = StaffLookup),
               (status = 400, description = "No VS, or not 1 to 10 digits"),
@@ -211,8 +212,11 @@ pub(super) async fn get_obligations(
 
 #[utoipa::path(post, path = "/kiosk/v1/staff/payments", tag = "staff", operation_id = "staffCreatePayment",
     security(("kioskToken" = [], "staffSession" = [])),
-    request_body = PaymentIntentRequest,
-    responses((status = 201, description = "A new pending payment intent for the obligations' payer", body = PaymentIntent),
+    request_body(content = PaymentIntentRequest, example = json!({"obligationIds": ["o-josef-pes-2026"]})),
+    responses((status = 201, description = "A new pending payment intent for the obligations' payer", body = PaymentIntent,
+                  links(("GetPayment" = (operation_id = "staffGetPayment",
+                      parameters(("id" = "$response.body#/id")),
+                      description = "Follow the intent until it is paid or expired")))),
               (status = 400, description = "Not a payment request (unknown fields are refused)"),
               (status = 401, description = "No kiosk token, or the staff session has ended"),
               (status = 422, description = "Nothing to pay, unknown, paid, zero, of several payers or on different accounts")))]
