@@ -14,6 +14,7 @@ pub fn dev_portal(listen: &str, db: &std::path::Path, seed: bool) -> Result<(), 
             .map_err(|e| e.to_string())?;
         println!("development portal: {}", portal.kiosk_api_url());
         println!("kiosk token: {}", portal_kiosk::devportal::DEMO_KIOSK_TOKEN);
+        println!("admin token: {}", portal.state.admin_token());
         let _ = tokio::signal::ctrl_c().await;
         portal.stop().await;
         Ok(())

@@ -112,6 +112,11 @@ impl PortalState {
         f(&conn)
     }
 
+    /// The admin API's bearer token.
+    pub fn admin_token(&self) -> &str {
+        &self.admin_token
+    }
+
     /// Adds a kiosk token (tests use their own).
     pub fn add_kiosk_token(&self, token: &str, kiosk_id: &str) -> rusqlite::Result<()> {
         self.with_db(|c| {
