@@ -112,6 +112,18 @@ fn routes_are_added_only_through_the_recorded_table() {
 }
 
 #[test]
+fn the_document_starts_with_its_version_and_info() {
+    let text = devportal::openapi_json();
+    assert!(
+        text.starts_with("{\n  \"openapi\": \"3.1"),
+        "{}",
+        &text[..80]
+    );
+    let info = text.find("\"info\"").unwrap();
+    assert!(info < text.find("\"paths\"").unwrap());
+}
+
+#[test]
 fn operation_ids_are_unique() {
     let doc = document();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();

@@ -228,7 +228,15 @@ pub fn openapi_json() -> String {
     };
     exact_integer_ranges(&mut doc);
     string_rules(&mut doc);
-    serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    // Back through utoipa's types for their order ("openapi" and "info"
+    // first, not alphabetical), if that changes nothing else.
+    match serde_json::from_value::<utoipa::openapi::OpenApi>(doc.clone()) {
+        Ok(typed) if serde_json::to_value(&typed).ok().as_ref() == Some(&doc) => {
+            typed.to_pretty_json()
+        }
+        _ => serde_json::to_string_pretty(&doc),
+    }
+    .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
 /// Gives every integer schema the range of its Rust type, as its `format`
