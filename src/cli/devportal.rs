@@ -66,10 +66,14 @@ fn is_loopback_listen(listen: &str) -> Result<bool, String> {
     }
 }
 
-/// Prints the OpenAPI document of the kiosk API.
+/// Prints the OpenAPI document of the kiosk API (a closed pipe, as with
+/// `| head`, is an error, not a panic).
 pub fn openapi() -> Result<(), String> {
-    println!("{}", portal_kiosk::devportal::openapi_json());
-    Ok(())
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", portal_kiosk::devportal::openapi_json())
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("cannot write the document: {e}"))
 }
 
 #[cfg(test)]

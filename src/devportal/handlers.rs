@@ -5,53 +5,58 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
 use rusqlite::{OptionalExtension, params};
 use sha2::{Digest, Sha256};
-use utoipa::OpenApi;
 
-use super::extract::{AdminAuth, KioskAuth};
+use super::extract::{AdminAuth, BodyBytes, KioskAuth, PathParam, from_json};
+use super::routes::{Routes, Served};
 use super::{Fault, PortalState};
 use crate::portal::types::*;
 use crate::portal::validate::Validate;
 
 type AppState = State<Arc<PortalState>>;
 
-pub fn router(state: Arc<PortalState>) -> Router {
-    Router::new()
-        .route("/kiosk/v1/openapi.json", get(openapi))
-        .route("/kiosk/v1/promo", get(get_promo))
-        .route("/kiosk/v1/services", get(get_services))
-        .route("/kiosk/v1/contacts", get(get_contacts))
-        .route("/kiosk/v1/elections", get(get_elections))
-        .route("/kiosk/v1/assets/{sha256}", get(get_asset))
-        .route("/kiosk/v1/events", post(post_events))
-        .route("/kiosk/v1/heartbeat", post(post_heartbeat))
-        .route(
-            "/kiosk/v1/auth/challenge",
-            post(super::auth::post_challenge),
-        )
-        .route("/kiosk/v1/auth/card", post(super::auth::post_card))
-        .route("/kiosk/v1/auth/logout", post(super::auth::post_logout))
+/// Every route of the development portal, recorded (routes.rs).
+pub(super) fn routes() -> Routes {
+    Routes::new()
+        .get("/kiosk/v1/openapi.json", get_openapi_doc)
+        .get("/kiosk/v1/promo", get_promo)
+        .get("/kiosk/v1/services", get_services)
+        .get("/kiosk/v1/contacts", get_contacts)
+        .get("/kiosk/v1/elections", get_elections)
+        .get("/kiosk/v1/assets/{sha256}", get_asset)
+        .post("/kiosk/v1/events", post_events)
+        .post("/kiosk/v1/heartbeat", post_heartbeat)
+        .merge(super::auth::routes())
         .merge(super::staff::routes())
-        .route("/admin/v1/auth", put(super::auth::put_settings))
-        .route("/admin/v1/auth/sessions", get(super::auth::get_sessions))
-        .route("/admin/v1/content/{collection}", put(put_content))
-        .route("/admin/v1/assets", post(post_asset))
-        .route(
-            "/admin/v1/faults/{target}",
-            put(put_fault).delete(delete_fault),
-        )
-        .route("/admin/v1/events", get(list_events))
-        .route("/admin/v1/heartbeats", get(list_heartbeats))
+        .put("/admin/v1/content/{collection}", put_content)
+        .post("/admin/v1/assets", post_asset)
+        .put("/admin/v1/faults/{target}", put_fault)
+        .delete("/admin/v1/faults/{target}", delete_fault)
+        .get("/admin/v1/events", list_events)
+        .get("/admin/v1/heartbeats", list_heartbeats)
         .merge(super::me::routes())
+}
+
+/// The (method, path) pairs the router serves.
+pub fn served() -> Vec<Served> {
+    routes().into_parts().1
+}
+
+pub fn router(state: Arc<PortalState>) -> Router {
+    let (routes, _) = routes().into_parts();
+    routes
+        .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
-        .layer(DefaultBodyLimit::max(32 * 1024 * 1024))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
 }
+
+/// The largest request body the portal reads (an asset picture is the largest).
+pub(super) const BODY_LIMIT: usize = 32 * 1024 * 1024;
 
 // ---------------------------------------------------------------- helpers
 
@@ -253,35 +258,83 @@ pub(super) fn status_fault(status: u16, retry_after: Option<u64>) -> Response {
 
 // ---------------------------------------------------------------- kiosk API
 
-#[utoipa::path(get, path = "/kiosk/v1/promo", tag = "public",
-    responses((status = 200, description = "The playlist for this kiosk", body = PromoPlaylist),
-              (status = 304, description = "Not modified since the ETag in If-None-Match")))]
-async fn get_promo(State(state): AppState, _: KioskAuth, headers: HeaderMap) -> Response {
+#[utoipa::path(get, path = "/kiosk/v1/promo", tag = "public", operation_id = "getPromo",
+    security(("kioskToken" = [])),
+    params(("If-None-Match" = Option<String>, Header, description = "The ETag of the copy the kiosk has")),
+    responses((status = 200, description = "The playlist for this kiosk", body = PromoPlaylist,
+                  headers(("ETag" = String, description = "Strong ETag of this version"))),
+              (status = 304, description = "Not modified since the ETag in If-None-Match",
+                  headers(("ETag" = String, description = "Strong ETag of this version"))),
+              (status = 404, description = "Nothing published yet")))]
+pub(super) async fn get_promo(
+    State(state): AppState,
+    _: KioskAuth,
+    headers: HeaderMap,
+) -> Response {
     serve_collection(state, headers, "promo").await
 }
 
-#[utoipa::path(get, path = "/kiosk/v1/services", tag = "public",
-    responses((status = 200, description = "Life situations", body = ServiceCatalogue), (status = 304)))]
-async fn get_services(State(state): AppState, _: KioskAuth, headers: HeaderMap) -> Response {
+#[utoipa::path(get, path = "/kiosk/v1/services", tag = "public", operation_id = "getServices",
+    security(("kioskToken" = [])),
+    params(("If-None-Match" = Option<String>, Header, description = "The ETag of the copy the kiosk has")),
+    responses((status = 200, description = "Life situations", body = ServiceCatalogue,
+                  headers(("ETag" = String, description = "Strong ETag of this version"))),
+              (status = 304, description = "Not modified since the ETag in If-None-Match",
+                  headers(("ETag" = String, description = "Strong ETag of this version"))),
+              (status = 404, description = "Nothing published yet")))]
+pub(super) async fn get_services(
+    State(state): AppState,
+    _: KioskAuth,
+    headers: HeaderMap,
+) -> Response {
     serve_collection(state, headers, "services").await
 }
 
-#[utoipa::path(get, path = "/kiosk/v1/contacts", tag = "public",
-    responses((status = 200, description = "Departments and people", body = ContactDirectory), (status = 304)))]
-async fn get_contacts(State(state): AppState, _: KioskAuth, headers: HeaderMap) -> Response {
+#[utoipa::path(get, path = "/kiosk/v1/contacts", tag = "public", operation_id = "getContacts",
+    security(("kioskToken" = [])),
+    params(("If-None-Match" = Option<String>, Header, description = "The ETag of the copy the kiosk has")),
+    responses((status = 200, description = "Departments and people", body = ContactDirectory,
+                  headers(("ETag" = String, description = "Strong ETag of this version"))),
+              (status = 304, description = "Not modified since the ETag in If-None-Match",
+                  headers(("ETag" = String, description = "Strong ETag of this version"))),
+              (status = 404, description = "Nothing published yet")))]
+pub(super) async fn get_contacts(
+    State(state): AppState,
+    _: KioskAuth,
+    headers: HeaderMap,
+) -> Response {
     serve_collection(state, headers, "contacts").await
 }
 
-#[utoipa::path(get, path = "/kiosk/v1/elections", tag = "public",
-    responses((status = 200, description = "Next elections and polling districts", body = ElectionInfo), (status = 304)))]
-async fn get_elections(State(state): AppState, _: KioskAuth, headers: HeaderMap) -> Response {
+#[utoipa::path(get, path = "/kiosk/v1/elections", tag = "public", operation_id = "getElections",
+    security(("kioskToken" = [])),
+    params(("If-None-Match" = Option<String>, Header, description = "The ETag of the copy the kiosk has")),
+    responses((status = 200, description = "Next elections and polling districts", body = ElectionInfo,
+                  headers(("ETag" = String, description = "Strong ETag of this version"))),
+              (status = 304, description = "Not modified since the ETag in If-None-Match",
+                  headers(("ETag" = String, description = "Strong ETag of this version"))),
+              (status = 404, description = "Nothing published yet")))]
+pub(super) async fn get_elections(
+    State(state): AppState,
+    _: KioskAuth,
+    headers: HeaderMap,
+) -> Response {
     serve_collection(state, headers, "elections").await
 }
 
-#[utoipa::path(get, path = "/kiosk/v1/assets/{sha256}", tag = "public",
+#[utoipa::path(get, path = "/kiosk/v1/assets/{sha256}", tag = "public", operation_id = "getAsset",
+    security(("kioskToken" = [])),
     params(("sha256" = String, Path, description = "Lower-case hex SHA-256 of the asset")),
-    responses((status = 200, description = "The asset's bytes (immutable)"), (status = 404, body = Problem)))]
-async fn get_asset(State(state): AppState, Path(sha256): Path<String>, _: KioskAuth) -> Response {
+    responses((status = 200, description = "The asset's bytes (immutable, cacheable forever)",
+                  content(("image/png"), ("image/jpeg")),
+                  headers(("Cache-Control" = String, description = "public, max-age=31536000, immutable"))),
+              (status = 400, description = "The path does not decode to UTF-8"),
+              (status = 404, description = "No such asset")))]
+pub(super) async fn get_asset(
+    State(state): AppState,
+    PathParam(sha256): PathParam,
+    _: KioskAuth,
+) -> Response {
     let fault = take_fault(&state, "assets");
     let row = state.with_db(|c| {
         c.query_row(
@@ -320,12 +373,19 @@ async fn get_asset(State(state): AppState, Path(sha256): Path<String>, _: KioskA
         .into_response()
 }
 
-#[utoipa::path(post, path = "/kiosk/v1/events", tag = "kiosk", request_body = EventBatch,
-    responses((status = 200, description = "Ids stored now or before", body = EventAck), (status = 400, body = Problem)))]
-async fn post_events(
+#[utoipa::path(post, path = "/kiosk/v1/events", tag = "kiosk", operation_id = "postEvents",
+    security(("kioskToken" = [])),
+    request_body(content = EventBatch, example = json!({"kioskId": "lt-demo-01", "events": [{
+        "id": "0f8fad5b-d9cb-469f-a165-70867728950e", "kind": "proof-of-play",
+        "occurredAt": "2026-03-02T08:15:00Z", "payload": {"slideId": "demo-1"}}]})),
+    responses((status = 200, description = "The ids stored now or before: the kiosk may forget them. \
+        Storing an id again has no further effect.", body = EventAck),
+              (status = 400, description = "Not an event batch (an event's payload must be an object)"),
+              (status = 403, description = "The batch names another kiosk than the token")))]
+pub(super) async fn post_events(
     State(state): AppState,
     KioskAuth(kiosk_id): KioskAuth,
-    body: Bytes,
+    BodyBytes(body): BodyBytes,
 ) -> Response {
     let fault = take_fault(&state, "events");
     if let Some(Fault::Status {
@@ -335,10 +395,18 @@ async fn post_events(
     {
         return status_fault(status, retry_after);
     }
-    let batch: EventBatch = match serde_json::from_slice(&body) {
+    let batch: EventBatch = match from_json(&body) {
         Ok(b) => b,
         Err(e) => return problem(StatusCode::BAD_REQUEST, "Bad event batch", e.to_string()),
     };
+    // The document says an object (every event the kiosk makes has one).
+    if let Some(i) = batch.events.iter().position(|e| !e.payload.is_object()) {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "Bad event batch",
+            format!("events[{i}].payload is not an object"),
+        );
+    }
     if batch.kiosk_id != kiosk_id {
         return problem(
             StatusCode::FORBIDDEN,
@@ -378,14 +446,19 @@ async fn post_events(
     axum::Json(ack).into_response()
 }
 
-#[utoipa::path(post, path = "/kiosk/v1/heartbeat", tag = "kiosk", request_body = Heartbeat,
-    responses((status = 204, description = "Recorded")))]
-async fn post_heartbeat(
+#[utoipa::path(post, path = "/kiosk/v1/heartbeat", tag = "kiosk", operation_id = "postHeartbeat",
+    security(("kioskToken" = [])),
+    request_body(content = Heartbeat, example = json!({"kioskId": "lt-demo-01", "version": "0.1.0",
+        "uptimeSeconds": 3600, "lastSyncAt": "2026-03-02T08:15:00Z", "printer": "ok", "reader": "ok",
+        "freeDiskBytes": 10_000_000_000u64})),
+    responses((status = 204, description = "Recorded"),
+              (status = 400, description = "Not a heartbeat")))]
+pub(super) async fn post_heartbeat(
     State(state): AppState,
     KioskAuth(kiosk_id): KioskAuth,
-    body: Bytes,
+    BodyBytes(body): BodyBytes,
 ) -> Response {
-    let heartbeat: Heartbeat = match serde_json::from_slice(&body) {
+    let heartbeat: Heartbeat = match from_json(&body) {
         Ok(h) => h,
         Err(e) => return problem(StatusCode::BAD_REQUEST, "Bad heartbeat", e.to_string()),
     };
@@ -401,110 +474,68 @@ async fn post_heartbeat(
     }
 }
 
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "Portál občana – kiosk API",
-        version = "1",
-        description = "The contract between the Litoměřice citizen-portal kiosks and the portal backend (KIOSK-API.md)."
-    ),
-    paths(
-        super::staff::post_login,
-        super::staff::post_lookup,
-        super::staff::post_payment,
-        super::staff::get_payment,
-        super::staff::post_logout,
-        super::staff::get_audit,
-        get_promo,
-        get_services,
-        get_contacts,
-        get_elections,
-        get_asset,
-        post_events,
-        post_heartbeat,
-        super::me::get_dashboard,
-        super::me::get_obligations,
-        super::me::post_payment,
-        super::me::get_payment,
-        super::me::get_submissions,
-        super::me::get_watchdog,
-        super::me::put_watchdog
-    ),
-    components(schemas(
-        StaffLoginRequest,
-        StaffSession,
-        StaffLoginRefusal,
-        StaffLookupRequest,
-        StaffLookup,
-        super::staff::StaffAuditLog,
-        super::staff::StaffAuditEntry,
-        super::staff::StaffAuditAction,
-        super::staff::StaffAuditOutcome,
-        PromoPlaylist,
-        PromoSlide,
-        SlideKind,
-        AssetRef,
-        SlideSchedule,
-        ServiceCatalogue,
-        Service,
-        Form,
-        ContactDirectory,
-        Department,
-        Person,
-        OfficeHours,
-        ElectionInfo,
-        Election,
-        PollingDistrict,
-        StreetRange,
-        EventBatch,
-        KioskEventRecord,
-        EventKind,
-        EventAck,
-        Heartbeat,
-        Problem,
-        AuthChallenge,
-        AuthCardRequest,
-        AuthSession,
-        CitizenSummary,
-        MeDashboard,
-        Notice,
-        NextElection,
-        ObligationList,
-        Obligation,
-        ObligationKind,
-        PaymentIntentRequest,
-        PaymentIntent,
-        PaymentState,
-        SubmissionList,
-        Submission,
-        Watchdog,
-        WatchdogChannels
-    ))
-)]
-struct KioskApi;
-
-pub fn openapi_json() -> String {
-    KioskApi::openapi()
-        .to_pretty_json()
-        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
-}
-
-async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], openapi_json()).into_response()
+#[utoipa::path(get, path = "/kiosk/v1/openapi.json", tag = "public", operation_id = "getOpenApi",
+    responses((status = 200, description = "This document (OpenAPI 3.1); no token needed",
+        body = inline(Object))))]
+pub(super) async fn get_openapi_doc() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        super::openapi::openapi_json(),
+    )
+        .into_response()
 }
 
 async fn not_found() -> Response {
     problem(StatusCode::NOT_FOUND, "Not found", "no such endpoint")
 }
 
+/// A method the path does not serve (axum adds the `Allow` header).
+async fn method_not_allowed() -> Response {
+    problem(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "Method not allowed",
+        "the path does not serve this method",
+    )
+}
+
 // ---------------------------------------------------------------- admin API
 
+/// The collections the admin API can publish.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)] // only its schema is used: the path is matched as text
+enum Collection {
+    Promo,
+    Services,
+    Contacts,
+    Elections,
+}
+
+/// A collection's document, validated exactly as the kiosk validates it.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)] // only its schema is used
+enum AnyCollection {
+    Promo(PromoPlaylist),
+    Services(ServiceCatalogue),
+    Contacts(ContactDirectory),
+    Elections(ElectionInfo),
+}
+
 /// Publishes a collection (validated exactly as the kiosk validates it).
-async fn put_content(
+#[utoipa::path(put, path = "/admin/v1/content/{collection}", tag = "admin", operation_id = "adminPutContent",
+    security(("adminToken" = [])),
+    params(("collection" = inline(Collection), Path, description = "Which collection")),
+    request_body(content = inline(AnyCollection), description = "The collection's document, of the collection's type"),
+    responses((status = 200, description = "Published; no body",
+                  headers(("ETag" = String, description = "The new version's ETag"))),
+              (status = 404, description = "No such collection"),
+              (status = 422, description = "Not a valid document of this collection")))]
+pub(super) async fn put_content(
     State(state): AppState,
-    Path(collection): Path<String>,
+    PathParam(collection): PathParam,
     _: AdminAuth,
-    body: Bytes,
+    BodyBytes(body): BodyBytes,
 ) -> Response {
     let canonical = match collection.as_str() {
         "promo" => canonical::<PromoPlaylist>(&body),
@@ -526,22 +557,36 @@ async fn put_content(
 fn canonical<C: Validate + serde::Serialize + serde::de::DeserializeOwned>(
     body: &[u8],
 ) -> Result<String, String> {
-    let value: C = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    let value: C = from_json(body).map_err(|e| e.to_string())?;
     value.validate().map_err(|e| e.to_string())?;
     serde_json::to_string(&value).map_err(|e| e.to_string())
 }
 
 /// Stores an asset; answers its `AssetRef` (hash, size, pixel size).
-async fn post_asset(State(state): AppState, _: AdminAuth, body: Bytes) -> Response {
+#[utoipa::path(post, path = "/admin/v1/assets", tag = "admin", operation_id = "adminPostAsset",
+    security(("adminToken" = [])),
+    request_body(description = "A PNG or JPEG picture", content(("image/png"), ("image/jpeg"))),
+    responses((status = 200, description = "Stored: its reference for a slide", body = AssetRef),
+              (status = 422, description = "Not a PNG or JPEG picture")))]
+pub(super) async fn post_asset(
+    State(state): AppState,
+    _: AdminAuth,
+    BodyBytes(body): BodyBytes,
+) -> Response {
     match super::seed::store_asset(&state, &body) {
         Ok(asset) => axum::Json(asset).into_response(),
         Err(e) => problem(StatusCode::UNPROCESSABLE_ENTITY, "Invalid asset", e),
     }
 }
 
-#[derive(serde::Deserialize)]
+/// A fault to inject (faults.rs): `not-json`, `truncated`, `wrong-types`,
+/// `not-modified`, `wrong-hash`, `cut-off`, `status:CODE[:retry=SECONDS]`,
+/// `ack-delay:MS` or `delay:MS`.
+#[derive(serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 struct FaultRequest {
     fault: String,
+    /// How many requests it applies to (0 counts as 1; negative: until cleared).
     #[serde(default = "one")]
     times: i64,
 }
@@ -550,13 +595,22 @@ fn one() -> i64 {
     1
 }
 
-async fn put_fault(
+/// Makes the next requests of a target fail in a chosen way, for tests.
+#[utoipa::path(put, path = "/admin/v1/faults/{target}", tag = "admin", operation_id = "adminPutFault",
+    security(("adminToken" = [])),
+    params(("target" = String, Path, description = "promo, services, contacts, elections, assets, events, \
+        me-dashboard, me-obligations, me-payments, me-submissions, me-watchdog, staff-login, \
+        staff-obligations or staff-payments")),
+    request_body(content = FaultRequest, example = json!({"fault": "status:503:retry=2", "times": 1})),
+    responses((status = 204, description = "Set"),
+              (status = 400, description = "Not a fault request, or an unknown fault")))]
+pub(super) async fn put_fault(
     State(state): AppState,
-    Path(target): Path<String>,
+    PathParam(target): PathParam,
     _: AdminAuth,
-    body: Bytes,
+    BodyBytes(body): BodyBytes,
 ) -> Response {
-    let request: FaultRequest = match serde_json::from_slice(&body) {
+    let request: FaultRequest = match from_json(&body) {
         Ok(r) => r,
         Err(e) => return problem(StatusCode::BAD_REQUEST, "Bad fault", e.to_string()),
     };
@@ -582,9 +636,14 @@ async fn put_fault(
     }
 }
 
-async fn delete_fault(
+/// Clears the fault of a target.
+#[utoipa::path(delete, path = "/admin/v1/faults/{target}", tag = "admin", operation_id = "adminDeleteFault",
+    security(("adminToken" = [])),
+    params(("target" = String, Path, description = "As for PUT")),
+    responses((status = 204, description = "Cleared (or there was none)")))]
+pub(super) async fn delete_fault(
     State(state): AppState,
-    Path(target): Path<String>,
+    PathParam(target): PathParam,
     _: AdminAuth,
 ) -> Response {
     match state.with_db(|c| c.execute("DELETE FROM faults WHERE target = ?1", [target])) {
@@ -593,28 +652,61 @@ async fn delete_fault(
     }
 }
 
-async fn list_events(State(state): AppState, _: AdminAuth) -> Response {
+/// An event as the portal stored it.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct StoredEvent {
+    #[schema(format = Uuid)]
+    id: String,
+    kiosk_id: String,
+    kind: String,
+    #[schema(format = DateTime)]
+    occurred_at: String,
+    #[schema(value_type = Object)]
+    payload: serde_json::Value,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct StoredEvents {
+    count: usize,
+    events: Vec<StoredEvent>,
+}
+
+/// Every event received, oldest first.
+#[utoipa::path(get, path = "/admin/v1/events", tag = "admin", operation_id = "adminListEvents",
+    security(("adminToken" = [])),
+    responses((status = 200, description = "The events by the time they happened", body = StoredEvents)))]
+pub(super) async fn list_events(State(state): AppState, _: AdminAuth) -> Response {
     let rows = state.with_db(|c| {
-        let mut stmt = c.prepare("SELECT id, kiosk_id, kind, occurred_at, payload FROM events ORDER BY occurred_at, id")?;
+        let mut stmt = c.prepare(
+            "SELECT id, kiosk_id, kind, occurred_at, payload FROM events ORDER BY occurred_at, id",
+        )?;
         let rows = stmt.query_map([], |r| {
-            Ok(serde_json::json!({
-                "id": r.get::<_, String>(0)?,
-                "kioskId": r.get::<_, String>(1)?,
-                "kind": r.get::<_, String>(2)?,
-                "occurredAt": r.get::<_, String>(3)?,
-                "payload": serde_json::from_str::<serde_json::Value>(&r.get::<_, String>(4)?).unwrap_or_default(),
-            }))
+            Ok(StoredEvent {
+                id: r.get(0)?,
+                kiosk_id: r.get(1)?,
+                kind: r.get(2)?,
+                occurred_at: r.get(3)?,
+                payload: serde_json::from_str(&r.get::<_, String>(4)?).unwrap_or_default(),
+            })
         })?;
         rows.collect::<rusqlite::Result<Vec<_>>>()
     });
     match rows {
-        Ok(events) => axum::Json(serde_json::json!({ "count": events.len(), "events": events }))
-            .into_response(),
+        Ok(events) => axum::Json(StoredEvents {
+            count: events.len(),
+            events,
+        })
+        .into_response(),
         Err(e) => internal(e),
     }
 }
 
-async fn list_heartbeats(State(state): AppState, _: AdminAuth) -> Response {
+/// The last heartbeat of every kiosk.
+#[utoipa::path(get, path = "/admin/v1/heartbeats", tag = "admin", operation_id = "adminListHeartbeats",
+    security(("adminToken" = [])),
+    responses((status = 200, description = "One heartbeat per kiosk, by kiosk id", body = Vec<Heartbeat>)))]
+pub(super) async fn list_heartbeats(State(state): AppState, _: AdminAuth) -> Response {
     let rows = state.with_db(|c| {
         let mut stmt = c.prepare("SELECT json FROM heartbeats ORDER BY kiosk_id")?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;

@@ -17,17 +17,17 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use chrono::{NaiveDate, Utc};
 use rusqlite::OptionalExtension;
 
-use super::extract::{AdminAuth, Answer, ApiError, CitizenSession};
+use super::extract::{
+    AdminAuth, Answer, ApiError, BodyBytes, CitizenSession, PathParam, from_json,
+};
 use super::handlers::{cut_off, internal, problem, take_fault};
+use super::routes::Routes;
 use super::{Fault, PortalState};
 use crate::portal::types::*;
 
@@ -500,30 +500,28 @@ pub(super) async fn no_store(mut response: Response) -> Response {
 }
 
 /// The `/kiosk/v1/me/…` routes (never cacheable) and their admin controls.
-pub(super) fn routes() -> Router<Arc<PortalState>> {
-    let me = Router::new()
-        .route("/kiosk/v1/me/dashboard", get(get_dashboard))
-        .route("/kiosk/v1/me/obligations", get(get_obligations))
-        .route("/kiosk/v1/me/payments", post(post_payment))
-        .route("/kiosk/v1/me/payments/{id}", get(get_payment))
-        .route("/kiosk/v1/me/submissions", get(get_submissions))
-        .route("/kiosk/v1/me/watchdog", get(get_watchdog).put(put_watchdog))
-        .layer(axum::middleware::map_response(no_store));
-    Router::new()
+pub(super) fn routes() -> Routes {
+    let me = Routes::new()
+        .get("/kiosk/v1/me/dashboard", get_dashboard)
+        .get("/kiosk/v1/me/obligations", get_obligations)
+        .post("/kiosk/v1/me/payments", post_payment)
+        .get("/kiosk/v1/me/payments/{id}", get_payment)
+        .get("/kiosk/v1/me/submissions", get_submissions)
+        .get("/kiosk/v1/me/watchdog", get_watchdog)
+        .put("/kiosk/v1/me/watchdog", put_watchdog)
+        .map(|r| r.layer(axum::middleware::map_response(no_store)));
+    Routes::new()
         .merge(me)
-        .route(
-            "/admin/v1/payments",
-            axum::routing::put(put_payment_settings),
-        )
-        .route("/admin/v1/payments/{id}/paid", post(post_paid))
+        .put("/admin/v1/payments", put_payment_settings)
+        .post("/admin/v1/payments/{id}/paid", post_paid)
 }
 
 // ---------------------------------------------------------------- kiosk API
 
-#[utoipa::path(get, path = "/kiosk/v1/me/dashboard", tag = "citizen",
-    params(("x-citizen-session" = String, Header, description = "The session from POST /auth/card")),
+#[utoipa::path(get, path = "/kiosk/v1/me/dashboard", tag = "citizen", operation_id = "meGetDashboard",
+    security(("kioskToken" = [], "citizenSession" = [])),
     responses((status = 200, description = "The nástěnka (Cache-Control: no-store)", body = MeDashboard),
-              (status = 401, description = "Session ended", body = Problem)))]
+              (status = 401, description = "No kiosk token, or the citizen session has ended (or is another kiosk's)")))]
 pub(super) async fn get_dashboard(
     State(state): AppState,
     CitizenSession(index): CitizenSession,
@@ -549,10 +547,10 @@ pub(super) async fn get_dashboard(
     Ok(json_answer(StatusCode::OK, &board, after))
 }
 
-#[utoipa::path(get, path = "/kiosk/v1/me/obligations", tag = "citizen",
-    params(("x-citizen-session" = String, Header, description = "The session from POST /auth/card")),
+#[utoipa::path(get, path = "/kiosk/v1/me/obligations", tag = "citizen", operation_id = "meGetObligations",
+    security(("kioskToken" = [], "citizenSession" = [])),
     responses((status = 200, description = "Every obligation since 2020 (no-store)", body = ObligationList),
-              (status = 401, description = "Session ended", body = Problem)))]
+              (status = 401, description = "No kiosk token, or the citizen session has ended (or is another kiosk's)")))]
 pub(super) async fn get_obligations(
     State(state): AppState,
     CitizenSession(index): CitizenSession,
@@ -568,16 +566,20 @@ pub(super) async fn get_obligations(
     Ok(json_answer(StatusCode::OK, &list, after))
 }
 
-#[utoipa::path(post, path = "/kiosk/v1/me/payments", tag = "citizen",
-    params(("x-citizen-session" = String, Header, description = "The session from POST /auth/card")),
-    request_body = PaymentIntentRequest,
-    responses((status = 201, description = "A new pending payment intent", body = PaymentIntent),
-              (status = 401, description = "Session ended", body = Problem),
-              (status = 422, description = "Nothing to pay, unknown, paid, zero or on different accounts", body = Problem)))]
+#[utoipa::path(post, path = "/kiosk/v1/me/payments", tag = "citizen", operation_id = "meCreatePayment",
+    security(("kioskToken" = [], "citizenSession" = [])),
+    request_body(content = PaymentIntentRequest, example = json!({"obligationIds": ["o-jana-odpad-2026"]})),
+    responses((status = 201, description = "A new pending payment intent", body = PaymentIntent,
+                  links(("GetPayment" = (operation_id = "meGetPayment",
+                      parameters(("id" = "$response.body#/id")),
+                      description = "Follow the intent until it is paid or expired")))),
+              (status = 400, description = "Not a payment request (unknown fields are refused)"),
+              (status = 401, description = "No kiosk token, or the citizen session has ended (or is another kiosk's)"),
+              (status = 422, description = "Nothing to pay, unknown, paid, zero or on different accounts")))]
 pub(super) async fn post_payment(
     State(state): AppState,
     CitizenSession(index): CitizenSession,
-    body: Bytes,
+    BodyBytes(body): BodyBytes,
 ) -> Answer {
     intent_answer(&state, "me-payments", &body, |me, ids, now| {
         me.new_intent(index, ids, now)
@@ -595,7 +597,7 @@ pub(super) async fn intent_answer(
     make: impl FnOnce(&mut MeInner, &[String], Timestamp) -> Result<PaymentIntent, &'static str>,
 ) -> Answer {
     let after = before(state, fault_target).await?;
-    let request: PaymentIntentRequest = serde_json::from_slice(body).map_err(|e| {
+    let request: PaymentIntentRequest = from_json(body).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "Bad payment request",
@@ -620,15 +622,16 @@ pub(super) async fn intent_answer(
     }
 }
 
-#[utoipa::path(get, path = "/kiosk/v1/me/payments/{id}", tag = "citizen",
-    params(("x-citizen-session" = String, Header, description = "The session from POST /auth/card"),
-           ("id" = String, Path, description = "The intent's id")),
+#[utoipa::path(get, path = "/kiosk/v1/me/payments/{id}", tag = "citizen", operation_id = "meGetPayment",
+    security(("kioskToken" = [], "citizenSession" = [])),
+    params(("id" = String, Path, description = "The intent's id")),
     responses((status = 200, description = "The intent in its current state", body = PaymentIntent),
-              (status = 401, description = "Session ended", body = Problem),
-              (status = 404, description = "No such intent of this citizen", body = Problem)))]
+              (status = 401, description = "No kiosk token, or the citizen session has ended (or is another kiosk's)"),
+              (status = 400, description = "The path does not decode to UTF-8"),
+              (status = 404, description = "No such intent of this citizen")))]
 pub(super) async fn get_payment(
     State(state): AppState,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     CitizenSession(index): CitizenSession,
 ) -> Answer {
     let after = before(&state, "me-payments").await?;
@@ -650,10 +653,10 @@ pub(super) async fn get_payment(
     }
 }
 
-#[utoipa::path(get, path = "/kiosk/v1/me/submissions", tag = "citizen",
-    params(("x-citizen-session" = String, Header, description = "The session from POST /auth/card")),
+#[utoipa::path(get, path = "/kiosk/v1/me/submissions", tag = "citizen", operation_id = "meGetSubmissions",
+    security(("kioskToken" = [], "citizenSession" = [])),
     responses((status = 200, description = "Submissions and their states (no-store)", body = SubmissionList),
-              (status = 401, description = "Session ended", body = Problem)))]
+              (status = 401, description = "No kiosk token, or the citizen session has ended (or is another kiosk's)")))]
 pub(super) async fn get_submissions(
     State(state): AppState,
     CitizenSession(index): CitizenSession,
@@ -665,10 +668,10 @@ pub(super) async fn get_submissions(
     Ok(json_answer(StatusCode::OK, &list, after))
 }
 
-#[utoipa::path(get, path = "/kiosk/v1/me/watchdog", tag = "citizen",
-    params(("x-citizen-session" = String, Header, description = "The session from POST /auth/card")),
+#[utoipa::path(get, path = "/kiosk/v1/me/watchdog", tag = "citizen", operation_id = "meGetWatchdog",
+    security(("kioskToken" = [], "citizenSession" = [])),
     responses((status = 200, description = "The hlídací pes settings (no-store)", body = Watchdog),
-              (status = 401, description = "Session ended", body = Problem)))]
+              (status = 401, description = "No kiosk token, or the citizen session has ended (or is another kiosk's)")))]
 pub(super) async fn get_watchdog(
     State(state): AppState,
     CitizenSession(index): CitizenSession,
@@ -707,20 +710,22 @@ fn check_watchdog(w: &Watchdog) -> Result<(), &'static str> {
     Ok(())
 }
 
-#[utoipa::path(put, path = "/kiosk/v1/me/watchdog", tag = "citizen",
-    params(("x-citizen-session" = String, Header, description = "The session from POST /auth/card")),
-    request_body = Watchdog,
+#[utoipa::path(put, path = "/kiosk/v1/me/watchdog", tag = "citizen", operation_id = "mePutWatchdog",
+    security(("kioskToken" = [], "citizenSession" = [])),
+    request_body(content = Watchdog, example = json!({"newObligation": true, "dueDateApproaching": true,
+        "submissionChanged": false, "election": true,
+        "channels": {"email": "jana.novakova@example.cz", "sms": "+420 603 123 456"}})),
     responses((status = 204, description = "Stored"),
-              (status = 400, description = "Not a watchdog document (unknown fields are refused)", body = Problem),
-              (status = 401, description = "Session ended", body = Problem),
-              (status = 422, description = "An e-mail address or phone number that cannot be right", body = Problem)))]
+              (status = 400, description = "Not a watchdog document (unknown fields are refused)"),
+              (status = 401, description = "No kiosk token, or the citizen session has ended (or is another kiosk's)"),
+              (status = 422, description = "An e-mail address or phone number that cannot be right")))]
 pub(super) async fn put_watchdog(
     State(state): AppState,
     CitizenSession(index): CitizenSession,
-    body: Bytes,
+    BodyBytes(body): BodyBytes,
 ) -> Answer {
     before(&state, "me-watchdog").await?;
-    let watchdog: Watchdog = serde_json::from_slice(&body).map_err(|e| {
+    let watchdog: Watchdog = from_json(&body).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "Bad watchdog settings",
@@ -739,19 +744,38 @@ fn double_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option
     <Option<u64> as serde::Deserialize>::deserialize(d).map(Some)
 }
 
-#[derive(serde::Deserialize)]
+/// The longest time a test may set for paying or expiring intents (a week):
+/// more would overflow the portal's timestamps.
+const MAX_SETTING_SECONDS: u64 = 7 * 24 * 60 * 60;
+
+/// Simulated payments; an absent field is left as it is.
+#[derive(serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct PaymentSettings {
+    /// Pending intents pay themselves this long after they were made; null: never.
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<u64>, maximum = 604800)]
     auto_pay_seconds: Option<Option<u64>>,
+    /// How long an intent stays pending (default 900).
     #[serde(default)]
+    #[schema(maximum = 604800)]
     intent_ttl_seconds: Option<u64>,
 }
 
 /// `PUT /admin/v1/payments`: simulated payments (`autoPaySeconds`, null = off)
 /// and how long intents stay pending (`intentTtlSeconds`).
-async fn put_payment_settings(State(state): AppState, _: AdminAuth, body: Bytes) -> Response {
-    let settings: PaymentSettings = match serde_json::from_slice(&body) {
+#[utoipa::path(put, path = "/admin/v1/payments", tag = "admin", operation_id = "adminPutPaymentSettings",
+    security(("adminToken" = [])),
+    request_body(content = PaymentSettings, example = json!({"autoPaySeconds": 20, "intentTtlSeconds": 900})),
+    responses((status = 204, description = "Set"),
+              (status = 400, description = "Not payment settings (unknown fields are refused)"),
+              (status = 422, description = "A time over a week")))]
+pub(super) async fn put_payment_settings(
+    State(state): AppState,
+    _: AdminAuth,
+    BodyBytes(body): BodyBytes,
+) -> Response {
+    let settings: PaymentSettings = match from_json(&body) {
         Ok(s) => s,
         Err(e) => {
             return problem(
@@ -761,6 +785,16 @@ async fn put_payment_settings(State(state): AppState, _: AdminAuth, body: Bytes)
             );
         }
     };
+    let too_long = |s: &Option<u64>| s.is_some_and(|s| s > MAX_SETTING_SECONDS);
+    if too_long(&settings.intent_ttl_seconds)
+        || settings.auto_pay_seconds.is_some_and(|s| too_long(&s))
+    {
+        return problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Bad payment settings",
+            format!("times must be at most {MAX_SETTING_SECONDS} seconds"),
+        );
+    }
     let mut me = state.me.lock();
     if let Some(auto_pay) = settings.auto_pay_seconds {
         me.auto_pay = auto_pay.map(Duration::from_secs);
@@ -772,7 +806,17 @@ async fn put_payment_settings(State(state): AppState, _: AdminAuth, body: Bytes)
 }
 
 /// `POST /admin/v1/payments/{id}/paid`: the money has arrived.
-async fn post_paid(State(state): AppState, Path(id): Path<String>, _: AdminAuth) -> Response {
+#[utoipa::path(post, path = "/admin/v1/payments/{id}/paid", tag = "admin", operation_id = "adminMarkPaid",
+    security(("adminToken" = [])),
+    params(("id" = String, Path, description = "The intent's id")),
+    responses((status = 204, description = "The intent and its obligations are paid (or were)"),
+              (status = 400, description = "The path does not decode to UTF-8"),
+              (status = 404, description = "No such intent")))]
+pub(super) async fn post_paid(
+    State(state): AppState,
+    PathParam(id): PathParam,
+    _: AdminAuth,
+) -> Response {
     let mut me = state.me.lock();
     me.settle(Utc::now());
     if me.pay(&id) {

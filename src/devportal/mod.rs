@@ -13,6 +13,8 @@ mod extract;
 mod faults;
 mod handlers;
 mod me;
+mod openapi;
+mod routes;
 mod seed;
 mod staff;
 
@@ -25,6 +27,7 @@ use sha2::{Digest, Sha256};
 use tokio::net::TcpListener;
 
 pub use faults::Fault;
+pub use routes::Served;
 pub use staff::{LOOKUP_LIMIT, LOOKUP_WINDOW};
 
 /// The kiosk token and id the demo and the seed use: a station kiosk (no
@@ -296,7 +299,13 @@ pub async fn start_embedded(dir: &Path) -> Result<EmbeddedPortal, DevPortalError
     })
 }
 
-/// The OpenAPI document of the kiosk API, generated from the shared types.
+/// The OpenAPI document of the kiosk API (and the admin API), generated from
+/// the handlers' annotations and the shared types.
 pub fn openapi_json() -> String {
-    handlers::openapi_json()
+    openapi::openapi_json()
+}
+
+/// Every (method, path) the development portal's router serves.
+pub fn served_routes() -> Vec<Served> {
+    handlers::served()
 }

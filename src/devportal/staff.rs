@@ -36,12 +36,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use argon2::password_hash::PasswordHashString;
-use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use base64::Engine;
 use chrono::Utc;
 use rusqlite::{OptionalExtension, params};
@@ -50,8 +47,11 @@ use utoipa::ToSchema;
 use zeroize::Zeroizing;
 
 use super::PortalState;
-use super::extract::{AdminAuth, Answer, ApiError, KioskAuth, StaffAuth};
+use super::extract::{
+    AdminAuth, Answer, ApiError, BodyBytes, KioskAuth, PathParam, StaffAuth, from_json,
+};
 use super::me::{before, body_error, intent_answer, json_answer, no_store};
+use super::routes::Routes;
 use crate::portal::client::STAFF_SESSION;
 use crate::portal::types::*;
 use crate::staff::{Lockout, Miss};
@@ -481,15 +481,15 @@ fn is_variable_symbol(vs: &str) -> bool {
 }
 
 /// The `/kiosk/v1/staff/…` routes, never cacheable, and the staff audit.
-pub(super) fn routes() -> Router<Arc<PortalState>> {
-    Router::new()
-        .route("/kiosk/v1/staff/login", post(post_login))
-        .route("/kiosk/v1/staff/lookup", post(post_lookup))
-        .route("/kiosk/v1/staff/payments", post(post_payment))
-        .route("/kiosk/v1/staff/payments/{id}", get(get_payment))
-        .route("/kiosk/v1/staff/logout", post(post_logout))
-        .route("/admin/v1/staff/audit", get(get_audit))
-        .layer(axum::middleware::map_response(no_store))
+pub(super) fn routes() -> Routes {
+    Routes::new()
+        .post("/kiosk/v1/staff/login", post_login)
+        .post("/kiosk/v1/staff/lookup", post_lookup)
+        .post("/kiosk/v1/staff/payments", post_payment)
+        .get("/kiosk/v1/staff/payments/{id}", get_payment)
+        .post("/kiosk/v1/staff/logout", post_logout)
+        .get("/admin/v1/staff/audit", get_audit)
+        .map(|r| r.layer(axum::middleware::map_response(no_store)))
 }
 
 fn not_a_counter() -> ApiError {
@@ -513,8 +513,9 @@ fn locked(seconds: u64) -> ApiError {
 
 // ---------------------------------------------------------------- kiosk API
 
-#[utoipa::path(post, path = "/kiosk/v1/staff/login", tag = "staff",
-    request_body = StaffLoginRequest,
+#[utoipa::path(post, path = "/kiosk/v1/staff/login", tag = "staff", operation_id = "staffLogin",
+    security(("kioskToken" = [])),
+    request_body(content = StaffLoginRequest, example = json!({"pin": "123456"})),
     responses((status = 200, description = "The PIN is that of a staff member allowed at this counter: \
         a staff session for this kiosk, ending 15 minutes after its last use (no-store). A login resets \
         the counter's lockout.", body = StaffSession),
@@ -533,7 +534,7 @@ fn locked(seconds: u64) -> ApiError {
 pub(super) async fn post_login(
     State(state): AppState,
     KioskAuth(kiosk): KioskAuth,
-    body: Bytes,
+    BodyBytes(body): BodyBytes,
 ) -> Answer {
     use StaffAuditAction::Login;
     let after = before(&state, "staff-login").await?;
@@ -549,7 +550,7 @@ pub(super) async fn post_login(
         tracing::warn!(kiosk = %kiosk, "development portal: staff login refused, not a counter");
         return Err(not_a_counter());
     }
-    let pin = match serde_json::from_slice::<StaffLoginRequest>(&body) {
+    let pin = match from_json::<StaffLoginRequest>(&body) {
         Ok(mut request) => Zeroizing::new(std::mem::take(&mut request.pin).into_bytes()),
         Err(e) => {
             audit(
@@ -657,9 +658,9 @@ pub(super) async fn post_login(
     Ok(json_answer(StatusCode::OK, &session, after))
 }
 
-#[utoipa::path(post, path = "/kiosk/v1/staff/lookup", tag = "staff",
-    params(("x-staff-session" = String, Header, description = "The session from POST /staff/login")),
-    request_body = StaffLookupRequest,
+#[utoipa::path(post, path = "/kiosk/v1/staff/lookup", tag = "staff", operation_id = "staffLookup",
+    security(("kioskToken" = [], "staffSession" = [])),
+    request_body(content = StaffLookupRequest, example = json!({"vs": "1100012011"})),
     responses((status = 200, description = "The payer's obligations with this VS, paid and unpaid; \
         an empty list when none has it (no-store). Audited at the backend: staff member, kiosk, time, VS.",
         body = StaffLookup),
@@ -673,7 +674,7 @@ pub(super) async fn post_login(
 pub(super) async fn post_lookup(
     State(state): AppState,
     StaffAuth(caller): StaffAuth,
-    body: Bytes,
+    BodyBytes(body): BodyBytes,
 ) -> Answer {
     use StaffAuditAction::Lookup;
     let bad = || {
@@ -683,7 +684,7 @@ pub(super) async fn post_lookup(
             format!("vs must be 1 to {VS_MAX_DIGITS} digits"),
         )
     };
-    let request: StaffLookupRequest = serde_json::from_slice(&body)
+    let request: StaffLookupRequest = from_json(&body)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "Bad lookup", body_error(&e)))?;
     let vs = request.vs.as_str();
     if !is_variable_symbol(vs) {
@@ -739,28 +740,37 @@ pub(super) async fn post_lookup(
     Ok(json_answer(StatusCode::OK, &lookup, after))
 }
 
-#[utoipa::path(post, path = "/kiosk/v1/staff/payments", tag = "staff",
-    params(("x-staff-session" = String, Header, description = "The session from POST /staff/login")),
-    request_body = PaymentIntentRequest,
-    responses((status = 201, description = "A new pending payment intent for the obligations' payer", body = PaymentIntent),
-              (status = 401, description = "Session ended", body = Problem),
-              (status = 422, description = "Nothing to pay, unknown, paid, zero, of several payers or on different accounts", body = Problem)))]
-pub(super) async fn post_payment(State(state): AppState, _: StaffAuth, body: Bytes) -> Answer {
+#[utoipa::path(post, path = "/kiosk/v1/staff/payments", tag = "staff", operation_id = "staffCreatePayment",
+    security(("kioskToken" = [], "staffSession" = [])),
+    request_body(content = PaymentIntentRequest, example = json!({"obligationIds": ["o-josef-pes-2026"]})),
+    responses((status = 201, description = "A new pending payment intent for the obligations' payer", body = PaymentIntent,
+                  links(("GetPayment" = (operation_id = "staffGetPayment",
+                      parameters(("id" = "$response.body#/id")),
+                      description = "Follow the intent until it is paid or expired")))),
+              (status = 400, description = "Not a payment request (unknown fields are refused)"),
+              (status = 401, description = "No kiosk token, or the staff session has ended"),
+              (status = 422, description = "Nothing to pay, unknown, paid, zero, of several payers or on different accounts")))]
+pub(super) async fn post_payment(
+    State(state): AppState,
+    _: StaffAuth,
+    BodyBytes(body): BodyBytes,
+) -> Answer {
     intent_answer(&state, "staff-payments", &body, |me, ids, now| {
         me.payer_intent(ids, now)
     })
     .await
 }
 
-#[utoipa::path(get, path = "/kiosk/v1/staff/payments/{id}", tag = "staff",
-    params(("x-staff-session" = String, Header, description = "The session from POST /staff/login"),
-           ("id" = String, Path, description = "The intent's id")),
+#[utoipa::path(get, path = "/kiosk/v1/staff/payments/{id}", tag = "staff", operation_id = "staffGetPayment",
+    security(("kioskToken" = [], "staffSession" = [])),
+    params(("id" = String, Path, description = "The intent's id")),
     responses((status = 200, description = "The intent in its current state (no-store)", body = PaymentIntent),
-              (status = 401, description = "Session ended", body = Problem),
-              (status = 404, description = "No such intent", body = Problem)))]
+              (status = 400, description = "The path does not decode to UTF-8"),
+              (status = 401, description = "No kiosk token, or the staff session has ended"),
+              (status = 404, description = "No such intent")))]
 pub(super) async fn get_payment(
     State(state): AppState,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     _: StaffAuth,
 ) -> Answer {
     let after = before(&state, "staff-payments").await?;
@@ -775,10 +785,10 @@ pub(super) async fn get_payment(
     }
 }
 
-#[utoipa::path(post, path = "/kiosk/v1/staff/logout", tag = "staff",
-    params(("x-staff-session" = String, Header, description = "The session to end")),
-    responses((status = 204, description = "The session has ended (or had already)"),
-              (status = 401, description = "Not a known kiosk", body = Problem)))]
+#[utoipa::path(post, path = "/kiosk/v1/staff/logout", tag = "staff", operation_id = "staffLogout",
+    security(("kioskToken" = [])),
+    params(("x-staff-session" = Option<String>, Header, description = "The session to end")),
+    responses((status = 204, description = "The session has ended (or had already)")))]
 pub(super) async fn post_logout(
     State(state): AppState,
     KioskAuth(kiosk): KioskAuth,
@@ -792,7 +802,8 @@ pub(super) async fn post_logout(
 
 // ---------------------------------------------------------------- admin API
 
-#[utoipa::path(get, path = "/admin/v1/staff/audit", tag = "admin",
+#[utoipa::path(get, path = "/admin/v1/staff/audit", tag = "admin", operation_id = "adminStaffAudit",
+    security(("adminToken" = [])),
     params(("after" = Option<i64>, Query, description = "Only entries with a larger `seq` (what came since the last read)")),
     responses((status = 200, description = "Every staff login (success or not) and every lookup with its VS, \
         oldest first (no-store). Needs the admin bearer token.", body = StaffAuditLog),

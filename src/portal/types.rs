@@ -268,6 +268,7 @@ pub struct KioskEventRecord {
     /// When it happened (true time), even if sent hours later.
     #[schema(value_type = String, format = DateTime)]
     pub occurred_at: Timestamp,
+    /// What happened, as a JSON object; never personal data.
     #[schema(value_type = Object)]
     pub payload: serde_json::Value,
 }
@@ -592,7 +593,11 @@ pub struct SubmissionList {
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct WatchdogChannels {
+    /// "" or an e-mail address: one `@`, no white space or control
+    /// characters, a dot inside the domain; at most 254 bytes (the backend
+    /// answers 422 to a longer one).
     pub email: String,
+    /// "" or a phone number: an optional `+`, then 9 to 15 digits and any spaces.
     pub sms: String,
 }
 
