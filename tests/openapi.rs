@@ -539,7 +539,12 @@ async fn what_the_fuzzer_found_stays_fixed() {
         r#"{"intentTtlSeconds": 10000000000000}"#,
         r#"{"autoPaySeconds": 18446744073709551615}"#,
     ] {
-        let r = send(Method::PUT, "/admin/v1/payments", admin_token.as_str(), body);
+        let r = send(
+            Method::PUT,
+            "/admin/v1/payments",
+            admin_token.as_str(),
+            body,
+        );
         assert_eq!(status(r.await.unwrap()), 422, "{body}");
     }
     // A citizen session opened through the admin API works like a card login's.
