@@ -431,7 +431,7 @@ fn integers_have_the_range_of_their_rust_type() {
 fn string_rules_of_the_portal_are_in_the_document() {
     let doc = document();
     for (schema, property) in [
-        ("StaffLoginRequest", "staffName"),
+        ("StaffLoginRequest", "pin"),
         ("WatchdogChannels", "email"),
         ("WatchdogChannels", "sms"),
         ("FaultRequest", "fault"),
