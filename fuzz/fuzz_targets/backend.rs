@@ -20,7 +20,7 @@ use portal_kiosk::portal::PortalError;
 use portal_kiosk::portal::types::*;
 use portal_kiosk::portal::validate::Validate;
 use portal_kiosk::print_orders;
-use portal_kiosk::promo::Playlist;
+use portal_kiosk::promo::{Playlist, prepare_slide};
 use portal_kiosk::receipt::slip::{Slip, SlipHeader, SlipLine};
 use portal_kiosk::receipt::{DecodedItem, PROFILES, PrinterProfile, decode};
 use serde::de::DeserializeOwned;
@@ -36,6 +36,13 @@ fuzz_target!(|data: &[u8]| {
                 let site = ["lt-radnice-01", "kiosk"];
                 let playlist = Playlist::from_portal(&p, Path::new("/nonexistent"), now(), &site);
                 assert!(playlist.len() <= p.slides.len());
+                // Text and QR slides as the preparer thread draws them (pictures
+                // are not on disk here, so none is chosen).
+                for i in 0..playlist.len().min(2) {
+                    if let Some(slide) = playlist.get(i) {
+                        let _ = prepare_slide(slide, 1920, 1080);
+                    }
+                }
             }
         }
         1 => {

@@ -52,18 +52,25 @@ impl QrMatrix {
 
 /// Reads every QR code in a greyscale picture (dark < 128) with an independent
 /// decoder (rqrr): how tests prove a code scans, and how the receipt decoder
-/// reads raster QR codes back.
+/// reads raster QR codes back. A picture rqrr cannot cope with has no codes.
 pub fn read_qr_codes(img: &image::GrayImage) -> Vec<String> {
-    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(
-        img.width() as usize,
-        img.height() as usize,
-        |x, y| img.get_pixel(x as u32, y as u32).0[0],
-    );
-    prepared
-        .detect_grids()
-        .into_iter()
-        .filter_map(|g| g.decode().ok().map(|(_, text)| text))
-        .collect()
+    // rqrr asserts on some degenerate pictures (its perspective maps a point out
+    // of i32: upstream WanzenBug/rqrr#54, open), and the receipt decoder hands it
+    // raster images from any ESC/POS stream. Its panic is caught here; it carries
+    // no picture data, only the assertion.
+    std::panic::catch_unwind(|| {
+        let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(
+            img.width() as usize,
+            img.height() as usize,
+            |x, y| img.get_pixel(x as u32, y as u32).0[0],
+        );
+        prepared
+            .detect_grids()
+            .into_iter()
+            .filter_map(|g| g.decode().ok().map(|(_, text)| text))
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 #[cfg(test)]
