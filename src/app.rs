@@ -160,10 +160,16 @@ pub fn run_kiosk(
     }
     for update in first_updates
         .into_iter()
-        .filter(|u| matches!(u, UiUpdate::DataAge { .. } | UiUpdate::Contacts(_)))
+        .filter(|u| {
+            matches!(
+                u,
+                UiUpdate::DataAge { .. } | UiUpdate::Contacts(_) | UiUpdate::Catalogue(_)
+            )
+        })
     {
         kiosk_ui.updates().send(update);
     }
+    kiosk_ui.start_search(&config.storage.data_dir.join(crate::store::STORE_FILE));
 
     let (handle, commands) = SyncHandle::new();
     if let Some(engine) = engine {

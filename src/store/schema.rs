@@ -90,6 +90,9 @@ const MIGRATIONS: &[&str] = &[
          lockouts     INTEGER NOT NULL,
          locked_until TEXT
      );",
+    // 4: full-text search of services and contacts (FTS5, diacritics folded),
+    // filled from the records (store/search.rs).
+    super::search::MIGRATION,
 ];
 
 pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {
