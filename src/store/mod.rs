@@ -614,7 +614,6 @@ impl StoredCollection for PromoPlaylist {
                 serde_json::to_string(s)?
             ])?;
         }
-        search::rebuild(tx)?;
         Ok(())
     }
     fn read(conn: &Connection) -> Result<Self> {
@@ -649,6 +648,7 @@ impl StoredCollection for ServiceCatalogue {
                 serde_json::to_string(s)?
             ])?;
         }
+        search::rebuild(tx)?;
         Ok(())
     }
     fn read(conn: &Connection) -> Result<Self> {

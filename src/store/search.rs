@@ -206,14 +206,24 @@ fn has_prefix(conn: &Connection, vocab: &str, prefix: &str) -> Result<bool> {
     Ok(stmt.exists([prefix])?)
 }
 
+/// A word's stem for matching by prefix; numbers (a phone, a room) are kept whole.
+fn word_stem(word: &str) -> String {
+    if word.chars().all(|c| c.is_ascii_digit()) {
+        word.to_string()
+    } else {
+        stem(word)
+    }
+}
+
 /// One FTS5 group per query word: its stem as a prefix, or the words near it.
 /// Every token is `[a-z0-9…]` after folding and splitting, quoted anyway.
 fn groups(conn: &Connection, vocab: &str, query: &str) -> Result<Vec<String>> {
     let mut groups = Vec::new();
     for word in words(query) {
-        let stem = stem(&word);
+        let number = word.chars().all(|c| c.is_ascii_digit());
+        let stem = word_stem(&word);
         let mut alternatives = vec![format!("\"{stem}\"*")];
-        if word.chars().count() >= 5 && !has_prefix(conn, vocab, &stem)? {
+        if !number && word.chars().count() >= 5 && !has_prefix(conn, vocab, &stem)? {
             alternatives.extend(
                 near_terms(conn, vocab, &word)?
                     .into_iter()
@@ -232,7 +242,7 @@ pub(super) fn services(conn: &Connection, query: &str) -> Result<Vec<String>> {
     if groups.is_empty() {
         return Ok(Vec::new());
     }
-    let words: Vec<String> = words(query).iter().map(|w| stem(w)).collect();
+    let words: Vec<String> = words(query).iter().map(|w| word_stem(w)).collect();
     let mut found = ranked_services(conn, &groups.join(" AND "), &words)?;
     if found.is_empty() && groups.len() > 1 {
         found = ranked_services(conn, &groups.join(" OR "), &words)?;
@@ -246,7 +256,7 @@ fn ranked_services(conn: &Connection, expr: &str, stems: &[String]) -> Result<Ve
          FROM services_fts f JOIN services s ON s.id = f.id
          WHERE services_fts MATCH ?1",
     )?;
-    let mut rows: Vec<(String, usize, f64, i64)> = stmt
+    let mut rows: Vec<(String, Ranking)> = stmt
         .query_map([expr], |r| {
             let title: String = r.get(1)?;
             Ok((r.get(0)?, title, r.get(2)?, r.get(3)?))
@@ -254,24 +264,62 @@ fn ranked_services(conn: &Connection, expr: &str, stems: &[String]) -> Result<Ve
         .map(|r| {
             r.map(|(id, title, rank, position): (String, String, f64, i64)| {
                 let title = fold(&title);
-                let title_words: Vec<&str> =
-                    title.split(|c: char| !c.is_alphanumeric()).collect();
-                let in_title = stems
-                    .iter()
-                    .filter(|s| title_words.iter().any(|w| w.starts_with(s.as_str())))
-                    .count();
-                (id, in_title, rank, position)
+                let title_words: Vec<&str> = title
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                let at = |s: &String| title_words.iter().position(|w| w.starts_with(s.as_str()));
+                let in_title = stems.iter().filter(|s| at(s).is_some()).count();
+                // The words in the citizen's order, side by side ("rodný list").
+                let phrase = stems.len() > 1
+                    && stems
+                        .windows(2)
+                        .all(|p| matches!((at(&p[0]), at(&p[1])), (Some(a), Some(b)) if b == a + 1));
+                let fit = Ranking {
+                    in_title,
+                    phrase,
+                    title_len: title_words.len(),
+                    rank,
+                    position,
+                };
+                (id, fit)
             })
         })
         .collect::<rusqlite::Result<_>>()?;
-    // More of the citizen's words in the title first, then BM25 (lower is
-    // better), then the catalogue's own order.
-    rows.sort_by(|a, b| {
-        b.1.cmp(&a.1)
-            .then(a.2.total_cmp(&b.2))
-            .then(a.3.cmp(&b.3))
-    });
+    rows.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// How well a service fits, best first when sorted: more of the citizen's
+/// words in the title, those words side by side, a shorter title (the words
+/// are more of it), BM25 (lower is better), then the catalogue's own order.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Ranking {
+    in_title: usize,
+    phrase: bool,
+    title_len: usize,
+    rank: f64,
+    position: i64,
+}
+
+impl Eq for Ranking {}
+
+impl PartialOrd for Ranking {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ranking {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        other
+            .in_title
+            .cmp(&self.in_title)
+            .then(other.phrase.cmp(&self.phrase))
+            .then(self.title_len.cmp(&other.title_len))
+            .then(self.rank.total_cmp(&other.rank))
+            .then(self.position.cmp(&other.position))
+    }
 }
 
 /// Departments and people that match `query` (by name, role, phone or room),
