@@ -509,3 +509,165 @@ impl Kiosk {
         self.services.revision() + self.area.revision()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::config::Mode;
+    use crate::i18n::Language;
+    use crate::kiosk::{KioskEvent, KioskSettings, SessionTimes};
+
+    fn kiosk_with_catalogue() -> Kiosk {
+        let settings = KioskSettings {
+            mode: Mode::Kiosk,
+            idle_timeout: Duration::from_secs(90),
+            default_language: Language::Cs,
+            languages: Language::ALL.to_vec(),
+            session: SessionTimes::default(),
+        };
+        let (mut k, _) = Kiosk::new(settings, Duration::ZERO);
+        let catalogue: crate::portal::types::ServiceCatalogue =
+            serde_json::from_str(include_str!("../../assets/seed/services.json")).unwrap();
+        let contacts: crate::portal::types::ContactDirectory =
+            serde_json::from_str(include_str!("../../assets/seed/contacts.json")).unwrap();
+        k.handle(KioskEvent::Contacts(contacts.departments), Duration::ZERO);
+        k.handle(
+            KioskEvent::Catalogue(Arc::new(catalogue.services)),
+            Duration::ZERO,
+        );
+        k.handle(KioskEvent::Touch, Duration::ZERO);
+        k
+    }
+
+    fn searches(commands: &[Command]) -> Vec<(AttemptId, SearchQuery)> {
+        commands
+            .iter()
+            .filter_map(|c| match c {
+                Command::Search { id, query } => Some((*id, query.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn today() -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap()
+    }
+
+    #[test]
+    fn every_key_searches_again_and_only_the_newest_answer_shows() {
+        let mut k = kiosk_with_catalogue();
+        let t = Duration::from_secs(1);
+        k.handle(KioskEvent::Open(Screen::Services), t);
+        k.handle(KioskEvent::Services(ServicesEvent::Search), t);
+        assert_eq!(k.screen(), Screen::ServiceSearch);
+        let first = searches(&k.handle(KioskEvent::Text(TextEdit::Insert("o".into())), t));
+        let second = searches(&k.handle(KioskEvent::Text(TextEdit::Insert("b".into())), t));
+        assert_eq!(first[0].1, SearchQuery::Services("o".into()));
+        assert_eq!(second[0].1, SearchQuery::Services("ob".into()));
+        assert_eq!(k.services(today()).search, SearchState::Searching);
+        // The answer for "ob" arrives first; the late one for "o" is dropped.
+        let ob = vec!["obcansky-prukaz".to_string()];
+        k.handle(
+            KioskEvent::SearchResult {
+                id: second[0].0,
+                answer: SearchAnswer::Services(ob),
+            },
+            t,
+        );
+        k.handle(
+            KioskEvent::SearchResult {
+                id: first[0].0,
+                answer: SearchAnswer::Services(vec!["snatek".into()]),
+            },
+            t,
+        );
+        let view = k.services(today());
+        assert_eq!(view.search, SearchState::Found);
+        assert_eq!(view.query, "ob");
+        assert_eq!(
+            view.results.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["obcansky-prukaz"]
+        );
+        // Erasing everything shows browsing, not "nothing found", and asks nothing.
+        k.handle(KioskEvent::Text(TextEdit::Erase), t);
+        let cleared = k.handle(KioskEvent::Text(TextEdit::Clear), t);
+        assert!(searches(&cleared).is_empty());
+        let view = k.services(today());
+        assert_eq!(view.search, SearchState::Empty);
+        assert!(view.results.is_empty());
+    }
+
+    #[test]
+    fn keys_on_other_screens_do_nothing_and_the_query_is_bounded() {
+        let mut k = kiosk_with_catalogue();
+        let t = Duration::from_secs(1);
+        assert!(k.handle(KioskEvent::Text(TextEdit::Insert("a".into())), t).is_empty());
+        k.handle(KioskEvent::Services(ServicesEvent::Search), t);
+        k.handle(KioskEvent::Text(TextEdit::Insert("  ".into())), t);
+        assert_eq!(k.services(today()).query, "");
+        k.handle(KioskEvent::Text(TextEdit::Insert("x".repeat(500))), t);
+        assert_eq!(k.services(today()).query.chars().count(), QUERY_MAX);
+    }
+
+    #[test]
+    fn browsing_counts_and_opens_a_service_and_back_returns_to_the_list() {
+        let mut k = kiosk_with_catalogue();
+        let t = Duration::from_secs(1);
+        k.handle(KioskEvent::Open(Screen::Services), t);
+        let view = k.services(today());
+        let total: usize = view.groups.iter().map(|g| g.count).sum();
+        assert!(total >= 77, "every service is in at least one category");
+        let docs = view
+            .groups
+            .iter()
+            .position(|g| g.title == "Doklady a evidence obyvatel")
+            .unwrap();
+        k.handle(KioskEvent::Services(ServicesEvent::OpenGroup(docs)), t);
+        assert_eq!(k.screen(), Screen::ServiceList);
+        let view = k.services(today());
+        assert_eq!(view.list.len(), view.groups[docs].count);
+        k.handle(
+            KioskEvent::Services(ServicesEvent::OpenService("obcansky-prukaz".into())),
+            t,
+        );
+        assert_eq!(k.screen(), Screen::ServiceDetail);
+        let detail = k.services(today()).detail.unwrap();
+        assert_eq!(detail.title, "Vydání občanského průkazu");
+        assert!(detail.department.starts_with("Odbor správní"));
+        assert!(detail.reservation.is_some());
+        k.handle(KioskEvent::Back, t);
+        assert_eq!(k.screen(), Screen::ServiceList);
+        // By department: the seed's departments that have services.
+        k.handle(
+            KioskEvent::Services(ServicesEvent::Browse(crate::services::Browse::Departments)),
+            t,
+        );
+        assert!(k.services(today()).groups.iter().any(|g| g.title == "Matrika"));
+    }
+
+    #[test]
+    fn printing_a_service_is_an_anonymous_order_and_the_query_is_forgotten_at_rest() {
+        let mut k = kiosk_with_catalogue();
+        let t = Duration::from_secs(1);
+        k.handle(KioskEvent::Services(ServicesEvent::Search), t);
+        k.handle(KioskEvent::Text(TextEdit::Insert("svatba".into())), t);
+        k.handle(
+            KioskEvent::Services(ServicesEvent::OpenService("snatek".into())),
+            t,
+        );
+        let commands = k.handle(KioskEvent::Services(ServicesEvent::Print), t);
+        assert!(commands.iter().any(|c| matches!(
+            c,
+            Command::Print { order: PrintOrder::Service(s), .. } if s.id == "snatek"
+        )));
+        assert!(k.area().preview_visible);
+        // Idle: back to the loop, nothing typed is kept.
+        k.handle(KioskEvent::Tick, Duration::from_secs(200));
+        assert_eq!(k.screen(), Screen::Promo);
+        let view = k.services(today());
+        assert!(view.query.is_empty() && view.detail.is_none() && view.results.is_empty());
+        assert!(!view.groups.is_empty(), "the catalogue itself stays");
+    }
+}
