@@ -130,9 +130,7 @@ pub fn plain_text(text: &str) -> String {
     if collapsed.eq_ignore_ascii_case("null") || collapsed.eq_ignore_ascii_case("undefined") {
         String::new()
     } else {
-        collapsed
-            .replace(" .", ".")
-            .replace(" ,", ",")
+        collapsed.replace(" .", ".").replace(" ,", ",")
     }
 }
 
@@ -367,7 +365,11 @@ mod tests {
 
     #[test]
     fn a_service_with_only_a_title_has_no_empty_parts() {
-        let d = detail(&service(), &[], NaiveDate::from_ymd_opt(2026, 12, 7).unwrap());
+        let d = detail(
+            &service(),
+            &[],
+            NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
+        );
         assert_eq!(d.title, "Vydání občanského průkazu");
         assert!(d.place.is_empty() && d.how.is_empty() && d.cost.is_empty());
         assert!(d.hours.is_empty() && !d.closed_today);

@@ -31,11 +31,11 @@ use counter::StaffLogin;
 pub use counter::{STAFF_PIN_MAX, STAFF_PIN_MIN, StaffOutcome, StaffPin, StaffView};
 pub use login::{CardSlot, LoginOutcome, LoginRequest, LoginStage, LoginView, SessionView};
 use login::{Login, Session};
+pub use ports::{AttemptId, CardKind, EObcanka, Pin, PinState, PrinterState, SlipKind};
 pub use services::{
     ContactHitRow, ContactMatch, QUERY_MAX, SearchAnswer, SearchQuery, SearchState, ServicesEvent,
     ServicesView, TextEdit,
 };
-pub use ports::{AttemptId, CardKind, EObcanka, Pin, PinState, PrinterState, SlipKind};
 
 /// Every screen the kiosk can show. Sections that are not built yet are real
 /// screens that say so ("připravujeme"), never fakes.
@@ -220,7 +220,10 @@ pub enum KioskEvent {
     /// A key of the on-screen keyboard.
     Text(TextEdit),
     /// The search adapter answered the search `id`.
-    SearchResult { id: AttemptId, answer: SearchAnswer },
+    SearchResult {
+        id: AttemptId,
+        answer: SearchAnswer,
+    },
 }
 
 /// The reader's news, as the core needs it.
@@ -292,7 +295,10 @@ pub enum Command {
     SyncNow,
     /// Search the stored catalogue or contacts (answered by `SearchResult`
     /// naming `id`), off the UI thread.
-    Search { id: AttemptId, query: SearchQuery },
+    Search {
+        id: AttemptId,
+        query: SearchQuery,
+    },
 }
 
 /// Per-site settings the core needs.

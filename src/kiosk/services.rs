@@ -587,7 +587,10 @@ mod tests {
         assert_eq!(view.search, SearchState::Found);
         assert_eq!(view.query, "ob");
         assert_eq!(
-            view.results.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            view.results
+                .iter()
+                .map(|r| r.id.as_str())
+                .collect::<Vec<_>>(),
             ["obcansky-prukaz"]
         );
         // Erasing everything shows browsing, not "nothing found", and asks nothing.
@@ -603,7 +606,10 @@ mod tests {
     fn keys_on_other_screens_do_nothing_and_the_query_is_bounded() {
         let mut k = kiosk_with_catalogue();
         let t = Duration::from_secs(1);
-        assert!(k.handle(KioskEvent::Text(TextEdit::Insert("a".into())), t).is_empty());
+        assert!(
+            k.handle(KioskEvent::Text(TextEdit::Insert("a".into())), t)
+                .is_empty()
+        );
         k.handle(KioskEvent::Services(ServicesEvent::Search), t);
         k.handle(KioskEvent::Text(TextEdit::Insert("  ".into())), t);
         assert_eq!(k.services(today()).query, "");
@@ -644,7 +650,12 @@ mod tests {
             KioskEvent::Services(ServicesEvent::Browse(crate::services::Browse::Departments)),
             t,
         );
-        assert!(k.services(today()).groups.iter().any(|g| g.title == "Matrika"));
+        assert!(
+            k.services(today())
+                .groups
+                .iter()
+                .any(|g| g.title == "Matrika")
+        );
     }
 
     #[test]

@@ -189,7 +189,10 @@ impl Slip {
         section("Za kolik", vec![plain_text(&s.cost)]);
         section(
             "S sebou",
-            s.bring.iter().map(|b| format!("- {}", plain_text(b))).collect(),
+            s.bring
+                .iter()
+                .map(|b| format!("- {}", plain_text(b)))
+                .collect(),
         );
         section("Lhůty", vec![plain_text(&s.deadlines)]);
         section(

@@ -119,8 +119,7 @@ impl Store {
         schema::migrate(&conn)?;
         // A store from before the search index (or one whose index was lost)
         // gets it built from the records it has.
-        let indexed: i64 =
-            conn.query_row("SELECT COUNT(*) FROM services_fts", [], |r| r.get(0))?;
+        let indexed: i64 = conn.query_row("SELECT COUNT(*) FROM services_fts", [], |r| r.get(0))?;
         let services: i64 = conn.query_row("SELECT COUNT(*) FROM services", [], |r| r.get(0))?;
         if indexed == 0 && services > 0 {
             search::rebuild(&conn)?;

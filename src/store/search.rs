@@ -31,9 +31,48 @@ pub(super) const MIGRATION: &str = "CREATE VIRTUAL TABLE services_fts USING fts5
 
 /// Words that carry no meaning in a citizen's question ("ztratil jsem občanku").
 const STOP_WORDS: &[&str] = &[
-    "a", "i", "v", "ve", "na", "do", "z", "ze", "s", "se", "si", "k", "ke", "o", "u", "pro", "jak",
-    "kde", "co", "jsem", "jsme", "je", "mi", "me", "mne", "chci", "potrebuji", "muj", "moje",
-    "moji", "svuj", "svou", "sve", "za", "po", "od", "bych", "by", "to", "nebo", "the", "of",
+    "a",
+    "i",
+    "v",
+    "ve",
+    "na",
+    "do",
+    "z",
+    "ze",
+    "s",
+    "se",
+    "si",
+    "k",
+    "ke",
+    "o",
+    "u",
+    "pro",
+    "jak",
+    "kde",
+    "co",
+    "jsem",
+    "jsme",
+    "je",
+    "mi",
+    "me",
+    "mne",
+    "chci",
+    "potrebuji",
+    "muj",
+    "moje",
+    "moji",
+    "svuj",
+    "svou",
+    "sve",
+    "za",
+    "po",
+    "od",
+    "bych",
+    "by",
+    "to",
+    "nebo",
+    "the",
+    "of",
 ];
 
 /// How many indexed words a misspelt word may stand for.
@@ -48,10 +87,8 @@ pub struct ContactHit {
 
 /// Rebuilds both indexes from the `services` and `departments` tables.
 pub(super) fn rebuild(conn: &Connection) -> Result<()> {
-    let departments: Vec<Department> = super::read_json(
-        conn,
-        "SELECT json FROM departments ORDER BY position",
-    )?;
+    let departments: Vec<Department> =
+        super::read_json(conn, "SELECT json FROM departments ORDER BY position")?;
     let services: Vec<Service> =
         super::read_json(conn, "SELECT json FROM services ORDER BY position")?;
     conn.execute("DELETE FROM services_fts", [])?;
@@ -141,7 +178,11 @@ fn words(query: &str) -> Vec<String> {
         .filter(|w| !STOP_WORDS.contains(&w.as_str()))
         .cloned()
         .collect();
-    if meaningful.is_empty() { all } else { meaningful }
+    if meaningful.is_empty() {
+        all
+    } else {
+        meaningful
+    }
 }
 
 /// Optimal string alignment distance, stopping early above 1 (only "one edit
@@ -272,9 +313,9 @@ fn ranked_services(conn: &Connection, expr: &str, stems: &[String]) -> Result<Ve
                 let in_title = stems.iter().filter(|s| at(s).is_some()).count();
                 // The words in the citizen's order, side by side ("rodný list").
                 let phrase = stems.len() > 1
-                    && stems
-                        .windows(2)
-                        .all(|p| matches!((at(&p[0]), at(&p[1])), (Some(a), Some(b)) if b == a + 1));
+                    && stems.windows(2).all(
+                        |p| matches!((at(&p[0]), at(&p[1])), (Some(a), Some(b)) if b == a + 1),
+                    );
                 let fit = Ranking {
                     in_title,
                     phrase,

@@ -305,7 +305,11 @@ fn the_first_hit_is_what_a_citizen_means() {
             wrong.push(format!("{query:?}: {:?}", &found[..found.len().min(3)]));
         }
     }
-    assert!(wrong.is_empty(), "first hits not as expected:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "first hits not as expected:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[test]
@@ -323,7 +327,17 @@ fn one_typo_in_a_longer_word_is_forgiven() {
 #[test]
 fn an_empty_or_punctuation_query_finds_nothing_and_breaks_nothing() {
     let (_dir, store) = seeded();
-    for q in ["", "   ", "\"", "*", "AND", "(", "NEAR(a b)", "-", "'; DROP TABLE services; --"] {
+    for q in [
+        "",
+        "   ",
+        "\"",
+        "*",
+        "AND",
+        "(",
+        "NEAR(a b)",
+        "-",
+        "'; DROP TABLE services; --",
+    ] {
         let _ = store.search_service_ids(q).unwrap();
         let _ = store.search_contacts(q).unwrap();
     }
@@ -345,7 +359,13 @@ fn contacts_are_found_by_name_phone_and_room() {
     }
     // A department by name, and a room.
     assert_eq!(first("matrika").unwrap().department_id, "matrika");
-    assert!(store.search_contacts("A 118").unwrap().iter().any(|h| h.person.is_some()));
+    assert!(
+        store
+            .search_contacts("A 118")
+            .unwrap()
+            .iter()
+            .any(|h| h.person.is_some())
+    );
 }
 
 #[test]

@@ -374,7 +374,10 @@ pub fn demo_services() -> Vec<(String, crate::kiosk::Screen, crate::kiosk::Servi
         &mut core,
         KioskEvent::Services(ServicesEvent::SearchContacts),
     );
-    run(&mut core, KioskEvent::Text(TextEdit::Insert("pokorna".into())));
+    run(
+        &mut core,
+        KioskEvent::Text(TextEdit::Insert("pokorna".into())),
+    );
     shots.push((
         "contact-search".into(),
         Screen::ContactSearch,
