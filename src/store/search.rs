@@ -327,7 +327,7 @@ fn ranked_services(conn: &Connection, expr: &str, stems: &[String]) -> Result<Ve
             })
         })
         .collect::<rusqlite::Result<_>>()?;
-    rows.sort_by(|a, b| a.1.cmp(&b.1));
+    rows.sort_by_key(|r| r.1);
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
