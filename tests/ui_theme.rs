@@ -280,6 +280,7 @@ fn the_counters_buttons_are_big_enough_and_far_enough_apart() {
             card: None,
             staff: Some(Box::new(InstantStaff(None))),
             session: Some(Box::new(InstantDesk(None))),
+            phone: None,
         },
         portal_kiosk::kiosk::SessionTimes::default(),
     );

@@ -20,6 +20,7 @@ use crate::i18n::Language;
 mod area;
 mod counter;
 mod login;
+mod phone;
 pub mod ports;
 use area::Area;
 pub use area::{
@@ -30,6 +31,11 @@ use counter::StaffLogin;
 pub use counter::{STAFF_PIN_MAX, STAFF_PIN_MIN, StaffOutcome, StaffPin, StaffView};
 pub use login::{CardSlot, LoginOutcome, LoginRequest, LoginStage, LoginView, SessionView};
 use login::{Login, Session};
+pub use phone::{
+    HelpPlace, LoginHelpView, PHONE_CODE_HOLD, PHONE_CODE_MAX_LIFE, PhoneCode, PhoneNews,
+    PhoneStage, PhoneView, login_help,
+};
+use phone::PhoneLogin;
 pub use ports::{AttemptId, CardKind, EObcanka, Pin, PinState, PrinterState, SlipKind};
 
 /// Every screen the kiosk can show. Sections that are not built yet are real
@@ -67,11 +73,16 @@ pub enum Screen {
     Service,
     /// One department of the contacts: where, phone, hours, people; print it.
     ContactDetail,
+    /// "Přihlásit se telefonem": the QR code, the code, the address, a countdown.
+    PhoneLogin,
+    /// "Nemám PIN / nevím, jak se přihlásit": the IOK, where to get it, the
+    /// phone login, paying in cash.
+    LoginHelp,
 }
 
 impl Screen {
     /// Every screen, in the order the screenshot command renders them.
-    pub const ALL: [Screen; 18] = [
+    pub const ALL: [Screen; 20] = [
         Screen::Promo,
         Screen::Home,
         Screen::Services,
@@ -90,6 +101,8 @@ impl Screen {
         Screen::Counter,
         Screen::Service,
         Screen::ContactDetail,
+        Screen::PhoneLogin,
+        Screen::LoginHelp,
     ];
 
     /// Stable machine name: used for screenshot file names and logs.
@@ -113,6 +126,8 @@ impl Screen {
             Screen::Counter => "counter",
             Screen::Service => "service",
             Screen::ContactDetail => "contact-detail",
+            Screen::PhoneLogin => "phone-login",
+            Screen::LoginHelp => "login-help",
         }
     }
 
@@ -192,6 +207,15 @@ pub enum KioskEvent {
     Contacts(Vec<crate::portal::types::Department>),
     /// The sync engine reported how old the public data is.
     SyncReported,
+    /// "Přihlásit se telefonem", "Nový kód", "Zkusit znovu" on the phone login.
+    PhoneStart,
+    /// "Zrušit" on the phone login (back to the choice of login).
+    PhoneCancel,
+    /// The phone login adapter reported on an attempt.
+    Phone {
+        attempt: AttemptId,
+        news: PhoneNews,
+    },
 }
 
 /// The reader's news, as the core needs it.
@@ -261,6 +285,10 @@ pub enum Command {
     ClearSlipPicture,
     /// Counter: wake the sync runner now.
     SyncNow,
+    /// Ask for a phone-login code and poll it (answered by `Phone` naming `attempt`).
+    PhoneLogin { attempt: AttemptId },
+    /// Stop polling this phone login and tell the backend to forget its code.
+    PhoneCancel(AttemptId),
 }
 
 /// Per-site settings the core needs.
@@ -282,6 +310,9 @@ pub struct SessionTimes {
     pub warning: Duration,
     /// How long "Byli jste odhlášeni" stays before the loop.
     pub logged_out: Duration,
+    /// Idle time before the warning for a session opened by a phone: shorter,
+    /// as no card comes out to end it (PHONE-LOGIN.md).
+    pub phone_idle: Duration,
 }
 
 impl Default for SessionTimes {
@@ -290,6 +321,7 @@ impl Default for SessionTimes {
             idle: Duration::from_secs(120),
             warning: Duration::from_secs(30),
             logged_out: Duration::from_secs(8),
+            phone_idle: Duration::from_secs(60),
         }
     }
 }
@@ -310,6 +342,8 @@ pub struct KioskView {
     pub staff: StaffView,
     /// The card reader's state (staff diagnostics at the counter).
     pub reader: ReaderStatus,
+    /// The phone login.
+    pub phone: PhoneView,
 }
 
 /// The card reader as staff see it.
@@ -350,6 +384,10 @@ pub struct Kiosk {
     attempts: u64,
     /// Whether this kiosk has a card reader at all.
     has_reader: bool,
+    /// The phone login in progress, if any.
+    phone: Option<PhoneLogin>,
+    /// Whether a phone login adapter is there.
+    phone_available: bool,
     /// The time of the latest event.
     now: Duration,
 }
@@ -374,6 +412,8 @@ impl Kiosk {
             logged_out_at: None,
             area: Area::new(true),
             has_reader: true,
+            phone: None,
+            phone_available: false,
             attempts: 0,
             now,
         };
@@ -403,6 +443,7 @@ impl Kiosk {
                 CardSlot::Unavailable => ReaderStatus::Problem,
                 _ => ReaderStatus::Ready,
             },
+            phone: self.phone_view(),
         }
     }
 
@@ -441,9 +482,10 @@ impl Kiosk {
     /// With a session: when the session ends (the warning comes before).
     pub fn idle_deadline(&self) -> Option<Duration> {
         if self.session.is_some() {
-            return Some(
-                self.last_activity + self.settings.session.idle + self.settings.session.warning,
-            );
+            return Some(self.last_activity + self.session_idle() + self.settings.session.warning);
+        }
+        if let Some(deadline) = self.phone_deadline() {
+            return Some(deadline);
         }
         if let Some(at) = self.logged_out_at {
             return Some(at + self.settings.session.logged_out);
@@ -479,6 +521,7 @@ impl Kiosk {
                 | KioskEvent::Printer { .. }
                 | KioskEvent::Contacts(_)
                 | KioskEvent::SyncReported
+                | KioskEvent::Phone { .. }
         );
         if user_action {
             self.last_activity = now;
@@ -491,7 +534,8 @@ impl Kiosk {
         }
         match event {
             KioskEvent::Tick => {
-                let mut commands = self.tick(now);
+                let mut commands = self.phone_tick(now);
+                commands.extend(self.tick(now));
                 commands.extend(self.area_tick(now));
                 commands
             }
@@ -549,6 +593,9 @@ impl Kiosk {
             KioskEvent::Printer { job, news } => self.printer_news(job, news),
             KioskEvent::Contacts(departments) => self.contacts(departments),
             KioskEvent::SyncReported => self.sync_reported(),
+            KioskEvent::PhoneStart => self.phone_start(),
+            KioskEvent::PhoneCancel => self.phone_cancel(),
+            KioskEvent::Phone { attempt, news } => self.phone_news(attempt, news),
             KioskEvent::KeepAlive => Vec::new(),
             KioskEvent::Logout | KioskEvent::SessionLost => {
                 if self.session.is_some() {
@@ -630,6 +677,10 @@ impl Kiosk {
         if self.screen == Screen::Promo && target != Screen::Promo {
             commands.push(Command::StopPromo);
         }
+        if self.screen == Screen::PhoneLogin && target != Screen::PhoneLogin {
+            // Leaving the code's screen in any way abandons the code.
+            commands.extend(self.abandon_phone());
+        }
         self.screen = target;
         commands.push(Command::ShowScreen(target));
         commands.extend(self.screen_opened(target));
@@ -638,7 +689,8 @@ impl Kiosk {
 
     /// Personal choices back to the site's defaults; the user's data forgotten.
     fn reset_personal(&mut self) -> Vec<Command> {
-        let mut commands = vec![self.forget_user()];
+        let mut commands = self.abandon_phone();
+        commands.push(self.forget_user());
         self.history.clear();
         self.large_text = false;
         self.high_contrast = false;

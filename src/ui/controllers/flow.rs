@@ -83,6 +83,8 @@ pub fn screen_id(screen: Screen) -> ScreenId {
         Screen::Counter => ScreenId::Counter,
         Screen::Service => ScreenId::Service,
         Screen::ContactDetail => ScreenId::ContactDetail,
+        Screen::PhoneLogin => ScreenId::PhoneLogin,
+        Screen::LoginHelp => ScreenId::LoginHelp,
     }
 }
 
