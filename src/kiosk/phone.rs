@@ -348,8 +348,25 @@ pub struct HelpPlace {
     /// The door ("S 002"), if the contacts say.
     pub room: String,
     pub phone: String,
-    /// (day, "08:00–17:00").
+    /// ("pondělí, středa", "08:00–17:00"): days with the same hours together.
     pub hours: Vec<(String, String)>,
+}
+
+/// Office hours with the days of equal hours on one line, in the order the
+/// days come: fewer lines to read than one per day.
+fn grouped_hours(hours: &[crate::portal::types::OfficeHours]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for h in hours {
+        let span = format!("{}–{}", h.from, h.to);
+        match out.iter_mut().find(|(_, s)| *s == span) {
+            Some((days, _)) => {
+                days.push_str(", ");
+                days.push_str(&h.day);
+            }
+            None => out.push((h.day.clone(), span)),
+        }
+    }
+    out
 }
 
 /// Finds the ID-card office and the cash desk in the departments: by the role
@@ -376,22 +393,27 @@ pub fn login_help(departments: &[crate::portal::types::Department]) -> LoginHelp
                     .find(|d| matches(&d.name))
                     .map(|d| (d, None))
             })
-            .map(|(d, person)| HelpPlace {
-                department: d.name.clone(),
-                place: person
-                    .filter(|p| p.role.contains(char::is_numeric))
-                    .map_or_else(|| d.building.clone(), |p| p.role.clone()),
-                address: d.address.clone(),
-                room: person.map_or_else(String::new, |p| p.room.clone()),
-                phone: person
-                    .map(|p| p.phone.clone())
-                    .filter(|p| !p.is_empty())
-                    .unwrap_or_else(|| d.phone.clone()),
-                hours: d
-                    .office_hours
-                    .iter()
-                    .map(|h| (h.day.clone(), format!("{}–{}", h.from, h.to)))
-                    .collect(),
+            .map(|(d, person)| {
+                // A role that names its own place ("hlavní pokladna (Pekařská
+                // 114/2)": the cash desk is not in its department's building)
+                // replaces the building and the department's address.
+                let own_place = person.filter(|p| p.role.contains(char::is_numeric));
+                HelpPlace {
+                    department: d.name.clone(),
+                    place: own_place.map_or_else(|| d.building.clone(), |p| p.role.clone()),
+                    // Not twice: a building named by its street and number.
+                    address: match d.address.split(',').next() {
+                        _ if own_place.is_some() => String::new(),
+                        Some(street) if d.building.contains(street.trim()) => String::new(),
+                        _ => d.address.clone(),
+                    },
+                    room: person.map_or_else(String::new, |p| p.room.clone()),
+                    phone: person
+                        .map(|p| p.phone.clone())
+                        .filter(|p| !p.is_empty())
+                        .unwrap_or_else(|| d.phone.clone()),
+                    hours: grouped_hours(&d.office_hours),
+                }
             })
     };
     LoginHelpView {

@@ -101,13 +101,11 @@ pub fn apply_help(app: &AppWindow, help: &LoginHelpView) {
     h.set_id_office_place(text(id, |p| &p.place));
     h.set_id_office_address(text(id, |p| &p.address));
     h.set_id_office_room(text(id, |p| &p.room));
-    h.set_id_office_phone(text(id, |p| &p.phone));
     h.set_id_office_hours(hours(id));
     let cash = help.cashier.as_ref();
     h.set_has_cashier(cash.is_some());
     h.set_cashier_place(text(cash, |p| &p.place));
     h.set_cashier_address(text(cash, |p| &p.address));
     h.set_cashier_room(text(cash, |p| &p.room));
-    h.set_cashier_phone(text(cash, |p| &p.phone));
     h.set_cashier_hours(hours(cash));
 }
