@@ -377,6 +377,10 @@ impl Kiosk {
             self.logged_out_at = None;
             commands.extend(self.reset_personal());
         }
+        if self.screen == Screen::PhoneLogin && self.history.last() == Some(&Screen::Login) {
+            // The card's login replaces the phone's: Zpět does not lead to it twice.
+            self.history.pop();
+        }
         if self.screen != Screen::Login {
             let push = !matches!(
                 self.screen,

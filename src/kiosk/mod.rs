@@ -734,4 +734,6 @@ pub fn resting_screen(mode: Mode) -> Screen {
 }
 
 #[cfg(test)]
+mod phone_tests;
+#[cfg(test)]
 mod tests;
