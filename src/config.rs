@@ -970,6 +970,46 @@ mod tests {
     }
 
     #[test]
+    fn the_phone_session_idle_time_is_checked_and_never_longer_than_a_cards() {
+        let with = |from: &str, to: &str| {
+            let text = DEFAULT_TOML.replace(from, to);
+            assert_ne!(text, DEFAULT_TOML, "the default has {from}");
+            KioskConfig::parse(&text, Path::new("site.toml"))
+        };
+        let c = with("phone_session_seconds = 60", "phone_session_seconds = 45").unwrap();
+        assert_eq!(c.idle.phone_session(), Duration::from_secs(45));
+        assert!(c.phone_login.enabled);
+        for (value, says) in [("20", "out of range"), ("121", "longer than idle.session_seconds")] {
+            let errors = match with(
+                "phone_session_seconds = 60",
+                &format!("phone_session_seconds = {value}"),
+            ) {
+                Ok(_) => panic!("{value} accepted"),
+                Err(e) => e,
+            };
+            let shown = format!("{errors:?}");
+            assert!(
+                shown.contains("idle.phone_session_seconds") && shown.contains(says),
+                "{shown}"
+            );
+        }
+        // Unset, it follows a site's shorter card session (no error on upgrade).
+        let c = with(
+            "phone_session_seconds = 60\n",
+            "",
+        )
+        .unwrap();
+        assert_eq!(c.idle.phone_session(), Duration::from_secs(60));
+        let text = DEFAULT_TOML
+            .replace("phone_session_seconds = 60\n", "")
+            .replace("session_seconds = 120", "session_seconds = 45");
+        let c = KioskConfig::parse(&text, Path::new("site.toml")).unwrap();
+        assert_eq!(c.idle.phone_session(), Duration::from_secs(45));
+        let c = with("[phone_login]\nenabled = true", "[phone_login]\nenabled = false").unwrap();
+        assert!(!c.phone_login.enabled);
+    }
+
+    #[test]
     fn printer_uris_are_checked_with_the_printers_own_parser() {
         let with_uri = |uri: &str| {
             let text =
