@@ -1005,7 +1005,11 @@ mod tests {
             .replace("session_seconds = 120", "session_seconds = 45");
         let c = KioskConfig::parse(&text, Path::new("site.toml")).unwrap();
         assert_eq!(c.idle.phone_session(), Duration::from_secs(45));
-        let c = with("[phone_login]\nenabled = true", "[phone_login]\nenabled = false").unwrap();
+        let c = with(
+            "/auth/token.\nenabled = true",
+            "/auth/token.\nenabled = false",
+        )
+        .unwrap();
         assert!(!c.phone_login.enabled);
     }
 
