@@ -58,6 +58,9 @@ pub struct KioskOptions {
     pub started: Instant,
     /// Where logins come from.
     pub card: CardChoice,
+    /// Demo only: what the marked "DEMO: potvrdit v telefonu" control does
+    /// (approves the code on screen at the embedded development portal).
+    pub demo_phone: Option<crate::phone_login::DemoApprover>,
 }
 
 impl KioskOptions {
@@ -69,6 +72,7 @@ impl KioskOptions {
             exit_after: None,
             started,
             card: CardChoice::Reader,
+            demo_phone: None,
         }
     }
 }
@@ -110,6 +114,7 @@ pub fn run_kiosk(
         exit_after,
         started,
         card,
+        demo_phone,
     } = options;
     let default_duration = Duration::from_secs(config.promo.default_slide_seconds);
     let fallback = match &config.promo.playlist {
@@ -150,7 +155,7 @@ pub fn run_kiosk(
 
     #[cfg(feature = "devtools")]
     let demo = matches!(card, CardChoice::Simulated(_));
-    let login = login_backend(config, rt, card);
+    let login = login_backend(config, rt, card, demo_phone);
     let kiosk_ui_and_app = start_ui(config, playlist, size, fullscreen, login)?;
     let (app, kiosk_ui) = &kiosk_ui_and_app;
     #[cfg(feature = "devtools")]
@@ -247,11 +252,14 @@ pub fn run_kiosk(
     result
 }
 
-/// The login's adapters for this config; none in signage mode or with the reader off.
+/// The login's adapters for this config; none in signage mode or with the reader
+/// off. A kiosk (not a counter) with `[phone_login] enabled` also logs in with
+/// a phone, into the same session tokens.
 fn login_backend(
     config: &KioskConfig,
     rt: &tokio::runtime::Runtime,
     card: CardChoice,
+    demo_phone: Option<crate::phone_login::DemoApprover>,
 ) -> crate::login::Adapters {
     use crate::login::{Adapters, CardLogin, CardSource};
     let counter = config.kiosk.mode == Mode::Counter;
@@ -295,6 +303,7 @@ fn login_backend(
             (Box::new(card.signer()), CardSource::Demo(card))
         }
     };
+    let phone_client = client.clone();
     match CardLogin::new(rt.handle().clone(), client, signer, source) {
         Ok(login) if counter => {
             match crate::staff::StaffLockout::open(&config.storage.data_dir) {
@@ -306,6 +315,17 @@ fn login_backend(
                     login.into_adapters()
                 }
             }
+        }
+        Ok(login) if config.phone_login.enabled && config.kiosk.mode == Mode::Kiosk => {
+            let mut phone = crate::phone_login::PhoneLogin::new(
+                rt.handle().clone(),
+                phone_client,
+                login.tokens(),
+            );
+            if let Some(approve) = demo_phone {
+                phone = phone.with_demo_approver(approve);
+            }
+            login.into_adapters().with_phone(phone)
         }
         Ok(login) => login.into_adapters(),
         Err(e) => {
@@ -367,6 +387,7 @@ fn start_ui(
             idle: Duration::from_secs(config.idle.session_seconds),
             warning: Duration::from_secs(config.idle.warning_seconds),
             logged_out: Duration::from_secs(config.idle.logged_out_seconds),
+            phone_idle: config.idle.phone_session(),
         },
     };
     let setup = UiSetup {

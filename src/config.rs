@@ -53,6 +53,8 @@ pub struct KioskConfig {
     #[serde(default)]
     pub card_reader: CardReaderSection,
     #[serde(default)]
+    pub phone_login: PhoneLoginSection,
+    #[serde(default)]
     pub printer: PrinterSection,
     #[serde(default)]
     pub promo: PromoSection,
@@ -133,7 +135,14 @@ pub struct IdleSection {
     pub warning_seconds: u64,
     /// How long the "Byli jste odhlášeni" screen stays before the loop.
     pub logged_out_seconds: u64,
+    /// A session opened by a phone is warned after this many idle seconds:
+    /// no card comes out to end it, so the idle time is its safety net.
+    /// Unset: 60 s, or `session_seconds` if that is shorter.
+    pub phone_session_seconds: Option<u64>,
 }
+
+/// [`IdleSection::phone_session_seconds`] when the file does not set it.
+pub const DEFAULT_PHONE_SESSION_SECONDS: u64 = 60;
 
 impl Default for IdleSection {
     fn default() -> Self {
@@ -142,13 +151,36 @@ impl Default for IdleSection {
             session_seconds: 120,
             warning_seconds: 30,
             logged_out_seconds: 8,
+            phone_session_seconds: None,
         }
+    }
+}
+
+/// `[phone_login]`: the second way in, with the citizen's phone (RFC 8628).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PhoneLoginSection {
+    /// Offer "Přihlásit se telefonem" (the backend must serve `/auth/device`).
+    pub enabled: bool,
+}
+
+impl Default for PhoneLoginSection {
+    fn default() -> Self {
+        PhoneLoginSection { enabled: true }
     }
 }
 
 impl IdleSection {
     pub fn anonymous(&self) -> Duration {
         Duration::from_secs(self.anonymous_seconds)
+    }
+
+    /// The idle time before a phone's session is warned.
+    pub fn phone_session(&self) -> Duration {
+        Duration::from_secs(
+            self.phone_session_seconds
+                .unwrap_or(DEFAULT_PHONE_SESSION_SECONDS.min(self.session_seconds)),
+        )
     }
 }
 
@@ -734,6 +766,21 @@ impl KioskConfig {
                 ),
             );
         }
+        match idle.phone_session_seconds {
+            Some(s) if !(30..=3600).contains(&s) => bad(
+                "idle.phone_session_seconds",
+                format!("{s} s is out of range; expected 30 to 3600"),
+            ),
+            Some(s) if s > idle.session_seconds => bad(
+                "idle.phone_session_seconds",
+                format!(
+                    "{s} s is longer than idle.session_seconds ({} s); a phone's session has no \
+                     card to take out, so its idle time must not be longer than a card session's",
+                    idle.session_seconds
+                ),
+            ),
+            _ => {}
+        }
         if !(3..=60).contains(&idle.logged_out_seconds) {
             bad(
                 "idle.logged_out_seconds",
@@ -920,6 +967,49 @@ mod tests {
         let c = KioskConfig::parse(DEFAULT_TOML, Path::new("default.toml")).expect("valid");
         assert_eq!(c.kiosk.mode, Mode::Kiosk);
         assert_eq!(c.idle.anonymous_seconds, 90);
+    }
+
+    #[test]
+    fn the_phone_session_idle_time_is_checked_and_never_longer_than_a_cards() {
+        let with = |from: &str, to: &str| {
+            let text = DEFAULT_TOML.replace(from, to);
+            assert_ne!(text, DEFAULT_TOML, "the default has {from}");
+            KioskConfig::parse(&text, Path::new("site.toml"))
+        };
+        let c = with("phone_session_seconds = 60", "phone_session_seconds = 45").unwrap();
+        assert_eq!(c.idle.phone_session(), Duration::from_secs(45));
+        assert!(c.phone_login.enabled);
+        for (value, says) in [
+            ("20", "out of range"),
+            ("121", "longer than idle.session_seconds"),
+        ] {
+            let errors = match with(
+                "phone_session_seconds = 60",
+                &format!("phone_session_seconds = {value}"),
+            ) {
+                Ok(_) => panic!("{value} accepted"),
+                Err(e) => e,
+            };
+            let shown = format!("{errors:?}");
+            assert!(
+                shown.contains("idle.phone_session_seconds") && shown.contains(says),
+                "{shown}"
+            );
+        }
+        // Unset, it follows a site's shorter card session (no error on upgrade).
+        let c = with("phone_session_seconds = 60\n", "").unwrap();
+        assert_eq!(c.idle.phone_session(), Duration::from_secs(60));
+        let text = DEFAULT_TOML
+            .replace("phone_session_seconds = 60\n", "")
+            .replace("session_seconds = 120", "session_seconds = 45");
+        let c = KioskConfig::parse(&text, Path::new("site.toml")).unwrap();
+        assert_eq!(c.idle.phone_session(), Duration::from_secs(45));
+        let c = with(
+            "/auth/token.\nenabled = true",
+            "/auth/token.\nenabled = false",
+        )
+        .unwrap();
+        assert!(!c.phone_login.enabled);
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod logging;
 pub mod login;
 pub mod ops;
 pub mod payment;
+pub mod phone_login;
 pub mod portal;
 pub mod print_orders;
 pub mod printing;

@@ -18,7 +18,8 @@ use zeroize::Zeroizing;
 use crate::card::{CardCertificates, ReaderEvent, ReaderMonitor, SignError, Signer};
 use crate::citizen::{CitizenRequest, CitizenResult};
 use crate::kiosk::ports::{
-    AttemptId, CardLoginPort, DemoCardControl, EventSink, SessionPort, StaffLoginPort,
+    AttemptId, CardLoginPort, DemoCardControl, EventSink, PhoneLoginPort, SessionPort,
+    StaffLoginPort,
 };
 use crate::kiosk::{CardEvent, KioskEvent, LoginOutcome, LoginRequest};
 use crate::portal::client::{PortalClient, PortalError};
@@ -82,6 +83,9 @@ pub struct Adapters {
     pub card: Option<Box<dyn CardLoginPort>>,
     pub staff: Option<Box<dyn StaffLoginPort>>,
     pub session: Option<Box<dyn SessionPort>>,
+    /// The phone login (RFC 8628); its sessions are in the same tokens as the
+    /// card login's, so `session` serves both.
+    pub phone: Option<Box<dyn PhoneLoginPort>>,
 }
 
 impl Adapters {
@@ -91,7 +95,15 @@ impl Adapters {
             card: None,
             staff: None,
             session: None,
+            phone: None,
         }
+    }
+
+    /// The same adapters with a phone login (built on the card login's
+    /// tokens: `CardLogin::tokens`).
+    pub fn with_phone(mut self, phone: crate::phone_login::PhoneLogin) -> Adapters {
+        self.phone = Some(Box::new(phone));
+        self
     }
 }
 
@@ -172,6 +184,7 @@ impl CardLogin {
             card: Some(Box::new(self)),
             staff,
             session: Some(Box::new(session)),
+            phone: None,
         }
     }
 }

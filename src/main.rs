@@ -52,7 +52,8 @@ enum CliCommand {
         /// `reader`: the real PC/SC reader (with the PKCS#11 module of the config).
         #[arg(long, value_parser = ["sim", "reader"], default_value = "sim")]
         card: String,
-        /// Whose simulated card (demo-jana, demo-josef, demo-tereza, demo-podnikatel).
+        /// Whose simulated card (demo-jana, demo-josef, demo-tereza, demo-podnikatel),
+        /// and who the demo's phone approves a phone login for.
         #[arg(long, default_value = "demo-jana")]
         citizen: String,
     },

@@ -264,6 +264,7 @@ fn the_idle_warning_counts_down_and_pokracovat_keeps_the_session() {
         idle: Duration::from_secs(60),
         warning: Duration::from_secs(20),
         logged_out: Duration::from_secs(5),
+        ..SessionTimes::default()
     };
     let s = setup("demo-jana", times);
     log_in(&s);
@@ -283,6 +284,7 @@ fn the_timeout_wipes_everything_and_nothing_personal_remains() {
         idle: Duration::from_secs(60),
         warning: Duration::from_secs(20),
         logged_out: Duration::from_secs(5),
+        ..SessionTimes::default()
     };
     let s = setup("demo-jana", times);
     let kiosk_store = tempfile::tempdir().unwrap();

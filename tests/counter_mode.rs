@@ -362,6 +362,7 @@ fn a_staff_session_times_out_after_the_warning() {
         idle: Duration::from_secs(60),
         warning: Duration::from_secs(20),
         logged_out: Duration::from_secs(5),
+        ..SessionTimes::default()
     };
     let s = setup(times);
     let staff = s.app.global::<Staff>();

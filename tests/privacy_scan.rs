@@ -11,7 +11,9 @@
 //! a TCP printer that is out of paper (the slip must never come out later), the
 //! printer back and the slip printed, a backend 4xx whose problem text names
 //! the citizen, a redirect, the card pulled; then the counter: staff login,
-//! a payer looked up by variable symbol, a payment slip, logout.
+//! a payer looked up by variable symbol, a payment slip, logout; then a phone
+//! login (issue 15): the code approved at the backend, the nástěnka and the
+//! konto, logout, the view models emptied.
 //!
 //! One test in its own binary: it owns the process's log subscriber and TMPDIR.
 
@@ -201,6 +203,79 @@ fn counter_flow(
     assert_eq!(staff.get_payer_name(), "");
 }
 
+/// A phone login (RFC 8628) of another demo citizen on the demo kiosk: the
+/// code approved at the backend, the nástěnka, the konto, "Odhlásit se", back
+/// to the loop; afterwards nothing of the citizen is left in the view models.
+fn phone_flow(
+    client: Arc<portal_kiosk::portal::PortalClient>,
+    portal: std::net::SocketAddr,
+    admin_token: String,
+) {
+    let card = DemoCard::new(testcards::citizen("demo-jana").unwrap());
+    let login = CardLogin::new(
+        runtime().handle().clone(),
+        client.clone(),
+        Box::new(card.signer()),
+        CardSource::Off,
+    )
+    .unwrap();
+    let phone = portal_kiosk::phone_login::PhoneLogin::new(
+        runtime().handle().clone(),
+        client,
+        login.tokens(),
+    )
+    .with_poll_floor(Duration::from_secs(1));
+    let (app, ui) = kiosk_full(
+        Mode::Kiosk,
+        Playlist::demo(Duration::from_secs(8)),
+        login.into_adapters().with_phone(phone),
+        SessionTimes::default(),
+        None,
+    );
+    let k = Kiosk { app, ui };
+    k.app.global::<Flow>().invoke_touch();
+    settle();
+    touch(&k.app, "Přihlásit se občankou");
+    touch(&k.app, "Přihlásit se telefonem");
+    let phone = k.app.global::<portal_kiosk::ui::Phone>();
+    pump_until(&k.ui, "the code", || {
+        phone.get_stage() == portal_kiosk::ui::PhoneStage::Code
+    });
+    let user_code = phone.get_user_code().to_string();
+    let status = runtime().block_on(async {
+        reqwest::Client::new()
+            .post(format!("http://{portal}/admin/v1/auth/device"))
+            .bearer_auth(&admin_token)
+            .json(&serde_json::json!({"userCode": user_code, "decision": "approve", "citizenId": "demo-tereza"}))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    assert_eq!(status, 204);
+    let c = k.app.global::<Citizen>();
+    pump_until(&k.ui, "nástěnka by phone", || {
+        screen(&k) == ScreenId::Dashboard && c.get_load() == LoadState::Ready
+    });
+    let session = k.app.global::<portal_kiosk::ui::Session>();
+    assert!(!session.get_confirm_name().is_empty());
+    touch(&k.app, "Poplatky a platby");
+    pump_until(&k.ui, "konto by phone", || {
+        screen(&k) == ScreenId::Obligations && c.get_load() == LoadState::Ready
+    });
+    assert!(c.get_to_pay().row_count() + c.get_paid().row_count() > 0);
+    touch(&k.app, "Odhlásit se");
+    assert_eq!(screen(&k), ScreenId::LoggedOut);
+    pump_ticking(&k, "back on the loop", || screen(&k) == ScreenId::Promo);
+    assert_eq!(session.get_first_name(), "");
+    assert_eq!(session.get_confirm_name(), "");
+    assert_eq!(phone.get_user_code(), "");
+    assert_eq!(c.get_to_pay().row_count(), 0);
+    assert_eq!(c.get_paid().row_count(), 0);
+    assert_eq!(c.get_notices().row_count(), 0);
+    assert!(k.ui.view().session.is_none());
+}
+
 #[test]
 fn nothing_personal_is_left_on_disk_or_in_the_trace_log() {
     // The scanned places: the kiosk's data directory, its temporary directory
@@ -327,6 +402,21 @@ fn nothing_personal_is_left_on_disk_or_in_the_trace_log() {
         "the counter's slip was printed"
     );
 
+    // ---------------------------------------------------------------- the phone
+    // A phone login on the demo kiosk, its window on a thread of its own too.
+    admin(
+        runtime(),
+        &portal,
+        reqwest::Method::PUT,
+        "auth/device",
+        Some(r#"{"intervalSeconds": 1}"#),
+    );
+    let phone_client = client.clone();
+    let (addr, admin_token) = (portal.addr, portal.state.admin_token().to_string());
+    std::thread::spawn(move || phone_flow(phone_client, addr, admin_token))
+        .join()
+        .expect("the phone flow");
+
     // ---------------------------------------------------------------- the scan
     drop(portal);
     std::thread::sleep(Duration::from_millis(300));
@@ -340,6 +430,10 @@ fn nothing_personal_is_left_on_disk_or_in_the_trace_log() {
     );
     let logged = std::fs::read_to_string(&log_path).unwrap();
     assert!(logged.contains("citizen logged in"), "the log was captured");
+    assert!(
+        logged.contains("phone login: citizen logged in"),
+        "the phone flow ran and was logged"
+    );
     assert!(
         logged.contains("TRACE"),
         "dependencies logged at TRACE as well"

@@ -305,6 +305,7 @@ fn the_counters_buttons_are_big_enough_and_far_enough_apart() {
             card: None,
             staff: Some(Box::new(InstantStaff(None))),
             session: Some(Box::new(InstantDesk(None))),
+            phone: None,
         },
         portal_kiosk::kiosk::SessionTimes::default(),
     );
@@ -336,6 +337,80 @@ fn the_counters_buttons_are_big_enough_and_far_enough_apart() {
             ui.dispatch(KioskEvent::Open(Screen::Service));
             i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(300));
             check_targets(&app, &format!("service {at}"));
+        }
+    }
+}
+
+/// Answers "Přihlásit se telefonem" at once with a code, and lets the test
+/// bring the later stages (issue 15).
+struct InstantPhone(
+    Option<EventSink>,
+    std::rc::Rc<std::cell::Cell<Option<AttemptId>>>,
+);
+
+impl portal_kiosk::kiosk::ports::PhoneLoginPort for InstantPhone {
+    fn connect(&mut self, events: EventSink) {
+        self.0 = Some(events);
+    }
+    fn start(&self, attempt: AttemptId) {
+        self.1.set(Some(attempt));
+        if let Some(events) = &self.0 {
+            events(KioskEvent::Phone {
+                attempt,
+                news: portal_kiosk::kiosk::PhoneNews::Code(portal_kiosk::kiosk::PhoneCode {
+                    user_code: "WDJB-MJHT".into(),
+                    verification_uri: "https://obcan.litomerice.cz/kod".into(),
+                    verification_uri_complete: Some(
+                        "https://obcan.litomerice.cz/kod?code=WDJB-MJHT".into(),
+                    ),
+                    expires_in: Duration::from_secs(600),
+                }),
+            });
+        }
+    }
+    fn cancel(&self, _attempt: AttemptId) {}
+}
+
+#[test]
+fn the_phone_logins_buttons_are_big_enough_and_far_enough_apart() {
+    use portal_kiosk::kiosk::PhoneNews;
+    let attempt = std::rc::Rc::new(std::cell::Cell::new(None));
+    let mut adapters = portal_kiosk::login::Adapters::none();
+    adapters.phone = Some(Box::new(InstantPhone(None, attempt.clone())));
+    let (app, ui) = support::kiosk_with_login(
+        Mode::Kiosk,
+        Playlist::default(),
+        adapters,
+        portal_kiosk::kiosk::SessionTimes::default(),
+    );
+    ui.dispatch(KioskEvent::Touch);
+    for (w, h) in [(1920, 1080), (1080, 1920)] {
+        app.window().set_size(slint::PhysicalSize::new(w, h));
+        for large_text in [false, true] {
+            if ui.view().large_text != large_text {
+                ui.dispatch(KioskEvent::ToggleLargeText);
+            }
+            let at = |what: &str| format!("{what} at {w}×{h}, large text {large_text}");
+            ui.dispatch(KioskEvent::Open(Screen::Login));
+            i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(300));
+            check_targets(&app, &at("the login with the phone's way"));
+            for news in [
+                None,
+                Some(PhoneNews::Expired),
+                Some(PhoneNews::Denied),
+                Some(PhoneNews::Failed),
+            ] {
+                ui.dispatch(KioskEvent::PhoneStart);
+                ui.pump_updates();
+                if let (Some(news), Some(attempt)) = (news.clone(), attempt.get()) {
+                    ui.dispatch(KioskEvent::Phone { attempt, news });
+                }
+                i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(300));
+                assert_eq!(ui.view().screen, Screen::PhoneLogin);
+                check_targets(&app, &at(&format!("the phone login ({news:?})")));
+                ui.dispatch(KioskEvent::PhoneCancel);
+            }
+            ui.dispatch(KioskEvent::Home);
         }
     }
 }

@@ -66,6 +66,25 @@ pub fn demo(
     config.storage.data_dir = dir.path().join("data");
     // Slips go to the preview printer: ESC/POS bytes, text and a picture per slip.
     config.printer.uri = format!("preview:{}", dir.path().join("slips").display());
+    // "Přihlásit se telefonem": the code is approved at the portal's approval
+    // page from a browser on this machine (its address is on the kiosk's
+    // screen too), or by the marked demo control, for the demo citizen.
+    let approval_page = format!(
+        "http://{}{}",
+        _portal.portal.addr,
+        portal_kiosk::devportal::APPROVAL_PATH
+    );
+    println!("demo: phone login approval page: {approval_page}");
+    tracing::info!(%approval_page, "demo: the phone login's approval page");
+    let demo_phone: portal_kiosk::phone_login::DemoApprover = {
+        let state = _portal.portal.state.clone();
+        let citizen = citizen.to_string();
+        std::sync::Arc::new(move |user_code: &str| {
+            if let Err(e) = state.decide_device_code(user_code, Some(&citizen)) {
+                tracing::warn!(?e, "demo: the demo phone could not approve the code");
+            }
+        })
+    };
     let card = match card {
         "reader" => CardChoice::Reader,
         _ => CardChoice::Simulated(
@@ -79,6 +98,7 @@ pub fn demo(
         exit_after,
         started,
         card,
+        demo_phone: Some(demo_phone),
     };
     app::run_kiosk(&config, &rt, options).map_err(|e| e.to_string())
 }

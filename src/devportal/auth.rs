@@ -87,6 +87,12 @@ impl AuthState {
         })
     }
 
+    /// The portal's own origin (`http://127.0.0.1:PORT`, or what the admin API
+    /// set): the phone login's approval page lives under it.
+    pub(crate) fn origin(&self) -> Option<String> {
+        self.lock().origin.clone()
+    }
+
     /// Sets the origin logins are validated for, unless the admin API chose one.
     pub(crate) fn default_origin(&self, origin: String) {
         self.lock().origin.get_or_insert(origin);
@@ -218,8 +224,9 @@ pub(super) async fn post_card(
     }
 }
 
-/// A new session of citizen `index` at `kiosk`.
-fn open_session(
+/// A new session of citizen `index` at `kiosk` (a card login's, an admin's
+/// or a phone login's: they are the same session).
+pub(super) fn open_session(
     state: &PortalState,
     kiosk: String,
     index: usize,

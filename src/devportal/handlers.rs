@@ -31,6 +31,7 @@ pub(super) fn routes() -> Routes {
         .post("/kiosk/v1/events", post_events)
         .post("/kiosk/v1/heartbeat", post_heartbeat)
         .merge(super::auth::routes())
+        .merge(super::device::routes())
         .merge(super::staff::routes())
         .put("/admin/v1/content/{collection}", put_content)
         .post("/admin/v1/assets", post_asset)

@@ -9,6 +9,7 @@
 //! It is a development tool (feature `devtools`): it never runs on a kiosk.
 
 mod auth;
+mod device;
 mod extract;
 mod faults;
 mod handlers;
@@ -26,6 +27,7 @@ use rusqlite::{Connection, params};
 use sha2::{Digest, Sha256};
 use tokio::net::TcpListener;
 
+pub use device::{APPROVAL_PATH, DecideError, kiosk_place, normalise_user_code};
 pub use faults::Fault;
 pub use routes::Served;
 pub use staff::{LOOKUP_LIMIT, LOOKUP_WINDOW};
@@ -62,6 +64,8 @@ pub struct PortalState {
     pub(crate) me: me::MeState,
     /// Live staff sessions of counter kiosks.
     pub(crate) staff: staff::StaffState,
+    /// Phone logins (RFC 8628): live device codes and approval forms.
+    pub(crate) device: device::DeviceState,
 }
 
 impl PortalState {
@@ -108,6 +112,7 @@ impl PortalState {
             auth,
             me,
             staff: staff::StaffState::new(),
+            device: device::DeviceState::new(),
         })
     }
 
@@ -161,9 +166,11 @@ impl PortalState {
     }
 
     /// Development only: moves the portal's clock for staff sessions,
-    /// lockouts, lookup budgets and the audit `by` into the future (tests).
+    /// lockouts, lookup budgets, the audit and phone-login codes (their
+    /// expiry and polling intervals) `by` into the future (tests).
     pub fn advance_clock(&self, by: std::time::Duration) {
         self.staff.advance_clock(by);
+        self.device.advance_clock(by);
     }
 }
 

@@ -29,9 +29,12 @@ use crate::portal::types::*;
 (KIOSK-API.md), as the development portal serves it.\n\n\
 The kiosk authenticates every request with its per-device bearer token (`kioskToken`). A citizen \
 logs in with the card (`/auth/challenge`, then `/auth/card` with the Web eID token, EOBCANKA.md) and \
-sends the session back as `x-citizen-session` (`citizenSession`); a counter kiosk opens a staff \
+sends the session back as `x-citizen-session` (`citizenSession`), or logs in with a phone \
+(`/auth/device`, then `/auth/token` until the citizen approves at the approval page `/kod`: the OAuth \
+2.0 Device Authorization Grant, RFC 8628, whose form-encoded requests and `{\"error\": …}` answers \
+with HTTP 400 follow OAuth rather than the rest of this API); a counter kiosk opens a staff \
 session with `/staff/login` and sends it as `x-staff-session` (`staffSession`). Every error is \
-`application/problem+json` (RFC 9457). Collections are fetched with `If-None-Match` and answer 304 \
+`application/problem+json` (RFC 9457) but the OAuth errors of `/auth/device` and `/auth/token`. Collections are fetched with `If-None-Match` and answer 304 \
 when unchanged.\n\n\
 Operations tagged `admin` (`/admin/v1/…`, `adminToken`) belong to the development portal only: \
 they publish content, simulate payments and inject faults for tests, and are not part of the \
@@ -49,6 +52,11 @@ contract. An injected fault can make a kiosk operation answer any status, includ
         super::auth::post_challenge,
         super::auth::post_card,
         super::auth::post_logout,
+        super::device::post_device,
+        super::device::post_token,
+        super::device::post_cancel,
+        super::device::get_approval,
+        super::device::post_approval,
         super::me::get_dashboard,
         super::me::get_obligations,
         super::me::post_payment,
@@ -71,6 +79,8 @@ contract. An injected fault can make a kiosk operation answer any status, includ
         super::auth::put_settings,
         super::auth::get_sessions,
         super::auth::post_session,
+        super::device::post_decision,
+        super::device::put_settings,
         super::me::put_payment_settings,
         super::me::post_paid,
     ),
@@ -101,6 +111,15 @@ contract. An injected fault can make a kiosk operation answer any status, includ
         AuthCardRequest,
         AuthSession,
         CitizenSummary,
+        DeviceAuthorizationRequest,
+        DeviceScope,
+        DeviceAuthorization,
+        DeviceTokenRequest,
+        DeviceCancelRequest,
+        DeviceSession,
+        DeviceCitizen,
+        OAuthError,
+        OAuthErrorCode,
         MeDashboard,
         Notice,
         NextElection,
@@ -127,7 +146,12 @@ contract. An injected fault can make a kiosk operation answer any status, includ
     tags(
         (name = "public", description = "Public content the kiosk caches: collections and assets"),
         (name = "kiosk", description = "What the kiosk reports: events and heartbeats"),
-        (name = "auth", description = "Citizen login with the eObčanka (Web eID style)"),
+        (name = "auth", description = "Citizen login: with the eObčanka (Web eID style), or with a \
+            phone (OAuth 2.0 Device Authorization Grant, RFC 8628: form-encoded requests, OAuth errors \
+            as JSON with HTTP 400)"),
+        (name = "approval", description = "The phone login's approval page (HTML for the citizen's \
+            browser, no token; the development portal chooses a demo citizen where the town's portal \
+            runs the national eID login)"),
         (name = "citizen", description = "The logged-in citizen's own data (never cached)"),
         (name = "staff", description = "The counter: staff sessions, lookups and payments (never cached)"),
         (name = "admin", description = "The development portal's admin API (not part of the contract)"),
@@ -215,6 +239,11 @@ impl Modify for ContractRules {
                     let is_error = status.parse::<u16>().is_ok_and(|s| s >= 400)
                         || status.starts_with(['4', '5']);
                     if let (true, RefOr::T(response)) = (is_error, response) {
+                        // RFC 8628's endpoints answer OAuth errors (RFC 6749
+                        // §5.2) as the standard says, not problem+json.
+                        if is_oauth_error(response) {
+                            continue;
+                        }
                         response.content.clear();
                         response.content.insert(
                             "application/problem+json".into(),
@@ -225,6 +254,16 @@ impl Modify for ContractRules {
             }
         }
     }
+}
+
+/// Whether a response is documented as an OAuth error (`application/json`
+/// with the `OAuthError` schema).
+fn is_oauth_error(response: &Response) -> bool {
+    response.content.len() == 1
+        && response.content.get("application/json").is_some_and(|c| {
+            matches!(c, RefOr::T(c)
+                if matches!(&c.schema, Some(RefOr::Ref(r)) if r.ref_location.ends_with("/OAuthError")))
+        })
 }
 
 /// The document as pretty-printed JSON, every integer with its exact range.

@@ -180,6 +180,7 @@ impl Kiosk {
                 self.session = Some(Session {
                     id: attempt,
                     first_name: name,
+                    confirm_name: None,
                     warned: false,
                     staff: true,
                 });

@@ -108,6 +108,8 @@ pub struct LoginView {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionView {
     pub first_name: String,
+    /// A phone login's session: whose it is ("J. Nováková"), shown before any data.
+    pub confirm_name: Option<String>,
     /// A staff member at the counter.
     pub staff: bool,
     /// Seconds left on the idle warning, when it shows.
@@ -173,6 +175,9 @@ pub(super) struct Session {
     /// The attempt that opened it: requests and the logout name it.
     pub(super) id: AttemptId,
     pub(super) first_name: String,
+    /// Opened by a phone (RFC 8628): the name shown so the person at the
+    /// kiosk sees whose session it is. No card ends it by coming out.
+    pub(super) confirm_name: Option<String>,
     pub(super) warned: bool,
     /// A staff member at the counter, not a citizen.
     pub(super) staff: bool,
@@ -209,12 +214,29 @@ impl Kiosk {
         }
     }
 
+    /// How long the session on screen may stand still before the warning:
+    /// shorter for a phone's session.
+    pub(super) fn session_idle(&self) -> Duration {
+        match &self.session {
+            Some(s) if s.confirm_name.is_some() => self.settings.session.phone_idle,
+            _ => self.settings.session.idle,
+        }
+    }
+
+    /// Whether the session on screen came from a phone (a card in the reader
+    /// is not its card).
+    fn phone_session(&self) -> bool {
+        self.session
+            .as_ref()
+            .is_some_and(|s| s.confirm_name.is_some())
+    }
+
     pub(super) fn session_view(&self) -> Option<SessionView> {
         self.session.as_ref().map(|s| {
-            let ends =
-                self.last_activity + self.settings.session.idle + self.settings.session.warning;
+            let ends = self.last_activity + self.session_idle() + self.settings.session.warning;
             SessionView {
                 first_name: s.first_name.clone(),
+                confirm_name: s.confirm_name.clone(),
                 staff: s.staff,
                 warning_seconds: s
                     .warned
@@ -236,7 +258,9 @@ impl Kiosk {
         match (target, self.session.is_some()) {
             (Screen::Payment, false) => Screen::Login,
             (t, false) if t.is_personal() => Screen::Login,
-            (Screen::Login, true) => Screen::Dashboard,
+            (Screen::Login | Screen::PhoneLogin, true) => Screen::Dashboard,
+            // The code's screen is opened by "Přihlásit se telefonem" only.
+            (Screen::PhoneLogin, false) if self.phone.is_none() => Screen::Login,
             // "Zaplatit poplatek" leads a logged-in citizen to the konto.
             (Screen::Payment, true) => Screen::Obligations,
             (Screen::StaffLogin | Screen::Counter | Screen::Service, _) => Screen::Home,
@@ -245,13 +269,14 @@ impl Kiosk {
     }
 
     pub(super) fn tick(&mut self, now: Duration) -> Vec<Command> {
+        let session_idle = self.session_idle();
         if let Some(session) = self.session.as_mut() {
             let idle = now.saturating_sub(self.last_activity);
             let times = self.settings.session;
-            if idle >= times.idle + times.warning {
+            if idle >= session_idle + times.warning {
                 return self.end_session(now);
             }
-            if idle >= times.idle {
+            if idle >= session_idle {
                 session.warned = true;
             }
             return Vec::new();
@@ -279,7 +304,9 @@ impl Kiosk {
                 let was_present = self.card.is_present();
                 self.card = CardSlot::Empty;
                 self.must_remove = false;
-                if self.session.is_some() {
+                // A phone's session is not the card's: taking out a card
+                // (someone else's, left in) does not end it.
+                if self.session.is_some() && !self.phone_session() {
                     return self.end_session(now);
                 }
                 if let Some(mut login) = self.login.take() {
@@ -292,17 +319,26 @@ impl Kiosk {
             E::Unavailable => {
                 self.card = CardSlot::Unavailable;
                 self.must_remove = false;
-                if self.session.is_some() {
+                if self.session.is_some() && !self.phone_session() {
                     return self.end_session(now);
                 }
                 self.login = None;
                 Vec::new()
             }
             E::Reading => {
+                // A card wins: a phone's session ends (a card means a person
+                // at the kiosk who logs in with it), and a code on screen is
+                // abandoned when the login screen replaces it.
+                let mut commands = if self.phone_session() {
+                    self.end_session(now)
+                } else {
+                    Vec::new()
+                };
                 self.card = CardSlot::Reading;
                 self.must_remove = false;
                 self.login = None;
-                self.wake_for_card(now)
+                commands.extend(self.wake_for_card(now));
+                commands
             }
             E::Read(CardKind::EObcanka(card)) => {
                 if self.session.is_some() {
@@ -341,10 +377,14 @@ impl Kiosk {
             self.logged_out_at = None;
             commands.extend(self.reset_personal());
         }
+        if self.screen == Screen::PhoneLogin && self.history.last() == Some(&Screen::Login) {
+            // The card's login replaces the phone's: Zpět does not lead to it twice.
+            self.history.pop();
+        }
         if self.screen != Screen::Login {
             let push = !matches!(
                 self.screen,
-                Screen::Home | Screen::Promo | Screen::LoggedOut
+                Screen::Home | Screen::Promo | Screen::LoggedOut | Screen::PhoneLogin
             );
             commands.extend(self.go(Screen::Login, push));
         }
@@ -411,6 +451,7 @@ impl Kiosk {
                 self.session = Some(Session {
                     id: attempt,
                     first_name,
+                    confirm_name: None,
                     warned: false,
                     staff: false,
                 });

@@ -20,6 +20,7 @@ use crate::i18n::Language;
 mod area;
 mod counter;
 mod login;
+mod phone;
 pub mod ports;
 mod services;
 use area::Area;
@@ -31,6 +32,11 @@ use counter::StaffLogin;
 pub use counter::{STAFF_PIN_MAX, STAFF_PIN_MIN, StaffOutcome, StaffPin, StaffView};
 pub use login::{CardSlot, LoginOutcome, LoginRequest, LoginStage, LoginView, SessionView};
 use login::{Login, Session};
+use phone::PhoneLogin;
+pub use phone::{
+    HelpPlace, LoginHelpView, PHONE_CODE_HOLD, PHONE_CODE_MAX_LIFE, PhoneCode, PhoneNews,
+    PhoneStage, PhoneView, login_help,
+};
 pub use ports::{AttemptId, CardKind, EObcanka, Pin, PinState, PrinterState, SlipKind};
 pub use services::{
     ContactHitRow, ContactMatch, QUERY_MAX, SearchAnswer, SearchQuery, SearchState, ServicesEvent,
@@ -80,11 +86,16 @@ pub enum Screen {
     ServiceSearch,
     /// Departments and people searched with the on-screen keyboard.
     ContactSearch,
+    /// "Přihlásit se telefonem": the QR code, the code, the address, a countdown.
+    PhoneLogin,
+    /// "Nemám PIN / nevím, jak se přihlásit": the IOK, where to get it, the
+    /// phone login, paying in cash.
+    LoginHelp,
 }
 
 impl Screen {
     /// Every screen, in the order the screenshot command renders them.
-    pub const ALL: [Screen; 22] = [
+    pub const ALL: [Screen; 24] = [
         Screen::Promo,
         Screen::Home,
         Screen::Services,
@@ -107,6 +118,8 @@ impl Screen {
         Screen::ServiceDetail,
         Screen::ServiceSearch,
         Screen::ContactSearch,
+        Screen::PhoneLogin,
+        Screen::LoginHelp,
     ];
 
     /// Stable machine name: used for screenshot file names and logs.
@@ -134,6 +147,8 @@ impl Screen {
             Screen::ServiceDetail => "service-detail",
             Screen::ServiceSearch => "service-search",
             Screen::ContactSearch => "contact-search",
+            Screen::PhoneLogin => "phone-login",
+            Screen::LoginHelp => "login-help",
         }
     }
 
@@ -224,6 +239,15 @@ pub enum KioskEvent {
         id: AttemptId,
         answer: SearchAnswer,
     },
+    /// "Přihlásit se telefonem", "Nový kód", "Zkusit znovu" on the phone login.
+    PhoneStart,
+    /// "Zrušit" on the phone login (back to the choice of login).
+    PhoneCancel,
+    /// The phone login adapter reported on an attempt.
+    Phone {
+        attempt: AttemptId,
+        news: PhoneNews,
+    },
 }
 
 /// The reader's news, as the core needs it.
@@ -299,6 +323,12 @@ pub enum Command {
         id: AttemptId,
         query: SearchQuery,
     },
+    /// Ask for a phone-login code and poll it (answered by `Phone` naming `attempt`).
+    PhoneLogin {
+        attempt: AttemptId,
+    },
+    /// Stop polling this phone login and tell the backend to forget its code.
+    PhoneCancel(AttemptId),
 }
 
 /// Per-site settings the core needs.
@@ -320,6 +350,9 @@ pub struct SessionTimes {
     pub warning: Duration,
     /// How long "Byli jste odhlášeni" stays before the loop.
     pub logged_out: Duration,
+    /// Idle time before the warning for a session opened by a phone: shorter,
+    /// as no card comes out to end it (PHONE-LOGIN.md).
+    pub phone_idle: Duration,
 }
 
 impl Default for SessionTimes {
@@ -328,6 +361,7 @@ impl Default for SessionTimes {
             idle: Duration::from_secs(120),
             warning: Duration::from_secs(30),
             logged_out: Duration::from_secs(8),
+            phone_idle: Duration::from_secs(60),
         }
     }
 }
@@ -348,6 +382,8 @@ pub struct KioskView {
     pub staff: StaffView,
     /// The card reader's state (staff diagnostics at the counter).
     pub reader: ReaderStatus,
+    /// The phone login.
+    pub phone: PhoneView,
 }
 
 /// The card reader as staff see it.
@@ -390,6 +426,10 @@ pub struct Kiosk {
     attempts: u64,
     /// Whether this kiosk has a card reader at all.
     has_reader: bool,
+    /// The phone login in progress, if any.
+    phone: Option<PhoneLogin>,
+    /// Whether a phone login adapter is there.
+    phone_available: bool,
     /// The time of the latest event.
     now: Duration,
 }
@@ -415,6 +455,8 @@ impl Kiosk {
             area: Area::new(true),
             services: services::Services::default(),
             has_reader: true,
+            phone: None,
+            phone_available: false,
             attempts: 0,
             now,
         };
@@ -444,6 +486,7 @@ impl Kiosk {
                 CardSlot::Unavailable => ReaderStatus::Problem,
                 _ => ReaderStatus::Ready,
             },
+            phone: self.phone_view(),
         }
     }
 
@@ -482,9 +525,10 @@ impl Kiosk {
     /// With a session: when the session ends (the warning comes before).
     pub fn idle_deadline(&self) -> Option<Duration> {
         if self.session.is_some() {
-            return Some(
-                self.last_activity + self.settings.session.idle + self.settings.session.warning,
-            );
+            return Some(self.last_activity + self.session_idle() + self.settings.session.warning);
+        }
+        if let Some(deadline) = self.phone_deadline() {
+            return Some(deadline);
         }
         if let Some(at) = self.logged_out_at {
             return Some(at + self.settings.session.logged_out);
@@ -522,6 +566,7 @@ impl Kiosk {
                 | KioskEvent::SyncReported
                 | KioskEvent::Catalogue(_)
                 | KioskEvent::SearchResult { .. }
+                | KioskEvent::Phone { .. }
         );
         if user_action {
             self.last_activity = now;
@@ -534,7 +579,8 @@ impl Kiosk {
         }
         match event {
             KioskEvent::Tick => {
-                let mut commands = self.tick(now);
+                let mut commands = self.phone_tick(now);
+                commands.extend(self.tick(now));
                 commands.extend(self.area_tick(now));
                 commands
             }
@@ -596,6 +642,9 @@ impl Kiosk {
             KioskEvent::Services(event) => self.services_event(event),
             KioskEvent::Text(edit) => self.text_edit(edit),
             KioskEvent::SearchResult { id, answer } => self.search_answer(id, answer),
+            KioskEvent::PhoneStart => self.phone_start(),
+            KioskEvent::PhoneCancel => self.phone_cancel(),
+            KioskEvent::Phone { attempt, news } => self.phone_news(attempt, news),
             KioskEvent::KeepAlive => Vec::new(),
             KioskEvent::Logout | KioskEvent::SessionLost => {
                 if self.session.is_some() {
@@ -678,6 +727,10 @@ impl Kiosk {
         if self.screen == Screen::Promo && target != Screen::Promo {
             commands.push(Command::StopPromo);
         }
+        if self.screen == Screen::PhoneLogin && target != Screen::PhoneLogin {
+            // Leaving the code's screen in any way abandons the code.
+            commands.extend(self.abandon_phone());
+        }
         self.screen = target;
         commands.push(Command::ShowScreen(target));
         commands.extend(self.screen_opened(target));
@@ -686,7 +739,8 @@ impl Kiosk {
 
     /// Personal choices back to the site's defaults; the user's data forgotten.
     fn reset_personal(&mut self) -> Vec<Command> {
-        let mut commands = vec![self.forget_user()];
+        let mut commands = self.abandon_phone();
+        commands.push(self.forget_user());
         self.history.clear();
         self.large_text = false;
         self.high_contrast = false;
@@ -729,5 +783,7 @@ pub fn resting_screen(mode: Mode) -> Screen {
     }
 }
 
+#[cfg(test)]
+mod phone_tests;
 #[cfg(test)]
 mod tests;

@@ -164,6 +164,28 @@ pub trait CardLoginPort {
     }
 }
 
+/// The phone login (RFC 8628): a code from the backend, then polling until the
+/// citizen approves on the phone. Each call returns at once; news comes back
+/// as `KioskEvent::Phone` naming the attempt.
+pub trait PhoneLoginPort {
+    fn connect(&mut self, events: EventSink);
+    /// Ask for a code and poll it; a session it opens is held under `attempt`
+    /// (ended by `SessionPort::end_session(attempt)` like a card's).
+    fn start(&self, attempt: AttemptId);
+    /// Stop polling `attempt` and tell the backend to forget its code.
+    fn cancel(&self, attempt: AttemptId);
+    /// Demo only: approve the code on screen as a phone would.
+    fn demo(&self) -> Option<&dyn DemoPhoneControl> {
+        None
+    }
+}
+
+/// The demo's stand-in for the citizen's phone.
+pub trait DemoPhoneControl {
+    /// Approves the code on screen for the demo citizen.
+    fn approve(&self);
+}
+
 /// Counter: the staff PIN check and the staff session's opening.
 pub trait StaffLoginPort {
     fn connect(&mut self, events: EventSink);

@@ -16,12 +16,16 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use reqwest::StatusCode;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, ETAG, HeaderValue, IF_NONE_MATCH, RETRY_AFTER};
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, ETAG, HeaderValue, IF_NONE_MATCH, RETRY_AFTER,
+};
 
 use super::Collection;
 use super::types::{
-    AuthCardRequest, AuthChallenge, AuthSession, EventAck, EventBatch, Heartbeat, MeDashboard,
-    ObligationList, PaymentIntent, PaymentIntentRequest, Problem, SubmissionList, Watchdog,
+    AuthCardRequest, AuthChallenge, AuthSession, CITIZEN_SESSION_TOKEN_TYPE, DEVICE_CODE_GRANT,
+    DeviceAuthorization, DeviceSession, EventAck, EventBatch, Heartbeat, MeDashboard, OAuthError,
+    OAuthErrorCode, ObligationList, PaymentIntent, PaymentIntentRequest, Problem, SubmissionList,
+    Watchdog,
 };
 
 /// Header that carries the citizen's session token (beside the kiosk's bearer token).
@@ -448,6 +452,99 @@ impl PortalClient {
         self.check_status(response).await.map(|_| ())
     }
 
+    /// A form POST with the kiosk's token (the phone login's endpoints).
+    async fn post_form(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> Result<reqwest::Response, PortalError> {
+        self.http
+            .post(self.url(path))
+            .header(AUTHORIZATION, self.authorization.clone())
+            .header(ACCEPT, "application/json")
+            .form(form)
+            .send()
+            .await
+            .map_err(|e| self.map_send_error(e))
+    }
+
+    /// An OAuth error answer (HTTP 400, RFC 6749 §5.2), read within the auth limit.
+    async fn oauth_error(
+        &self,
+        response: reqwest::Response,
+        what: &str,
+    ) -> Result<OAuthError, PortalError> {
+        let bytes = self.read_body(response, BodyKind::Auth, what).await?;
+        parse_citizen(&bytes, what)
+    }
+
+    /// Phone login, step 1 (RFC 8628 §3.1): a code for the citizen's phone,
+    /// checked before anything of it is shown (addresses https or loopback,
+    /// the QR code's address on the same site as the typed one, sizes).
+    pub async fn device_authorization(&self) -> Result<DeviceAuthorization, PortalError> {
+        let response = self
+            .post_form("auth/device", &[("scope", "citizen")])
+            .await?;
+        if response.status() == StatusCode::BAD_REQUEST {
+            let error = self
+                .oauth_error(response, "device authorization error")
+                .await?;
+            return Err(oauth_refusal(error.error));
+        }
+        let response = self.check_status(response).await?;
+        let bytes = self
+            .read_body(response, BodyKind::Auth, "device authorization")
+            .await?;
+        let code: DeviceAuthorization = parse_citizen(&bytes, "device authorization")?;
+        check_device_authorization(&code)
+            .map_err(|reason| PortalError::Malformed(format!("device authorization: {reason}")))?;
+        Ok(code)
+    }
+
+    /// Phone login, step 2 (RFC 8628 §3.4): has the citizen approved yet? An
+    /// OAuth error is an answer ([`DevicePoll`]); anything else that is not a
+    /// session (a 5xx, garbage, a redirect) is an error.
+    pub async fn device_token(&self, device_code: &str) -> Result<DevicePoll, PortalError> {
+        let response = self
+            .post_form(
+                "auth/token",
+                &[
+                    ("grant_type", DEVICE_CODE_GRANT),
+                    ("device_code", device_code),
+                ],
+            )
+            .await?;
+        if response.status() == StatusCode::BAD_REQUEST {
+            let error = self.oauth_error(response, "device token error").await?;
+            return Ok(match error.error {
+                OAuthErrorCode::AuthorizationPending => DevicePoll::Pending,
+                OAuthErrorCode::SlowDown => DevicePoll::SlowDown {
+                    interval: error.interval.map(Duration::from_secs),
+                },
+                OAuthErrorCode::AccessDenied => DevicePoll::Denied,
+                OAuthErrorCode::ExpiredToken => DevicePoll::Expired,
+                other => DevicePoll::Refused(other),
+            });
+        }
+        let response = self.check_status(response).await?;
+        let bytes = self
+            .read_body(response, BodyKind::Auth, "device session")
+            .await?;
+        let session: DeviceSession = parse_citizen(&bytes, "device session")?;
+        check_device_session(&session)
+            .map_err(|reason| PortalError::Malformed(format!("device session: {reason}")))?;
+        Ok(DevicePoll::Session(session))
+    }
+
+    /// Phone login abandoned (Zrušit, a card, the loop): the backend forgets
+    /// the code, so nobody can approve it any more.
+    pub async fn device_cancel(&self, device_code: &str) -> Result<(), PortalError> {
+        let response = self
+            .post_form("auth/device/cancel", &[("device_code", device_code)])
+            .await?;
+        self.check_status(response).await.map(|_| ())
+    }
+
     pub async fn heartbeat(&self, heartbeat: &Heartbeat) -> Result<(), PortalError> {
         let response = self
             .http
@@ -459,6 +556,107 @@ impl PortalClient {
             .map_err(|e| self.map_send_error(e))?;
         self.check_status(response).await.map(|_| ())
     }
+}
+
+/// What one poll of the phone login's token endpoint said (RFC 8628 §3.5).
+#[derive(Debug)]
+pub enum DevicePoll {
+    /// Not approved yet: poll again after the interval.
+    Pending,
+    /// Polled too fast: add 5 s to the interval. The backend may say the
+    /// interval it now expects (an extension of this contract).
+    SlowDown { interval: Option<Duration> },
+    /// The citizen refused on the phone.
+    Denied,
+    /// The code expired: a new one is needed.
+    Expired,
+    /// Approved: the citizen session (its `Debug` shows nothing of it).
+    Session(DeviceSession),
+    /// Any other OAuth error (`invalid_grant`: unknown, another kiosk's, used
+    /// or abandoned code; `unsupported_grant_type`; …): this code is over.
+    Refused(OAuthErrorCode),
+}
+
+/// An OAuth error of the device authorization endpoint as a [`PortalError`]
+/// whose message names the code (it names no person).
+fn oauth_refusal(code: OAuthErrorCode) -> PortalError {
+    PortalError::Status {
+        status: 400,
+        problem: Some(Problem {
+            kind: code.as_str().into(),
+            title: String::new(),
+            status: 400,
+            detail: String::new(),
+        }),
+        retry_after: None,
+    }
+}
+
+/// Longest device code, session token and address the kiosk takes.
+const DEVICE_SECRET_MAX: usize = 1024;
+const VERIFICATION_URI_MAX: usize = 512;
+
+/// A page the citizen's phone may be sent to: https, or http on loopback (the
+/// development portal), no user name or password, and short enough to type.
+fn check_verification_uri(uri: &str) -> Result<reqwest::Url, String> {
+    if uri.len() > VERIFICATION_URI_MAX {
+        return Err(format!("an address over {VERIFICATION_URI_MAX} bytes"));
+    }
+    backend_url(uri).map_err(|_| "an address that is neither https nor loopback".to_string())?;
+    reqwest::Url::parse(uri).map_err(|_| "an address that does not parse".to_string())
+}
+
+/// Checks a code before the kiosk shows or uses any of it.
+pub fn check_device_authorization(code: &DeviceAuthorization) -> Result<(), String> {
+    let secret = |s: &str| {
+        !s.is_empty() && s.len() <= DEVICE_SECRET_MAX && s.bytes().all(|b| b.is_ascii_graphic())
+    };
+    if !secret(&code.device_code) {
+        return Err("the device code is empty, too long or not printable".into());
+    }
+    let user_code = code.user_code.trim();
+    if user_code.is_empty()
+        || user_code.chars().count() > 20
+        || !user_code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ' ')
+    {
+        return Err("the user code is not 1–20 letters, digits and dashes".into());
+    }
+    let typed = check_verification_uri(&code.verification_uri)?;
+    if let Some(complete) = &code.verification_uri_complete {
+        let complete = check_verification_uri(complete)?;
+        // The QR code leads where the typed address does, not to another site.
+        if complete.origin() != typed.origin() {
+            return Err("the QR code's address is on another site than the typed one".into());
+        }
+    }
+    if code.expires_in == 0 {
+        return Err("the code expires at once".into());
+    }
+    Ok(())
+}
+
+/// Checks a phone login's session before it is held.
+fn check_device_session(session: &DeviceSession) -> Result<(), String> {
+    let token = &session.access_token;
+    if token.is_empty()
+        || token.len() > DEVICE_SECRET_MAX
+        || !token.bytes().all(|b| b.is_ascii_graphic())
+    {
+        return Err("the session token is empty, too long or not printable".into());
+    }
+    if !session
+        .token_type
+        .eq_ignore_ascii_case(CITIZEN_SESSION_TOKEN_TYPE)
+    {
+        return Err("the token is not a citizen session".into());
+    }
+    let name_ok = |s: &str| s.chars().count() <= 100 && !s.chars().any(char::is_control);
+    if !name_ok(&session.citizen.display_name) || !name_ok(&session.citizen.confirm_name) {
+        return Err("the citizen's name is too long or has control characters".into());
+    }
+    Ok(())
 }
 
 /// A backend base URL the kiosk may use.

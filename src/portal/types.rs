@@ -432,6 +432,196 @@ impl std::fmt::Debug for AuthSession {
     }
 }
 
+// ---------------------------------------------------------------- phone login (RFC 8628)
+//
+// The OAuth 2.0 Device Authorization Grant (PHONE-LOGIN.md). These types keep
+// the standard's snake_case names and its rules: requests are form-encoded,
+// errors are `{"error": …}` JSON with HTTP 400 (RFC 6749 §5.2, not problem+json),
+// and unknown members are ignored both ways (RFC 6749 §3.1 and §5.1), so none
+// of them denies unknown fields.
+
+/// The `grant_type` of a device-code token request (RFC 8628 §3.4).
+pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
+/// The alphabet of user codes (RFC 8628 §6.1): base 20, no vowels, no look-alikes.
+pub const USER_CODE_ALPHABET: &str = "BCDFGHJKLMNPQRSTVWXZ";
+
+/// `POST /auth/device` (form): a kiosk asks for a code a phone can approve.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+pub struct DeviceAuthorizationRequest {
+    /// The kiosk's id. Optional: the kiosk is the one its bearer token names.
+    #[schema(pattern = "^[a-z0-9-]{1,40}$")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub client_id: Option<String>,
+    /// `citizen`, the only scope (a citizen session for the `/me` calls).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub scope: Option<DeviceScope>,
+}
+
+/// What a phone login opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DeviceScope {
+    /// A citizen session, as a card login opens it.
+    Citizen,
+}
+
+/// The answer to `POST /auth/device` (RFC 8628 §3.2).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DeviceAuthorization {
+    /// The kiosk's secret for polling `POST /auth/token`; never shown or logged.
+    pub device_code: String,
+    /// What the citizen types or checks on the phone, e.g. `WDJB-MJHT`: eight
+    /// characters of `BCDFGHJKLMNPQRSTVWXZ`; case and dashes are ignored on entry.
+    pub user_code: String,
+    /// The approval page, for typing.
+    pub verification_uri: String,
+    /// The approval page with the code in it, for the QR code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub verification_uri_complete: Option<String>,
+    /// Seconds until the code expires.
+    pub expires_in: u64,
+    /// Seconds the kiosk waits between polls (5 when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub interval: Option<u64>,
+}
+
+impl std::fmt::Debug for DeviceAuthorization {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The device code is a secret and the user code lets a phone log in here.
+        f.debug_struct("DeviceAuthorization")
+            .field("expires_in", &self.expires_in)
+            .field("interval", &self.interval)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `POST /auth/token` (form): has the citizen approved this code yet?
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DeviceTokenRequest {
+    /// Always `urn:ietf:params:oauth:grant-type:device_code`.
+    #[schema(pattern = "^urn:ietf:params:oauth:grant-type:device_code$")]
+    pub grant_type: String,
+    pub device_code: String,
+    /// The kiosk's id (optional, as for `POST /auth/device`).
+    #[schema(pattern = "^[a-z0-9-]{1,40}$")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub client_id: Option<String>,
+}
+
+impl std::fmt::Debug for DeviceTokenRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DeviceTokenRequest(..)")
+    }
+}
+
+/// `POST /auth/device/cancel` (form): the kiosk abandons a code (Zrušit, a
+/// card inserted, the loop returning); it can no longer be approved or used.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DeviceCancelRequest {
+    pub device_code: String,
+}
+
+impl std::fmt::Debug for DeviceCancelRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DeviceCancelRequest(..)")
+    }
+}
+
+/// Whose session a phone opened, as much as the kiosk shows.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceCitizen {
+    /// The first name, for the greeting (as `CitizenSummary`).
+    pub display_name: String,
+    /// The name shown before any data, so the person at the kiosk can see whose
+    /// session opened: the first initial and the surname ("J. Nováková").
+    pub confirm_name: String,
+}
+
+/// The answer to `POST /auth/token` once the citizen approved (RFC 6749 §5.1):
+/// a citizen session, used exactly as the card login's.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DeviceSession {
+    /// The citizen session: sent as `x-citizen-session` with the kiosk's token.
+    pub access_token: String,
+    /// Always `citizen-session` (the header above, not a bearer token).
+    pub token_type: String,
+    /// Seconds the session lasts at most.
+    pub expires_in: u64,
+    pub citizen: DeviceCitizen,
+}
+
+impl std::fmt::Debug for DeviceSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DeviceSession(..)")
+    }
+}
+
+/// The `token_type` of [`DeviceSession`].
+pub const CITIZEN_SESSION_TOKEN_TYPE: &str = "citizen-session";
+
+/// The OAuth error codes of the two endpoints (RFC 6749 §5.2, RFC 8628 §3.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OAuthErrorCode {
+    /// Not approved yet: keep polling.
+    AuthorizationPending,
+    /// Polled too fast: add 5 s to the interval for this and every later poll.
+    SlowDown,
+    /// The citizen refused on the phone.
+    AccessDenied,
+    /// The code expired: start again with a new one.
+    ExpiredToken,
+    /// A parameter is missing, repeated or malformed, or the body is not a form.
+    InvalidRequest,
+    /// Another client than the kiosk the token names.
+    InvalidClient,
+    /// No such code, another kiosk's code, or one used or abandoned already.
+    InvalidGrant,
+    /// `grant_type` is not the device-code grant.
+    UnsupportedGrantType,
+    /// A scope other than `citizen`.
+    InvalidScope,
+}
+
+impl OAuthErrorCode {
+    /// The code as the wire spells it (for logs: it names no person).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OAuthErrorCode::AuthorizationPending => "authorization_pending",
+            OAuthErrorCode::SlowDown => "slow_down",
+            OAuthErrorCode::AccessDenied => "access_denied",
+            OAuthErrorCode::ExpiredToken => "expired_token",
+            OAuthErrorCode::InvalidRequest => "invalid_request",
+            OAuthErrorCode::InvalidClient => "invalid_client",
+            OAuthErrorCode::InvalidGrant => "invalid_grant",
+            OAuthErrorCode::UnsupportedGrantType => "unsupported_grant_type",
+            OAuthErrorCode::InvalidScope => "invalid_scope",
+        }
+    }
+}
+
+/// An OAuth error answer: HTTP 400, `application/json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct OAuthError {
+    pub error: OAuthErrorCode,
+    /// A sentence for developers (never shown to the citizen, never logged by the kiosk).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub error_description: Option<String>,
+    /// With `slow_down`: the interval in seconds now in force for this code
+    /// (an extension; the kiosk adds 5 s by itself either way).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub interval: Option<u64>,
+}
+
 // ---------------------------------------------------------------- citizen data (/me, never cached)
 
 /// `Debug` that prints only the type's name: these types carry personal data,

@@ -99,16 +99,24 @@ pub fn select_language(language: Language) {
 
 /// Writes the core's view (without the citizen area) into the window's globals.
 pub fn apply_view(app: &AppWindow, view: &KioskView) {
+    apply_view_drawn(app, view, &mut controllers::phone::PhoneDrawn::default());
+}
+
+/// … remembering what of the phone login is drawn already (its QR code).
+fn apply_view_drawn(app: &AppWindow, view: &KioskView, phone: &mut controllers::phone::PhoneDrawn) {
     controllers::flow::apply(app, view);
     controllers::login::apply(app, view);
     controllers::staff::apply(app, view);
+    controllers::phone::apply(app, view, phone);
 }
 
-/// Writes the citizen area's, the desk's and the contacts' view.
+/// Writes the citizen area's, the desk's and the contacts' view (and the login
+/// help, which comes from the contacts).
 pub fn apply_area(app: &AppWindow, area: &crate::kiosk::AreaView) {
     controllers::citizen::apply(app, area, &mut controllers::citizen::Drawn::default());
     controllers::staff::apply_desk(app, &area.desk);
     controllers::public::apply(app, area);
+    controllers::phone::apply_help(app, &crate::kiosk::login_help(&area.departments));
 }
 
 /// The running kiosk UI: the core, the promotion loop and the idle tick.
@@ -132,6 +140,8 @@ pub(crate) struct Inner {
     sync_now: Option<Box<dyn Fn()>>,
     /// What of the citizen area is on screen already (drawn once per change).
     drawn: controllers::citizen::Drawn,
+    /// The phone login's QR code on screen (drawn once per code).
+    phone_drawn: controllers::phone::PhoneDrawn,
     /// The slip picture the printer thread sent last, until the core says to show it.
     picture: Option<crate::printing::SlipPicture>,
     /// Sends updates to this thread (the no-printer preview is drawn elsewhere).
@@ -163,6 +173,9 @@ impl KioskUi {
         if let Some(session) = adapters.session.as_mut() {
             session.connect(updates.event_sink());
         }
+        if let Some(phone) = adapters.phone.as_mut() {
+            phone.connect(updates.event_sink());
+        }
         if let Some(printer) = &setup.printer {
             let sink = updates.clone();
             printer.set_job_reporter(move |job, report| sink.send(UiUpdate::Print { job, report }));
@@ -170,6 +183,9 @@ impl KioskUi {
         let (mut core, commands) = Kiosk::new(setup.settings, (setup.clock)());
         let reader = adapters.card.as_ref().is_some_and(|c| c.has_reader());
         core.set_equipment(setup.printer.is_some(), reader);
+        core.set_phone_available(adapters.phone.is_some());
+        app.global::<Phone>()
+            .set_demo(adapters.phone.as_ref().is_some_and(|p| p.demo().is_some()));
         let promo = PromoDriver::new(app, setup.playlist, setup.screen_size, setup.fade);
         controllers::staff::set_configured(
             app,
@@ -190,6 +206,7 @@ impl KioskUi {
             printer: setup.printer,
             sync_now: None,
             drawn: controllers::citizen::Drawn::default(),
+            phone_drawn: controllers::phone::PhoneDrawn::default(),
             picture: None,
             updates: updates.clone(),
             search: None,
@@ -203,6 +220,7 @@ impl KioskUi {
         controllers::staff::bind(app, &inner);
         controllers::public::bind(app, &inner);
         controllers::services::bind(app, &inner);
+        controllers::phone::bind(app, &inner);
 
         let tick = slint::Timer::default();
         let weak = Rc::downgrade(&inner);
@@ -456,6 +474,18 @@ impl Inner {
                         answer: crate::kiosk::SearchAnswer::Failed,
                     }),
                 },
+                Command::PhoneLogin { attempt } => match &self.adapters.phone {
+                    Some(phone) => phone.start(attempt),
+                    None => answers.push(KioskEvent::Phone {
+                        attempt,
+                        news: crate::kiosk::PhoneNews::Failed,
+                    }),
+                },
+                Command::PhoneCancel(attempt) => {
+                    if let Some(phone) = &self.adapters.phone {
+                        phone.cancel(attempt);
+                    }
+                }
             }
         }
         self.draw(&app);
@@ -469,12 +499,13 @@ impl Inner {
 
     fn draw(&mut self, app: &AppWindow) {
         let view = self.core.view();
-        apply_view(app, &view);
+        apply_view_drawn(app, &view, &mut self.phone_drawn);
         if self.core.area_revision() != self.drawn.revision {
             let area = self.core.area();
             controllers::citizen::apply(app, &area, &mut self.drawn);
             controllers::staff::apply_desk(app, &area.desk);
             controllers::public::apply(app, &area);
+            controllers::phone::apply_help(app, &crate::kiosk::login_help(&area.departments));
         }
         if self.core.services_revision() != self.drawn_services {
             self.drawn_services = self.core.services_revision();

@@ -12,7 +12,8 @@ use super::{
 };
 use crate::i18n::Language;
 use crate::kiosk::{
-    AreaView, KioskView, LoginStage, LoginView, ReaderStatus, Screen, SessionView, StaffView,
+    AreaView, KioskView, LoginStage, LoginView, PhoneStage, PhoneView, ReaderStatus, Screen,
+    SessionView, StaffView,
 };
 
 mod demo;
@@ -108,9 +109,18 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
             not_a_counter: false,
         },
         reader: ReaderStatus::Ready,
+        phone: PhoneView {
+            available: true,
+            stage: PhoneStage::Requesting,
+            user_code: String::new(),
+            address: String::new(),
+            qr: String::new(),
+            seconds_left: 0,
+        },
     };
     let citizen = |warning_seconds| SessionView {
         first_name: "Jana".into(),
+        confirm_name: None,
         staff: false,
         warning_seconds,
     };
@@ -227,6 +237,7 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
             let view = KioskView {
                 session: Some(SessionView {
                     first_name: "Přepážka 1".into(),
+                    confirm_name: None,
                     staff: true,
                     warning_seconds: None,
                 }),
@@ -271,6 +282,7 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
                 &KioskView {
                     session: Some(SessionView {
                         first_name: "Přepážka 1".into(),
+                        confirm_name: None,
                         staff: true,
                         warning_seconds: None,
                     }),
@@ -286,7 +298,52 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
             snap(screen.name().to_string())?;
             continue;
         }
+        if screen == Screen::PhoneLogin {
+            // Every stage; the code as the demo portal would give it.
+            for stage in PhoneStage::ALL {
+                let code = stage == PhoneStage::Code;
+                let text = |s: &str| if code { s.to_string() } else { String::new() };
+                let phone = PhoneView {
+                    stage,
+                    user_code: text("WDJB-MJHT"),
+                    address: text("obcan.litomerice.cz/kod"),
+                    qr: text("https://obcan.litomerice.cz/kod?code=WDJB-MJHT"),
+                    seconds_left: if code { 581 } else { 0 },
+                    ..base.phone.clone()
+                };
+                apply_view(
+                    &app,
+                    &KioskView {
+                        phone,
+                        ..view.clone()
+                    },
+                );
+                snap(format!("{}-{}", screen.name(), stage.name()))?;
+            }
+            continue;
+        }
+        if screen == Screen::LoginHelp {
+            snap(screen.name().to_string())?;
+            // Before the first sync: no contacts, the town hall's number instead.
+            super::controllers::phone::apply_help(&app, &Default::default());
+            snap(format!("{}-no-contacts", screen.name()))?;
+            apply_area(&app, &area);
+            continue;
+        }
         if screen == Screen::Dashboard {
+            // A phone's session says whose it is in the top bar.
+            apply_view(
+                &app,
+                &KioskView {
+                    session: Some(SessionView {
+                        confirm_name: Some("J. Nováková".into()),
+                        ..citizen(None)
+                    }),
+                    ..view.clone()
+                },
+            );
+            snap(format!("{}-phone", screen.name()))?;
+            apply_view(&app, &view);
             snap(screen.name().to_string())?;
             apply_view(
                 &app,

@@ -87,6 +87,8 @@ pub fn screen_id(screen: Screen) -> ScreenId {
         Screen::ServiceDetail => ScreenId::ServiceDetail,
         Screen::ServiceSearch => ScreenId::ServiceSearch,
         Screen::ContactSearch => ScreenId::ContactSearch,
+        Screen::PhoneLogin => ScreenId::PhoneLogin,
+        Screen::LoginHelp => ScreenId::LoginHelp,
     }
 }
 

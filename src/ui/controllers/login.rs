@@ -54,12 +54,14 @@ pub(in crate::ui) fn apply(app: &AppWindow, view: &KioskView) {
         Some(s) => {
             session.set_active(true);
             session.set_first_name(s.first_name.as_str().into());
+            session.set_confirm_name(s.confirm_name.as_deref().unwrap_or_default().into());
             session.set_warning(s.warning_seconds.is_some());
             session.set_warning_seconds(s.warning_seconds.unwrap_or(0) as i32);
         }
         None => {
             session.set_active(false);
             session.set_first_name(SharedString::new());
+            session.set_confirm_name(SharedString::new());
             session.set_warning(false);
             session.set_warning_seconds(0);
         }

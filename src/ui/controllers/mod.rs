@@ -6,6 +6,7 @@
 pub mod citizen;
 pub mod flow;
 pub mod login;
+pub mod phone;
 pub mod public;
 pub mod services;
 pub mod staff;
