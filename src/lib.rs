@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod kiosk;
 pub mod logging;
 pub mod login;
+pub mod noticeboard;
 pub mod ops;
 pub mod payment;
 pub mod portal;
