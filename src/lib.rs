@@ -6,6 +6,7 @@ pub mod app;
 pub mod card;
 pub mod citizen;
 pub mod config;
+pub mod elections;
 #[cfg(feature = "devtools")]
 pub mod devportal;
 pub mod i18n;

@@ -248,6 +248,41 @@ impl Store {
         Ok(None)
     }
 
+    /// Streets for the "Kde volím?" field: at most `limit` names for what was
+    /// typed (after two letters; diacritics and case ignored; names starting
+    /// with it first, then a word starting with it, then containing it), or
+    /// the closest names when no street matches (`closest`).
+    pub fn street_suggestions(
+        &self,
+        typed: &str,
+        limit: usize,
+    ) -> Result<crate::elections::Suggestions> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT street FROM district_streets")?;
+        let names: Vec<String> = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<std::result::Result<_, _>>()?;
+        let index = crate::elections::StreetIndex::from_names(names.iter().map(String::as_str));
+        Ok(index.suggest(typed, limit))
+    }
+
+    /// A street of the town with its parts: whether it is split between
+    /// districts, and which house numbers vote in which (None: no such street).
+    pub fn street(&self, name: &str) -> Result<Option<crate::elections::Street>> {
+        let info: ElectionInfo = self.load()?;
+        Ok(crate::elections::StreetIndex::new(&info).street(name).cloned())
+    }
+
+    /// The elections ahead on `today`, or the last one when none is scheduled.
+    pub fn election_schedule(
+        &self,
+        today: chrono::NaiveDate,
+    ) -> Result<crate::elections::ElectionSchedule> {
+        let info: ElectionInfo = self.load()?;
+        Ok(crate::elections::schedule(&info, today))
+    }
+
     // ------------------------------------------------------------ assets
 
     pub fn record_asset(&self, sha256: &str, size: u64) -> Result<()> {
