@@ -164,7 +164,11 @@ fn main() {
             start.elapsed()
         })
         .collect();
-    report("store a 2,000-notice board (one transaction)", 200.0, samples);
+    report(
+        "store a 2,000-notice board (one transaction)",
+        200.0,
+        samples,
+    );
     let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 5).expect("date");
     let samples: Vec<Duration> = (0..20)
         .map(|_| {

@@ -136,7 +136,11 @@ impl StreetIndex {
         for s in &self.streets {
             let rank = if s.key.starts_with(&key) {
                 0
-            } else if s.key.match_indices(&key).any(|(i, _)| s.key[..i].ends_with(' ')) {
+            } else if s
+                .key
+                .match_indices(&key)
+                .any(|(i, _)| s.key[..i].ends_with(' '))
+            {
                 1
             } else if s.key.contains(&key) {
                 2
@@ -290,11 +294,27 @@ pub fn district(info: &ElectionInfo, number: u32) -> Option<&PollingDistrict> {
 }
 
 const WEEKDAYS: [&str; 7] = [
-    "pondělí", "úterý", "středa", "čtvrtek", "pátek", "sobota", "neděle",
+    "pondělí",
+    "úterý",
+    "středa",
+    "čtvrtek",
+    "pátek",
+    "sobota",
+    "neděle",
 ];
 const MONTHS_GENITIVE: [&str; 12] = [
-    "ledna", "února", "března", "dubna", "května", "června", "července", "srpna", "září", "října",
-    "listopadu", "prosince",
+    "ledna",
+    "února",
+    "března",
+    "dubna",
+    "května",
+    "června",
+    "července",
+    "srpna",
+    "září",
+    "října",
+    "listopadu",
+    "prosince",
 ];
 
 /// "3. listopadu 2026".
@@ -399,8 +419,22 @@ mod tests {
                 election("snemovna-2025", &["2025-10-03", "2025-10-04"]),
             ],
             districts: vec![
-                district(1, &[("Dlouhá", "odd"), ("Na Valech", "all"), ("Boženy Němcové", "all")]),
-                district(2, &[("Dlouhá", "even"), ("Kpt. Jaroše", "all"), ("Dlážděná", "all")]),
+                district(
+                    1,
+                    &[
+                        ("Dlouhá", "odd"),
+                        ("Na Valech", "all"),
+                        ("Boženy Němcové", "all"),
+                    ],
+                ),
+                district(
+                    2,
+                    &[
+                        ("Dlouhá", "even"),
+                        ("Kpt. Jaroše", "all"),
+                        ("Dlážděná", "all"),
+                    ],
+                ),
                 district(7, &[("Masarykova", "1-40"), ("Palackého", "all")]),
                 district(8, &[("Masarykova", "41-300"), ("Mírové náměstí", "all")]),
             ],
@@ -432,7 +466,10 @@ mod tests {
             names(index.suggest("na", 8)),
             ["Na Valech", "Mírové náměstí", "Dlážděná"]
         );
-        assert_eq!(names(index.suggest("na", 2)), ["Na Valech", "Mírové náměstí"]);
+        assert_eq!(
+            names(index.suggest("na", 2)),
+            ["Na Valech", "Mírové náměstí"]
+        );
         let s = index.suggest("ova", 8);
         assert!(!s.closest);
         assert_eq!(s.names, ["Masarykova"]);
@@ -467,7 +504,10 @@ mod tests {
         assert_eq!(lookup(&index, "Dlouhá", Some(12)), Lookup::Found(2));
         assert_eq!(lookup(&index, "Masarykova", Some(40)), Lookup::Found(7));
         assert_eq!(lookup(&index, "Masarykova", Some(41)), Lookup::Found(8));
-        assert_eq!(lookup(&index, "Masarykova", Some(301)), Lookup::NumberOutside);
+        assert_eq!(
+            lookup(&index, "Masarykova", Some(301)),
+            Lookup::NumberOutside
+        );
         assert_eq!(lookup(&index, "Masarykova", Some(0)), Lookup::NumberOutside);
         assert_eq!(lookup(&index, "Hlavní", None), Lookup::UnknownStreet);
     }
@@ -524,7 +564,13 @@ mod tests {
             Some("https://mapa.litomerice.cz/?okrsek=1")
         );
         assert_eq!(geo_point("geo:50.5,14.1;u=35"), Some((50.5, 14.1)));
-        for bad in ["geo:91,14", "geo:50", "http://mapa.cz/", "javascript:x", "geo:a,b"] {
+        for bad in [
+            "geo:91,14",
+            "geo:50",
+            "http://mapa.cz/",
+            "javascript:x",
+            "geo:a,b",
+        ] {
             assert_eq!(map_link(bad), None, "{bad}");
         }
     }

@@ -6,9 +6,9 @@ pub mod app;
 pub mod card;
 pub mod citizen;
 pub mod config;
-pub mod elections;
 #[cfg(feature = "devtools")]
 pub mod devportal;
+pub mod elections;
 pub mod i18n;
 pub mod kiosk;
 pub mod logging;

@@ -274,7 +274,9 @@ fn broken_cases() -> Vec<BrokenCase> {
         ),
         (
             "a notice board over plain http",
-            format!("{MINIMAL}\n[notice_board]\nsource = \"http://www.litomerice.cz/deska.jsonld\"\n"),
+            format!(
+                "{MINIMAL}\n[notice_board]\nsource = \"http://www.litomerice.cz/deska.jsonld\"\n"
+            ),
             12,
             10,
             Some("notice_board.source"),
@@ -296,7 +298,10 @@ fn the_notice_board_source_is_the_backend_a_file_or_the_towns_url() {
     use portal_kiosk::noticeboard::source::BoardSource;
     let timeout = std::time::Duration::from_secs(10);
     let c = KioskConfig::parse(MINIMAL, Path::new("minimal.toml")).unwrap();
-    assert_eq!(c.notice_board.settings(timeout).source, BoardSource::Backend);
+    assert_eq!(
+        c.notice_board.settings(timeout).source,
+        BoardSource::Backend
+    );
     assert_eq!(c.notice_board.max_bytes, 8 * 1024 * 1024);
     assert_eq!(c.sync.notice_board_seconds, 900);
     let with = |source: &str| {

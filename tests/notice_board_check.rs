@@ -8,7 +8,10 @@ use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::process::{Command, Output};
 
-const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/seed/notice-board.jsonld");
+const SEED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/assets/seed/notice-board.jsonld"
+);
 
 fn check(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_portal-kiosk"))
@@ -69,19 +72,37 @@ fn refused_notices_are_listed_with_their_reasons_and_the_rest_counted() {
     let file = write(&dir, "deska.jsonld", &board_with_broken_notices());
     let out = check(&[&file, "--today", "2026-12-05"]);
     let (stdout, stderr) = text(&out);
-    assert!(out.status.success(), "a board with bad notices is a board: {stdout}{stderr}");
+    assert!(
+        out.status.success(),
+        "a board with bad notices is a board: {stdout}{stderr}"
+    );
     assert!(stdout.contains("refused          3\n"), "{stdout}");
-    let refusals: Vec<&str> = stdout.lines().filter(|l| l.starts_with("  refused")).collect();
+    let refusals: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("  refused"))
+        .collect();
     assert_eq!(refusals.len(), 3, "{stdout}");
-    assert!(refusals[0].starts_with("  refused notice #3 (https://"), "{}", refusals[0]);
-    assert!(refusals[0].contains("`vyvěšení`: `2026-02-30` is not a date"), "{}", refusals[0]);
+    assert!(
+        refusals[0].starts_with("  refused notice #3 (https://"),
+        "{}",
+        refusals[0]
+    );
+    assert!(
+        refusals[0].contains("`vyvěšení`: `2026-02-30` is not a date"),
+        "{}",
+        refusals[0]
+    );
     assert!(refusals[1].contains("notice #6") && refusals[1].contains("no title"));
     assert!(refusals[2].contains("notice #8") && refusals[2].contains("`do odvolání`"));
     assert_eq!(
         stdout
             .lines()
             .filter_map(|l| l.strip_prefix("current          "))
-            .chain(stdout.lines().filter_map(|l| l.strip_prefix("expired          ")))
+            .chain(
+                stdout
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("expired          "))
+            )
             .map(|n| n.parse::<usize>().unwrap())
             .sum::<usize>(),
         43,
@@ -94,7 +115,11 @@ fn what_is_not_a_board_exits_1_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();
     let cases = [
         (
-            write(&dir, "html.jsonld", "<html><body>Úřední deska</body></html>"),
+            write(
+                &dir,
+                "html.jsonld",
+                "<html><body>Úřední deska</body></html>",
+            ),
             "is not JSON",
         ),
         (
@@ -102,11 +127,19 @@ fn what_is_not_a_board_exits_1_with_a_reason() {
             "not an OFN notice board (úřední deska): its top level is a list",
         ),
         (
-            write(&dir, "contacts.json", include_str!("../assets/seed/contacts.json")),
+            write(
+                &dir,
+                "contacts.json",
+                include_str!("../assets/seed/contacts.json"),
+            ),
             "neither `\"typ\": \"Úřední deska\"` nor an `informace` list",
         ),
         (
-            write(&dir, "wrong.jsonld", "{\"typ\": \"Úřední deska\", \"informace\": {}}"),
+            write(
+                &dir,
+                "wrong.jsonld",
+                "{\"typ\": \"Úřední deska\", \"informace\": {}}",
+            ),
             "`informace` is an object, not a list",
         ),
         (
@@ -117,7 +150,10 @@ fn what_is_not_a_board_exits_1_with_a_reason() {
             ),
             "the kiosk would not take this board: every one of its 1 notices was refused",
         ),
-        (dir.path().join("missing.jsonld").display().to_string(), "cannot read the board"),
+        (
+            dir.path().join("missing.jsonld").display().to_string(),
+            "cannot read the board",
+        ),
     ];
     for (file, expected) in cases {
         let out = check(&[&file]);
@@ -175,7 +211,11 @@ fn a_town_url_is_read_like_a_file_and_a_redirect_to_plain_http_is_refused() {
         "Content-Type: application/ld+json\r\nETag: \"v1\"\r\n",
         &seed,
     )]);
-    let out = check(&[&format!("{base}/uredni-deska.jsonld"), "--today", "2026-12-05"]);
+    let out = check(&[
+        &format!("{base}/uredni-deska.jsonld"),
+        "--today",
+        "2026-12-05",
+    ]);
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stdout}{stderr}");
     assert!(stdout.contains("current          39\n"), "{stdout}");
@@ -188,7 +228,10 @@ fn a_town_url_is_read_like_a_file_and_a_redirect_to_plain_http_is_refused() {
     let out = check(&[&format!("{base}/deska")]);
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("redirect to an address that is not https"), "{stderr}");
+    assert!(
+        stderr.contains("redirect to an address that is not https"),
+        "{stderr}"
+    );
 
     let base = serve(vec![http_answer("404 Not Found", "", b"nic")]);
     let out = check(&[&format!("{base}/deska")]);

@@ -26,8 +26,8 @@ fn today() -> NaiveDate {
 }
 
 fn engine(portal_url: &str, data: &Path, board: BoardSettings) -> SyncEngine {
-    let client = PortalClient::new(portal_url, DEMO_KIOSK_TOKEN, None, Duration::from_secs(5))
-        .unwrap();
+    let client =
+        PortalClient::new(portal_url, DEMO_KIOSK_TOKEN, None, Duration::from_secs(5)).unwrap();
     SyncEngine::new(
         client,
         Store::open_in(data).unwrap(),
@@ -122,7 +122,13 @@ async fn the_board_syncs_with_etags_and_its_offline_copy_survives_an_outage_and_
     let again = e.pull_notice_board().await;
     assert_eq!(again.outcome, PullOutcome::NotModified, "{:?}", again.error);
 
-    let status = admin(&portal, reqwest::Method::PUT, "content/notice-board", next_version()).await;
+    let status = admin(
+        &portal,
+        reqwest::Method::PUT,
+        "content/notice-board",
+        next_version(),
+    )
+    .await;
     assert_eq!(status, 200);
     let changed = e.pull_notice_board().await;
     assert_eq!(changed.outcome, PullOutcome::Fetched);
@@ -222,21 +228,31 @@ async fn a_board_file_on_the_kiosk_is_read_when_it_changes_and_a_broken_one_keep
     );
     assert_eq!(e.pull_notice_board().await.outcome, PullOutcome::Fetched);
     assert_eq!(titles(e.store()).len(), 39);
-    assert_eq!(e.pull_notice_board().await.outcome, PullOutcome::NotModified);
+    assert_eq!(
+        e.pull_notice_board().await.outcome,
+        PullOutcome::NotModified
+    );
 
     std::fs::write(&file, next_version()).unwrap();
     assert_eq!(e.pull_notice_board().await.outcome, PullOutcome::Fetched);
     assert_eq!(titles(e.store()).len(), 40);
 
     for (content, expected) in [
-        ("{\"typ\": \"Úřední deska\", \"informace\": [{\"název\": \"x\"}]}".to_string(), "every one of its 1 notices was refused"),
+        (
+            "{\"typ\": \"Úřední deska\", \"informace\": [{\"název\": \"x\"}]}".to_string(),
+            "every one of its 1 notices was refused",
+        ),
         ("[]".to_string(), "not an OFN notice board"),
         ("x".repeat(2 << 20), "larger than 1048576 bytes"),
     ] {
         std::fs::write(&file, content).unwrap();
         let report = e.pull_notice_board().await;
         assert_eq!(report.outcome, PullOutcome::Failed);
-        assert!(report.error.as_deref().unwrap_or("").contains(expected), "{:?}", report.error);
+        assert!(
+            report.error.as_deref().unwrap_or("").contains(expected),
+            "{:?}",
+            report.error
+        );
         assert_eq!(titles(e.store()).len(), 40, "the last good board stays");
     }
     std::fs::remove_file(&file).unwrap();
@@ -289,7 +305,10 @@ async fn the_towns_own_url_is_pulled_with_etags_and_never_gets_the_kiosks_token(
     );
     assert_eq!(e.pull_notice_board().await.outcome, PullOutcome::Fetched);
     assert_eq!(titles(e.store()).len(), 39);
-    assert_eq!(e.pull_notice_board().await.outcome, PullOutcome::NotModified);
+    assert_eq!(
+        e.pull_notice_board().await.outcome,
+        PullOutcome::NotModified
+    );
     let requests = seen.lock().unwrap().clone();
     assert_eq!(requests.len(), 2);
     for head in &requests {

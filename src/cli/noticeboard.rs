@@ -20,7 +20,12 @@ pub fn check(input: &str, today: Option<chrono::NaiveDate>, max_bytes: u64) -> R
                 .build()
                 .map_err(|e| format!("cannot start the async runtime: {e}"))?;
             match rt
-                .block_on(source::fetch(&source, None, max_bytes, Duration::from_secs(20)))
+                .block_on(source::fetch(
+                    &source,
+                    None,
+                    max_bytes,
+                    Duration::from_secs(20),
+                ))
                 .map_err(|e| e.to_string())?
             {
                 source::Fetched::Fresh { bytes, .. } => bytes,

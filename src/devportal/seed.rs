@@ -218,14 +218,38 @@ mod tests {
         assert!(board.refused.is_empty(), "{:?}", board.refused);
         let n = &board.notices;
         let has = |what: &str, ok: bool| assert!(ok, "the seeded board has no {what}");
-        has("`datum`", n.iter().any(|x| matches!(x.posted, BoardDate::Day(_))));
-        has("`datum_a_čas`", n.iter().any(|x| matches!(x.posted, BoardDate::At(..))));
-        has("`nespecifikovaný`", n.iter().any(|x| x.until == BoardDate::Unspecified));
-        has("notice with several documents", n.iter().any(|x| x.documents.len() >= 3));
-        has("notice without documents", n.iter().any(|x| x.documents.is_empty()));
-        has("notice without an agenda", n.iter().any(|x| x.agendas.is_empty()));
-        has("notice with two agendas", n.iter().any(|x| x.agendas.len() >= 2));
-        has("non-https document", n.iter().any(|x| x.documents.iter().any(|d| !d.qr)));
+        has(
+            "`datum`",
+            n.iter().any(|x| matches!(x.posted, BoardDate::Day(_))),
+        );
+        has(
+            "`datum_a_čas`",
+            n.iter().any(|x| matches!(x.posted, BoardDate::At(..))),
+        );
+        has(
+            "`nespecifikovaný`",
+            n.iter().any(|x| x.until == BoardDate::Unspecified),
+        );
+        has(
+            "notice with several documents",
+            n.iter().any(|x| x.documents.len() >= 3),
+        );
+        has(
+            "notice without documents",
+            n.iter().any(|x| x.documents.is_empty()),
+        );
+        has(
+            "notice without an agenda",
+            n.iter().any(|x| x.agendas.is_empty()),
+        );
+        has(
+            "notice with two agendas",
+            n.iter().any(|x| x.agendas.len() >= 2),
+        );
+        has(
+            "non-https document",
+            n.iter().any(|x| x.documents.iter().any(|d| !d.qr)),
+        );
         has(
             "expired notice",
             n.iter().any(|x| {
@@ -244,7 +268,9 @@ mod tests {
         );
         has(
             "HTML in a title",
-            items.iter().any(|i| i["název"]["cs"].as_str().is_some_and(|t| t.contains("<b>"))),
+            items
+                .iter()
+                .any(|i| i["název"]["cs"].as_str().is_some_and(|t| t.contains("<b>"))),
         );
         has(
             "unknown extra key",
@@ -256,7 +282,9 @@ mod tests {
         );
         has(
             "time without its `typ`",
-            items.iter().any(|i| i["vyvěšení"].get("typ").is_none() || i["relevantní_do"].get("typ").is_none()),
-        ) ;
+            items.iter().any(|i| {
+                i["vyvěšení"].get("typ").is_none() || i["relevantní_do"].get("typ").is_none()
+            }),
+        );
     }
 }

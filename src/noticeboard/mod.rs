@@ -133,12 +133,9 @@ impl BoardNotice {
     /// The address the printed slip's QR code leads to: the notice's page, or
     /// its first document that may have a code.
     pub fn slip_url(&self) -> Option<&str> {
-        self.url.as_deref().or_else(|| {
-            self.documents
-                .iter()
-                .find(|d| d.qr)
-                .map(|d| d.url.as_str())
-        })
+        self.url
+            .as_deref()
+            .or_else(|| self.documents.iter().find(|d| d.qr).map(|d| d.url.as_str()))
     }
 }
 

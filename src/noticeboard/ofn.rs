@@ -29,7 +29,8 @@ pub fn read_board(bytes: &[u8], limit: u64) -> Result<NoticeBoard, BoardError> {
         return Err(BoardError::TooLarge { limit });
     }
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| BoardError::NotJson(e.to_string()))?;
+    let value: Value =
+        serde_json::from_slice(bytes).map_err(|e| BoardError::NotJson(e.to_string()))?;
     let Value::Object(board) = value else {
         return Err(BoardError::NotABoard(format!(
             "its top level is {}, not an object",
@@ -61,14 +62,19 @@ pub fn read_board(bytes: &[u8], limit: u64) -> Result<NoticeBoard, BoardError> {
             ));
         }
     };
-    let page = board.get("stránka").and_then(Value::as_str).and_then(https_url);
+    let page = board
+        .get("stránka")
+        .and_then(Value::as_str)
+        .and_then(https_url);
     let mut notices = Vec::with_capacity(items.len());
     let mut refused = Vec::new();
     let mut seen = HashSet::new();
     for (position, item) in items.iter().enumerate() {
-        let id = item.get("iri").or_else(|| item.get("url")).and_then(Value::as_str).map(|s| {
-            plain_text(s, Layout::Line, MAX_QR_URL)
-        });
+        let id = item
+            .get("iri")
+            .or_else(|| item.get("url"))
+            .and_then(Value::as_str)
+            .map(|s| plain_text(s, Layout::Line, MAX_QR_URL));
         match read_notice(item) {
             Ok(notice) if !seen.insert(notice.id.clone()) => refused.push(RefusedNotice {
                 position,
@@ -373,7 +379,9 @@ fn one_or_many(v: Option<&Value>) -> impl Iterator<Item = &Value> {
 fn names_type(t: &Value, wanted: &str) -> bool {
     match t {
         Value::String(s) => s.trim() == wanted,
-        Value::Array(list) => list.iter().any(|x| x.as_str().is_some_and(|s| s.trim() == wanted)),
+        Value::Array(list) => list
+            .iter()
+            .any(|x| x.as_str().is_some_and(|s| s.trim() == wanted)),
         _ => false,
     }
 }

@@ -75,7 +75,10 @@ impl BoardSource {
 pub enum Fetched {
     /// The same as the copy with the ETag the caller has.
     NotModified,
-    Fresh { bytes: Vec<u8>, etag: String },
+    Fresh {
+        bytes: Vec<u8>,
+        etag: String,
+    },
 }
 
 /// The ETag the kiosk gives content that came without one: its SHA-256.
@@ -171,12 +174,10 @@ async fn fetch_url(
         }))
         .build()
         .map_err(|e| fail(e.to_string()))?;
-    let mut request = http
-        .get(url)
-        .header(
-            reqwest::header::ACCEPT,
-            "application/ld+json, application/json;q=0.9, */*;q=0.1",
-        );
+    let mut request = http.get(url).header(
+        reqwest::header::ACCEPT,
+        "application/ld+json, application/json;q=0.9, */*;q=0.1",
+    );
     if let Some(etag) = etag {
         request = request.header(reqwest::header::IF_NONE_MATCH, etag);
     }

@@ -79,7 +79,10 @@ fn the_documented_shape_is_read_into_the_kiosks_own_notice() {
     assert_eq!(n.documents.len(), 1);
     assert_eq!(n.documents[0].name, "1525.pdf");
     assert!(n.documents[0].qr);
-    assert_eq!(n.slip_url(), Some("https://www.litomerice.cz/uredni-deska/1525-2026"));
+    assert_eq!(
+        n.slip_url(),
+        Some("https://www.litomerice.cz/uredni-deska/1525-2026")
+    );
 }
 
 #[test]
@@ -102,8 +105,8 @@ fn a_time_comes_in_three_shapes_with_or_without_its_typ() {
     assert_eq!(no_until.until, BoardDate::Unspecified);
 
     // Midnight at the start of a day means the end of the day before.
-    let midnight = one(json!({ "relevantní_do": { "datum_a_čas": "2026-11-19T00:00:00+01:00" } }))
-        .unwrap();
+    let midnight =
+        one(json!({ "relevantní_do": { "datum_a_čas": "2026-11-19T00:00:00+01:00" } })).unwrap();
     assert_eq!(midnight.until.last_day(), Some(d("2026-11-18")));
     // A date with a zone, as xsd:date allows, and a local time without one.
     assert_eq!(
@@ -141,8 +144,17 @@ fn dates_that_do_not_parse_refuse_that_notice_and_keep_the_rest() {
         .map(|r| (r.position, r.reason.as_str()))
         .collect();
     assert_eq!(reasons.len(), 8, "{reasons:?}");
-    assert!(reasons[0].1.contains("`vyvěšení`: `2026-13-45` is not a date"), "{reasons:?}");
-    assert!(reasons[1].1.contains("`relevantní_do`: `zítra` is not a date and time"));
+    assert!(
+        reasons[0]
+            .1
+            .contains("`vyvěšení`: `2026-13-45` is not a date"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[1]
+            .1
+            .contains("`relevantní_do`: `zítra` is not a date and time")
+    );
     assert!(reasons[2].1.contains("`datum` is a number"));
     assert!(reasons[3].1.contains("neither `datum`"));
     assert!(reasons[4].1.contains("year 26 is not plausible"));
@@ -158,9 +170,21 @@ fn dates_that_do_not_parse_refuse_that_notice_and_keep_the_rest() {
 
 #[test]
 fn a_notice_without_a_title_or_not_an_object_is_refused() {
-    assert!(one(json!({ "název": null })).unwrap_err().contains("no title"));
-    assert!(one(json!({ "název": { "cs": "  " } })).unwrap_err().contains("no title"));
-    assert!(one(json!({ "název": { "cs": "<p></p>" } })).unwrap_err().contains("no title"));
+    assert!(
+        one(json!({ "název": null }))
+            .unwrap_err()
+            .contains("no title")
+    );
+    assert!(
+        one(json!({ "název": { "cs": "  " } }))
+            .unwrap_err()
+            .contains("no title")
+    );
+    assert!(
+        one(json!({ "název": { "cs": "<p></p>" } }))
+            .unwrap_err()
+            .contains("no title")
+    );
     let b = board(json!(["text", 7, null, notice(json!({}))]));
     assert_eq!(b.notices.len(), 1);
     assert_eq!(b.refused.len(), 3);
@@ -169,11 +193,12 @@ fn a_notice_without_a_title_or_not_an_object_is_refused() {
 
 #[test]
 fn language_maps_plain_strings_and_empty_descriptions() {
-    let en_only = one(json!({ "název": { "en": "Public notice" }, "popis": { "en": "Text" } }))
-        .unwrap();
+    let en_only =
+        one(json!({ "název": { "en": "Public notice" }, "popis": { "en": "Text" } })).unwrap();
     assert_eq!(en_only.title, "Public notice");
     assert_eq!(en_only.text, "Text");
-    let both = one(json!({ "název": { "en": "Public notice", "cs": "Veřejná vyhláška" } })).unwrap();
+    let both =
+        one(json!({ "název": { "en": "Public notice", "cs": "Veřejná vyhláška" } })).unwrap();
     assert_eq!(both.title, "Veřejná vyhláška");
     let plain = one(json!({ "název": "Oznámení", "popis": null })).unwrap();
     assert_eq!(plain.title, "Oznámení");
@@ -255,10 +280,14 @@ fn a_notice_without_iri_or_url_gets_a_stable_id_and_duplicates_are_refused() {
 fn expired_current_and_not_yet_posted() {
     let b = board(json!([
         notice(json!({ "iri": "https://x.cz/old", "relevantní_do": { "datum": "2026-11-18" } })),
-        notice(json!({ "iri": "https://x.cz/now", "vyvěšení": { "datum": "2026-12-01" },
-                       "relevantní_do": { "datum": "2026-12-16" } })),
-        notice(json!({ "iri": "https://x.cz/later", "vyvěšení": { "datum": "2026-12-20" },
-                       "relevantní_do": { "datum": "2027-01-05" } })),
+        notice(
+            json!({ "iri": "https://x.cz/now", "vyvěšení": { "datum": "2026-12-01" },
+                       "relevantní_do": { "datum": "2026-12-16" } })
+        ),
+        notice(
+            json!({ "iri": "https://x.cz/later", "vyvěšení": { "datum": "2026-12-20" },
+                       "relevantní_do": { "datum": "2027-01-05" } })
+        ),
     ]));
     let today = d("2026-12-05");
     assert_eq!(b.notices[0].status(today), NoticeStatus::Expired);
@@ -281,18 +310,29 @@ fn expired_current_and_not_yet_posted() {
 #[test]
 fn current_notices_newest_first_and_by_agenda() {
     let b = board(json!([
-        notice(json!({ "iri": "https://x.cz/1", "název": "B starší", "vyvěšení": { "datum": "2026-11-20" },
-                       "relevantní_do": { "nespecifikovaný": true }, "agenda": [{ "název": { "cs": "Životní prostředí" } }] })),
-        notice(json!({ "iri": "https://x.cz/2", "název": "Nejnovější", "vyvěšení": { "datum_a_čas": "2026-12-04T15:00:00+01:00" },
-                       "relevantní_do": { "nespecifikovaný": true }, "agenda": [{ "název": { "cs": "Doprava" } }] })),
-        notice(json!({ "iri": "https://x.cz/3", "název": "A starší", "vyvěšení": { "datum": "2026-11-20" },
-                       "relevantní_do": { "nespecifikovaný": true }, "agenda": [{ "název": { "cs": "Doprava" } }] })),
-        notice(json!({ "iri": "https://x.cz/4", "název": "Ráno", "vyvěšení": { "datum_a_čas": "2026-12-04T08:00:00+01:00" },
-                       "relevantní_do": { "nespecifikovaný": true } })),
+        notice(
+            json!({ "iri": "https://x.cz/1", "název": "B starší", "vyvěšení": { "datum": "2026-11-20" },
+                       "relevantní_do": { "nespecifikovaný": true }, "agenda": [{ "název": { "cs": "Životní prostředí" } }] })
+        ),
+        notice(
+            json!({ "iri": "https://x.cz/2", "název": "Nejnovější", "vyvěšení": { "datum_a_čas": "2026-12-04T15:00:00+01:00" },
+                       "relevantní_do": { "nespecifikovaný": true }, "agenda": [{ "název": { "cs": "Doprava" } }] })
+        ),
+        notice(
+            json!({ "iri": "https://x.cz/3", "název": "A starší", "vyvěšení": { "datum": "2026-11-20" },
+                       "relevantní_do": { "nespecifikovaný": true }, "agenda": [{ "název": { "cs": "Doprava" } }] })
+        ),
+        notice(
+            json!({ "iri": "https://x.cz/4", "název": "Ráno", "vyvěšení": { "datum_a_čas": "2026-12-04T08:00:00+01:00" },
+                       "relevantní_do": { "nespecifikovaný": true } })
+        ),
     ]));
     let today = d("2026-12-05");
     let titles = |agenda: Option<&str>| -> Vec<String> {
-        b.current(today, agenda).iter().map(|n| n.title.clone()).collect()
+        b.current(today, agenda)
+            .iter()
+            .map(|n| n.title.clone())
+            .collect()
     };
     assert_eq!(titles(None), ["Nejnovější", "Ráno", "A starší", "B starší"]);
     assert_eq!(titles(Some("Doprava")), ["Nejnovější", "A starší"]);
@@ -302,27 +342,49 @@ fn current_notices_newest_first_and_by_agenda() {
 #[test]
 fn files_that_are_not_boards_are_clear_errors() {
     let read = |text: &str| read_board(text.as_bytes(), DEFAULT_MAX_BYTES).unwrap_err();
-    assert!(matches!(read("<html><body>Úřední deska</body></html>"), BoardError::NotJson(_)));
+    assert!(matches!(
+        read("<html><body>Úřední deska</body></html>"),
+        BoardError::NotJson(_)
+    ));
     assert!(matches!(read(""), BoardError::NotJson(_)));
     assert!(matches!(read("{\"informace\": ["), BoardError::NotJson(_)));
     assert_eq!(
         read("[1, 2]").to_string(),
         "the file is not an OFN notice board (úřední deska): its top level is a list, not an object"
     );
-    assert!(read("{\"typ\": \"Kontakt\", \"informace\": []}").to_string().contains("\"Kontakt\""));
-    assert!(read("{\"typ\": \"Úřední deska\", \"informace\": \"ne\"}").to_string().contains("`informace` is a text"));
-    assert!(read("{\"název\": \"něco\"}").to_string().contains("neither"));
+    assert!(
+        read("{\"typ\": \"Kontakt\", \"informace\": []}")
+            .to_string()
+            .contains("\"Kontakt\"")
+    );
+    assert!(
+        read("{\"typ\": \"Úřední deska\", \"informace\": \"ne\"}")
+            .to_string()
+            .contains("`informace` is a text")
+    );
+    assert!(
+        read("{\"název\": \"něco\"}")
+            .to_string()
+            .contains("neither")
+    );
     // A board with no notices is a board.
     let empty = read_board("\u{feff}{\"typ\": \"Úřední deska\"}".as_bytes(), 100).unwrap();
     assert!(empty.notices.is_empty() && empty.refused.is_empty());
     assert!(
-        read_board("{\"typ\": [\"Úřední deska\"], \"informace\": []}".as_bytes(), 100).is_ok()
+        read_board(
+            "{\"typ\": [\"Úřední deska\"], \"informace\": []}".as_bytes(),
+            100
+        )
+        .is_ok()
     );
 }
 
 #[test]
 fn the_size_limit_is_enforced_before_parsing() {
-    let big = format!("{{\"typ\": \"Úřední deska\", \"x\": \"{}\"}}", "a".repeat(5000));
+    let big = format!(
+        "{{\"typ\": \"Úřední deska\", \"x\": \"{}\"}}",
+        "a".repeat(5000)
+    );
     assert_eq!(
         read_board(big.as_bytes(), 4096).unwrap_err(),
         BoardError::TooLarge { limit: 4096 }
@@ -340,7 +402,10 @@ fn the_size_limit_is_enforced_before_parsing() {
 fn a_board_whose_every_notice_was_refused_is_refused_whole() {
     let broken = board(json!([notice(json!({ "vyvěšení": { "datum": "x" } }))]));
     let invalid = broken.validate().unwrap_err();
-    assert!(invalid.reason.contains("every one of its 1 notices"), "{invalid}");
+    assert!(
+        invalid.reason.contains("every one of its 1 notices"),
+        "{invalid}"
+    );
     assert!(board(json!([])).validate().is_ok());
     assert!(board(json!([notice(json!({}))])).validate().is_ok());
 }
@@ -348,7 +413,9 @@ fn a_board_whose_every_notice_was_refused_is_refused_whole() {
 #[test]
 fn the_kiosks_own_form_round_trips_through_json() {
     let b = board(json!([
-        notice(json!({ "iri": "https://x.cz/1", "vyvěšení": { "datum_a_čas": "2026-12-04T15:00:00+01:00" } })),
+        notice(
+            json!({ "iri": "https://x.cz/1", "vyvěšení": { "datum_a_čas": "2026-12-04T15:00:00+01:00" } })
+        ),
         notice(json!({ "iri": "https://x.cz/2", "relevantní_do": { "nespecifikovaný": true } })),
     ]));
     let text = serde_json::to_string(&b).unwrap();
@@ -403,7 +470,10 @@ fn mangled_boards_never_panic_the_reader() {
         if let Ok(board) = read_board(&bytes, DEFAULT_MAX_BYTES) {
             let _ = board.validate();
             for n in &board.notices {
-                assert!(!n.title.is_empty() && !n.title.contains('\n'), "round {round}");
+                assert!(
+                    !n.title.is_empty() && !n.title.contains('\n'),
+                    "round {round}"
+                );
                 if let (Some(a), Some(b)) = (n.posted.day(), n.until.last_day()) {
                     assert!(a <= b, "round {round}");
                 }

@@ -32,8 +32,22 @@ pub fn plain_text(input: &str, layout: Layout, max_chars: usize) -> String {
 const HIDDEN: [&str; 4] = ["script", "style", "head", "title"];
 /// Elements that end a line (opening or closing).
 const BREAKING: [&str; 16] = [
-    "br", "p", "div", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
-    "blockquote", "section",
+    "br",
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "section",
 ];
 
 fn strip_markup(input: &str) -> String {

@@ -59,7 +59,9 @@ pub enum PortalError {
     )]
     TooLarge { key: &'static str, limit: u64 },
     /// The same for an answer whose limit is set elsewhere (`setting`).
-    #[error("backend's answer is larger than {limit} bytes ({setting}); the kiosk stopped reading it")]
+    #[error(
+        "backend's answer is larger than {limit} bytes ({setting}); the kiosk stopped reading it"
+    )]
     TooLargeFor { setting: &'static str, limit: u64 },
     #[error("backend sent a malformed response: {0}")]
     Malformed(String),

@@ -361,10 +361,20 @@ mod tests {
             serde_json::from_str(include_str!("../../assets/seed/elections.json")).unwrap();
         assert_eq!(info.validate(), Ok(()));
         info.districts[0].map = Some("http://mapy.cz/x".into());
-        assert!(info.validate().unwrap_err().reason.contains("neither geo:LAT,LON"));
+        assert!(
+            info.validate()
+                .unwrap_err()
+                .reason
+                .contains("neither geo:LAT,LON")
+        );
         info.districts[0].map = Some("geo:50.5,14.1".into());
         info.elections[0].hours.pop();
-        assert!(info.validate().unwrap_err().reason.contains("opening hours"));
+        assert!(
+            info.validate()
+                .unwrap_err()
+                .reason
+                .contains("opening hours")
+        );
         info.elections[0].hours.push("8:00–14:00".into());
         info.elections[0].days.reverse();
         assert!(info.validate().unwrap_err().reason.contains("out of order"));

@@ -271,7 +271,9 @@ impl Store {
     /// districts, and which house numbers vote in which (None: no such street).
     pub fn street(&self, name: &str) -> Result<Option<crate::elections::Street>> {
         let info: ElectionInfo = self.load()?;
-        Ok(crate::elections::StreetIndex::new(&info).street(name).cloned())
+        Ok(crate::elections::StreetIndex::new(&info)
+            .street(name)
+            .cloned())
     }
 
     /// The elections ahead on `today`, or the last one when none is scheduled.
@@ -747,7 +749,11 @@ impl StoredCollection for crate::noticeboard::NoticeBoard {
             n.execute(params![
                 notice.id,
                 i as i64,
-                notice.posted.day().map(|d| d.to_string()).unwrap_or_default(),
+                notice
+                    .posted
+                    .day()
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
                 notice.until.last_day().map(|d| d.to_string()),
                 notice.agendas.join("\n"),
                 serde_json::to_string(notice)?

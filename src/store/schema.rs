@@ -4,13 +4,7 @@
 use rusqlite::Connection;
 
 /// The public collections kept in the store, by their API names.
-pub const COLLECTIONS: [&str; 5] = [
-    "promo",
-    "services",
-    "contacts",
-    "elections",
-    "notice-board",
-];
+pub const COLLECTIONS: [&str; 5] = ["promo", "services", "contacts", "elections", "notice-board"];
 
 const MIGRATIONS: &[&str] = &[
     // 1: the first schema.

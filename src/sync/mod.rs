@@ -18,10 +18,10 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::noticeboard::source::{self as board_source, BoardSource};
 use crate::portal::types::{
     ContactDirectory, ElectionInfo, EventBatch, Heartbeat, PromoPlaylist, ServiceCatalogue,
 };
-use crate::noticeboard::source::{self as board_source, BoardSource};
 use crate::portal::validate::Validate;
 use crate::portal::{Collection, Fetched, PortalClient, PortalError};
 use crate::store::{Store, StoreError, StoredCollection};
@@ -138,6 +138,9 @@ pub struct SyncSettings {
     pub intervals: SyncIntervals,
 }
 
+/// Why a pull failed, and how long the backend asked to wait.
+type PullFailure = (String, Option<Duration>);
+
 /// Where the notice board comes from and how large it may be (`[notice_board]`).
 #[derive(Debug, Clone)]
 pub struct BoardSettings {
@@ -232,24 +235,22 @@ impl SyncEngine {
         let state = self.store.sync_state(NAME).unwrap_or_default();
         let etag = state.etag.as_deref();
         let limit = self.board.max_bytes;
-        let fetched: Result<Option<(Vec<u8>, String)>, (String, Option<Duration>)> =
-            match &self.board.source {
-                BoardSource::Backend => match self
-                    .client
-                    .fetch_bytes(NAME, etag, limit, "notice_board.max_bytes")
-                    .await
-                {
-                    Ok(Fetched::NotModified) => Ok(None),
-                    Ok(Fetched::Fresh { value, etag }) => Ok(Some((value, etag))),
-                    Err(e) => Err((e.to_string(), e.retry_after())),
-                },
-                source => match board_source::fetch(source, etag, limit, self.board.timeout).await
-                {
-                    Ok(board_source::Fetched::NotModified) => Ok(None),
-                    Ok(board_source::Fetched::Fresh { bytes, etag }) => Ok(Some((bytes, etag))),
-                    Err(e) => Err((e.to_string(), None)),
-                },
-            };
+        let fetched: Result<Option<(Vec<u8>, String)>, PullFailure> = match &self.board.source {
+            BoardSource::Backend => match self
+                .client
+                .fetch_bytes(NAME, etag, limit, "notice_board.max_bytes")
+                .await
+            {
+                Ok(Fetched::NotModified) => Ok(None),
+                Ok(Fetched::Fresh { value, etag }) => Ok(Some((value, etag))),
+                Err(e) => Err((e.to_string(), e.retry_after())),
+            },
+            source => match board_source::fetch(source, etag, limit, self.board.timeout).await {
+                Ok(board_source::Fetched::NotModified) => Ok(None),
+                Ok(board_source::Fetched::Fresh { bytes, etag }) => Ok(Some((bytes, etag))),
+                Err(e) => Err((e.to_string(), None)),
+            },
+        };
         let now = chrono::Utc::now();
         let result = match fetched {
             Ok(None) => self
