@@ -161,12 +161,15 @@ pub fn run_kiosk(
         app.global::<ui::Staff>()
             .set_demo_pin(crate::devportal::DEMO_STAFF_PIN.into());
     }
-    for update in first_updates
-        .into_iter()
-        .filter(|u| matches!(u, UiUpdate::DataAge { .. } | UiUpdate::Contacts(_)))
-    {
+    for update in first_updates.into_iter().filter(|u| {
+        matches!(
+            u,
+            UiUpdate::DataAge { .. } | UiUpdate::Contacts(_) | UiUpdate::Catalogue(_)
+        )
+    }) {
         kiosk_ui.updates().send(update);
     }
+    kiosk_ui.start_search(&config.storage.data_dir.join(crate::store::STORE_FILE));
 
     let (handle, commands) = SyncHandle::new();
     if let Some(engine) = engine {

@@ -21,6 +21,8 @@ pub mod print_orders;
 pub mod printing;
 pub mod promo;
 pub mod receipt;
+pub mod search;
+pub mod services;
 pub mod staff;
 pub mod store;
 pub mod sync;

@@ -14,12 +14,15 @@ use crate::receipt::slip::{PaymentSlipData, ProofOfPaymentData, Slip, SlipHeader
 /// The printer thread's job for an order.
 pub fn request(order: PrintOrder) -> PrintRequest {
     match order {
-        PrintOrder::Payment(_) | PrintOrder::Proof(_) | PrintOrder::Contact(_) => {
+        PrintOrder::Payment(_)
+        | PrintOrder::Proof(_)
+        | PrintOrder::Contact(_)
+        | PrintOrder::Service(_) => {
             let kind = kind_of(&order);
             PrintRequest::Slip {
                 kind: kind.name(),
-                // Contacts are public: kept in the queue until printed.
-                personal: kind != SlipKind::Contact,
+                // Contacts and services are public: kept in the queue until printed.
+                personal: !matches!(kind, SlipKind::Contact | SlipKind::Service),
                 build: Box::new(move |header| slip(&order, header)),
             }
         }
@@ -38,6 +41,7 @@ pub fn kind_of(order: &PrintOrder) -> SlipKind {
         PrintOrder::Payment(_) => SlipKind::Payment,
         PrintOrder::Proof(_) => SlipKind::Proof,
         PrintOrder::Contact(_) => SlipKind::Contact,
+        PrintOrder::Service(_) => SlipKind::Service,
         PrintOrder::Reprint => SlipKind::Reprint,
         PrintOrder::TestPage
         | PrintOrder::Retry
@@ -53,6 +57,7 @@ pub fn slip(order: &PrintOrder, header: &SlipHeader) -> Option<Slip> {
         PrintOrder::Payment(o) => Slip::payment_instruction(header, &payment_data(o)?).ok(),
         PrintOrder::Proof(o) => Some(Slip::proof_of_payment(header, &proof_data(o)?)),
         PrintOrder::Contact(d) => Some(Slip::contact(header, d)),
+        PrintOrder::Service(s) => Some(Slip::service_information(header, s)),
         _ => None,
     }
 }

@@ -52,8 +52,15 @@ fn a_department_opens_shows_how_to_reach_it_and_prints() {
     assert_eq!(screen(), ScreenId::ContactDetail);
     assert!(shows(&app, &format!("Telefon: {}", second.phone)));
     assert!(shows(&app, &format!("Adresa: {}", second.address)));
-    for h in &second.office_hours {
-        assert!(shows(&app, &format!("{}: {}–{}", h.day, h.from, h.to)));
+    // Today's hours first and marked, "8:00" without a leading zero.
+    let today = chrono::Local::now().date_naive();
+    for h in portal_kiosk::services::hours_from_today(&second.office_hours, today) {
+        let day = if h.today {
+            format!("Dnes ({})", h.day)
+        } else {
+            h.day.clone()
+        };
+        assert!(shows(&app, &format!("{day}: {}", h.hours)), "{day}");
     }
     for p in &second.people {
         assert!(shows(&app, &p.name));

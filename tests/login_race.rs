@@ -617,7 +617,8 @@ impl World {
                 | Command::Preview { .. }
                 | Command::ShowSlipPicture
                 | Command::ClearSlipPicture
-                | Command::SyncNow => {}
+                | Command::SyncNow
+                | Command::Search { .. } => {}
             }
         }
     }

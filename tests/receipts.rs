@@ -38,7 +38,7 @@ fn service_slip() -> Slip {
         .iter()
         .find(|s| !s.bring.is_empty())
         .unwrap();
-    Slip::service_information(&header(), service, "https://obcan.litomerice.cz/sluzby/x")
+    Slip::service_information(&header(), service)
 }
 
 fn proof_slip() -> Slip {

@@ -719,6 +719,7 @@ fn data_age_is_stale_only_past_the_threshold_and_survives_clock_jumps() {
         let snapshot = ContentSnapshot {
             playlist: PromoPlaylist { slides: vec![] },
             contacts: Vec::new(),
+            services: Default::default(),
             synced_at,
         };
         let updates = updates_from_snapshot(

@@ -70,6 +70,18 @@ fn each_tile_opens_its_screen_and_zpet_and_domu_lead_back() {
                 &app,
                 "Kontakty zatím nejsou stažené z portálu. Telefon městského úřadu: +420 416 916 111."
             ));
+        } else if target == ScreenId::Services {
+            // Nothing synced in this test: the filing office's number instead.
+            assert!(shows(
+                &app,
+                "Služby zatím nejsou stažené z portálu. Poradí vám na podatelně městského úřadu, telefon +420 416 916 111."
+            ));
+        } else if target == ScreenId::Services {
+            // Nothing synced in this test: the filing office's number instead.
+            assert!(shows(
+                &app,
+                "Služby zatím nejsou stažené z portálu. Poradí vám na podatelně městského úřadu, telefon +420 416 916 111."
+            ));
         } else if target != ScreenId::About {
             assert!(
                 shows(&app, "Tuto část kiosku připravujeme."),

@@ -68,6 +68,8 @@ ADDRESS = re.compile(r"^(?P<street>.+?) (?:\d+/)?(?P<num>\d+)[a-z]?, 412 01 Lito
 
 SERVICE_KEYS = ["id", "title", "categories", "departmentId", "summary", "where", "how", "withWhom",
                 "cost", "bring", "deadlines", "forms", "reservationUrl", "updatedAt"]
+# Optional parts of a service (absent when the service has none).
+SERVICE_OPTIONAL = ["keywords", "room", "steps", "contact", "url"]
 DEPT_KEYS = ["id", "name", "building", "address", "phone", "email", "officeHours", "people"]
 PERSON_KEYS = ["name", "role", "phone", "email", "room"]
 DISTRICT_KEYS = ["number", "place", "address", "room", "streets"]
@@ -285,7 +287,7 @@ def check_services(rep, data, dept_ids, phones):
     seen, cats_used = set(), {}
     for i, s in enumerate(items):
         w = f"services[{i}]"
-        if not check_keys(rep, w, s, SERVICE_KEYS):
+        if not check_keys(rep, w, s, SERVICE_KEYS, SERVICE_OPTIONAL):
             continue
         w = f"services[{s['id']}]"
         if not isinstance(s["id"], str) or not KEBAB.match(s["id"]):
@@ -326,6 +328,18 @@ def check_services(rep, data, dept_ids, phones):
             if f["url"] in urls:
                 rep.err(fw, "duplicate form url")
             urls.add(f["url"])
+        for k in ("keywords", "steps"):
+            v = s.get(k, [])
+            if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
+                rep.err(w, f"{k} must be a list of non-empty strings")
+        nonempty_str(rep, f"{w}.room", s.get("room", "-"))
+        c = s.get("contact")
+        if c is not None and check_keys(rep, f"{w}.contact", c, ["name", "phone"]):
+            nonempty_str(rep, f"{w}.contact.name", c["name"])
+            if c["phone"] not in phones:
+                rep.err(w, f"contact phone {c['phone']} is not in contacts.json")
+        if "url" in s and s["url"] != "https://obcan.litomerice.cz/sluzby/" + s["id"]:
+            rep.err(w, f"url {s['url']!r} is not the service's portal page")
         r = s["reservationUrl"]
         if r is not None and not RES_URL.match(str(r)):
             rep.err(w, f"reservationUrl {r!r} has the wrong shape")

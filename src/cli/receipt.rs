@@ -40,7 +40,7 @@ pub fn print_test(uri: &str, profile_name: &str, which: &str) -> Result<(), Stri
                 serde_json::from_str(include_str!("../../assets/seed/services.json"))
                     .map_err(|e| e.to_string())?;
             let service = catalogue.services.first().ok_or("no demo service")?;
-            Slip::service_information(&header, service, "https://obcan.litomerice.cz/")
+            Slip::service_information(&header, service)
         }
         _ => Slip::test_page(&header, profile),
     };

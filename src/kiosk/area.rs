@@ -109,6 +109,8 @@ pub enum PrintOrder {
     Proof(PaymentSlipOrder),
     /// A department's contact slip (anonymous: kept until printed).
     Contact(Box<Department>),
+    /// A service's slip (anonymous: kept until printed).
+    Service(Box<crate::portal::types::Service>),
     /// Counter: the latest slip of this session again.
     Reprint,
     /// Counter: the printer's test page.
@@ -354,6 +356,10 @@ impl Area {
             departments: self.departments.clone(),
             department: self.department_shown().cloned(),
         }
+    }
+
+    pub(super) fn departments(&self) -> &[Department] {
+        &self.departments
     }
 
     fn department_shown(&self) -> Option<&Department> {
@@ -609,10 +615,16 @@ impl Kiosk {
                 let Some(d) = self.area.department_shown().cloned() else {
                     return Vec::new();
                 };
-                self.area.preview_visible = true;
-                self.print(PrintOrder::Contact(Box::new(d)), false)
+                self.print_public(PrintOrder::Contact(Box::new(d)))
             }
         }
+    }
+
+    /// A public slip (a contact, a service): the preview shows, the slip goes to
+    /// the printer, the outcome shows as for a payment slip.
+    pub(super) fn print_public(&mut self, order: PrintOrder) -> Vec<Command> {
+        self.area.preview_visible = true;
+        self.print(order, false)
     }
 
     /// "Vytisknout platební údaje" (or, once paid, the proof of payment): the
@@ -638,7 +650,10 @@ impl Kiosk {
             self.set_print_status(PrintStatus::NoPrinter, desk);
             // The slip is still shown as it would print: the details to copy.
             return match order {
-                PrintOrder::Payment(_) | PrintOrder::Proof(_) | PrintOrder::Contact(_) => {
+                PrintOrder::Payment(_)
+                | PrintOrder::Proof(_)
+                | PrintOrder::Contact(_)
+                | PrintOrder::Service(_) => {
                     let job = self.next_attempt();
                     self.area.print_job = Some(job);
                     vec![Command::ClearSlipPicture, Command::Preview { job, order }]
@@ -651,6 +666,7 @@ impl Kiosk {
             PrintOrder::Payment(_)
                 | PrintOrder::Proof(_)
                 | PrintOrder::Contact(_)
+                | PrintOrder::Service(_)
                 | PrintOrder::Reprint
                 | PrintOrder::TestPage
         );

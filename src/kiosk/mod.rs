@@ -21,6 +21,7 @@ mod area;
 mod counter;
 mod login;
 pub mod ports;
+mod services;
 use area::Area;
 pub use area::{
     AreaEvent, AreaView, DeskView, LoadState, PayState, PaymentSlipOrder, PrintOrder, PrintStatus,
@@ -31,6 +32,10 @@ pub use counter::{STAFF_PIN_MAX, STAFF_PIN_MIN, StaffOutcome, StaffPin, StaffVie
 pub use login::{CardSlot, LoginOutcome, LoginRequest, LoginStage, LoginView, SessionView};
 use login::{Login, Session};
 pub use ports::{AttemptId, CardKind, EObcanka, Pin, PinState, PrinterState, SlipKind};
+pub use services::{
+    ContactHitRow, ContactMatch, QUERY_MAX, SearchAnswer, SearchQuery, SearchState, ServicesEvent,
+    ServicesView, TextEdit,
+};
 
 /// Every screen the kiosk can show. Sections that are not built yet are real
 /// screens that say so ("připravujeme"), never fakes.
@@ -67,11 +72,19 @@ pub enum Screen {
     Service,
     /// One department of the contacts: where, phone, hours, people; print it.
     ContactDetail,
+    /// The services of one life situation or department.
+    ServiceList,
+    /// One service: KDE, JAK, S KÝM, ZA KOLIK, forms, reservation; print it.
+    ServiceDetail,
+    /// The services searched with the on-screen keyboard.
+    ServiceSearch,
+    /// Departments and people searched with the on-screen keyboard.
+    ContactSearch,
 }
 
 impl Screen {
     /// Every screen, in the order the screenshot command renders them.
-    pub const ALL: [Screen; 18] = [
+    pub const ALL: [Screen; 22] = [
         Screen::Promo,
         Screen::Home,
         Screen::Services,
@@ -90,6 +103,10 @@ impl Screen {
         Screen::Counter,
         Screen::Service,
         Screen::ContactDetail,
+        Screen::ServiceList,
+        Screen::ServiceDetail,
+        Screen::ServiceSearch,
+        Screen::ContactSearch,
     ];
 
     /// Stable machine name: used for screenshot file names and logs.
@@ -113,6 +130,10 @@ impl Screen {
             Screen::Counter => "counter",
             Screen::Service => "service",
             Screen::ContactDetail => "contact-detail",
+            Screen::ServiceList => "service-list",
+            Screen::ServiceDetail => "service-detail",
+            Screen::ServiceSearch => "service-search",
+            Screen::ContactSearch => "contact-search",
         }
     }
 
@@ -192,6 +213,17 @@ pub enum KioskEvent {
     Contacts(Vec<crate::portal::types::Department>),
     /// The sync engine reported how old the public data is.
     SyncReported,
+    /// The town's service catalogue (public content, synced).
+    Catalogue(std::sync::Arc<Vec<crate::portal::types::Service>>),
+    /// A touch on the services' or contacts' screens.
+    Services(ServicesEvent),
+    /// A key of the on-screen keyboard.
+    Text(TextEdit),
+    /// The search adapter answered the search `id`.
+    SearchResult {
+        id: AttemptId,
+        answer: SearchAnswer,
+    },
 }
 
 /// The reader's news, as the core needs it.
@@ -261,6 +293,12 @@ pub enum Command {
     ClearSlipPicture,
     /// Counter: wake the sync runner now.
     SyncNow,
+    /// Search the stored catalogue or contacts (answered by `SearchResult`
+    /// naming `id`), off the UI thread.
+    Search {
+        id: AttemptId,
+        query: SearchQuery,
+    },
 }
 
 /// Per-site settings the core needs.
@@ -346,6 +384,8 @@ pub struct Kiosk {
     logged_out_at: Option<Duration>,
     /// The citizen area, the counter's desk, printing and contacts.
     area: Area,
+    /// Služby úřadu and the searches.
+    services: services::Services,
     /// The last attempt id handed out.
     attempts: u64,
     /// Whether this kiosk has a card reader at all.
@@ -373,6 +413,7 @@ impl Kiosk {
             staff: StaffLogin::default(),
             logged_out_at: None,
             area: Area::new(true),
+            services: services::Services::default(),
             has_reader: true,
             attempts: 0,
             now,
@@ -479,6 +520,8 @@ impl Kiosk {
                 | KioskEvent::Printer { .. }
                 | KioskEvent::Contacts(_)
                 | KioskEvent::SyncReported
+                | KioskEvent::Catalogue(_)
+                | KioskEvent::SearchResult { .. }
         );
         if user_action {
             self.last_activity = now;
@@ -549,6 +592,10 @@ impl Kiosk {
             KioskEvent::Printer { job, news } => self.printer_news(job, news),
             KioskEvent::Contacts(departments) => self.contacts(departments),
             KioskEvent::SyncReported => self.sync_reported(),
+            KioskEvent::Catalogue(services) => self.catalogue(services),
+            KioskEvent::Services(event) => self.services_event(event),
+            KioskEvent::Text(edit) => self.text_edit(edit),
+            KioskEvent::SearchResult { id, answer } => self.search_answer(id, answer),
             KioskEvent::KeepAlive => Vec::new(),
             KioskEvent::Logout | KioskEvent::SessionLost => {
                 if self.session.is_some() {
@@ -615,6 +662,7 @@ impl Kiosk {
     /// Forgets the person's data in the core and tells the adapters to do the same.
     fn forget_user(&mut self) -> Command {
         self.area.forget_user();
+        self.services.forget_user();
         Command::ForgetUser
     }
 

@@ -101,23 +101,54 @@ pub struct Form {
     pub url: String,
 }
 
+/// Who to ask about a service: a person (or a desk) with a direct phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ServiceContact {
+    pub name: String,
+    #[serde(default)]
+    pub phone: String,
+}
+
 /// A life situation ("životní situace"): where, how, with whom, for how much.
+/// Only `id` and `title` are required: a service with missing parts shows what
+/// it has (the text fields may be empty).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Service {
     pub id: String,
     pub title: String,
+    #[serde(default)]
     pub categories: Vec<String>,
+    /// The department that handles it (`contacts`); empty when none is named.
+    #[serde(default)]
     pub department_id: String,
+    #[serde(default)]
     pub summary: String,
+    /// Words a citizen might search with that are not in the title
+    /// ("ztráta", "občanka", "sňatek").
+    #[serde(default)]
+    pub keywords: Vec<String>,
     /// KDE
-    #[serde(rename = "where")]
+    #[serde(default, rename = "where")]
     pub where_: String,
+    /// The room or desk ("přepážky S 002 a S 003"); the building and the
+    /// office hours are the department's.
+    #[serde(default)]
+    pub room: String,
     /// JAK
+    #[serde(default)]
     pub how: String,
+    /// JAK, step by step (shown numbered when present).
+    #[serde(default)]
+    pub steps: Vec<String>,
     /// S KÝM
+    #[serde(default)]
     pub with_whom: String,
-    /// ZA KOLIK
+    #[serde(default)]
+    pub contact: Option<ServiceContact>,
+    /// ZA KOLIK ("Zdarma." when it costs nothing).
+    #[serde(default)]
     pub cost: String,
     #[serde(default)]
     pub bring: Vec<String>,
@@ -125,8 +156,13 @@ pub struct Service {
     pub deadlines: String,
     #[serde(default)]
     pub forms: Vec<Form>,
+    /// The reservation system's page for this service. Links that are not
+    /// https are kept but get no QR code on the kiosk.
     #[serde(default)]
     pub reservation_url: Option<String>,
+    /// The service's page on the portal (the QR code of the service slip).
+    #[serde(default)]
+    pub url: Option<String>,
     pub updated_at: chrono::NaiveDate,
 }
 

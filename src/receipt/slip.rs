@@ -161,34 +161,67 @@ impl Slip {
     }
 
     /// A life situation to take home: where, how, what to bring, for how much.
-    pub fn service_information(header: &SlipHeader, s: &Service, page_url: &str) -> Slip {
+    pub fn service_information(header: &SlipHeader, s: &Service) -> Slip {
+        use crate::services::plain_text;
         let mut lines = Vec::new();
         town_header(&mut lines);
-        lines.push(SlipLine::Title(s.title.clone()));
+        lines.push(SlipLine::Title(plain_text(&s.title)));
         lines.push(SlipLine::Blank);
-        for (label, text) in [
-            ("Kde", &s.where_),
-            ("Jak", &s.how),
-            ("S kým", &s.with_whom),
-            ("Za kolik", &s.cost),
-        ] {
-            if !text.trim().is_empty() {
+        let mut section = |label: &str, texts: Vec<String>| {
+            let texts: Vec<String> = texts.into_iter().filter(|t| !t.is_empty()).collect();
+            if !texts.is_empty() {
                 lines.push(SlipLine::Heading(label.to_uppercase()));
-                lines.push(SlipLine::Text(text.clone()));
+                lines.extend(texts.into_iter().map(SlipLine::Text));
             }
+        };
+        section("Kde", vec![plain_text(&s.where_), plain_text(&s.room)]);
+        let mut how = vec![plain_text(&s.how)];
+        how.extend(
+            s.steps
+                .iter()
+                .map(|t| plain_text(t))
+                .filter(|t| !t.is_empty())
+                .enumerate()
+                .map(|(i, t)| format!("{}. {t}", i + 1)),
+        );
+        section("Jak", how);
+        section("S kým", vec![plain_text(&s.with_whom)]);
+        section("Za kolik", vec![plain_text(&s.cost)]);
+        section(
+            "S sebou",
+            s.bring
+                .iter()
+                .map(|b| format!("- {}", plain_text(b)))
+                .collect(),
+        );
+        section("Lhůty", vec![plain_text(&s.deadlines)]);
+        section(
+            "Formuláře",
+            s.forms
+                .iter()
+                .map(|f| format!("- {} ({})", plain_text(&f.name), plain_text(&f.format)))
+                .collect(),
+        );
+        // The reservation if it can be booked online, else the service's page;
+        // never a link that is not https.
+        let https = |u: &Option<String>| {
+            u.as_deref()
+                .map(str::trim)
+                .filter(|u| crate::portal::validate::is_https_url(u))
+                .map(str::to_string)
+        };
+        let qr = match (https(&s.reservation_url), https(&s.url)) {
+            (Some(url), _) => Some((url, "Objednat se online")),
+            (None, Some(url)) => Some((url, "Více na portálu")),
+            (None, None) => None,
+        };
+        if let Some((payload, label)) = qr {
+            lines.push(SlipLine::Blank);
+            lines.push(SlipLine::Qr {
+                payload,
+                label: label.into(),
+            });
         }
-        if !s.bring.is_empty() {
-            lines.push(SlipLine::Heading("S SEBOU".into()));
-            for item in &s.bring {
-                lines.push(SlipLine::Text(format!("- {item}")));
-            }
-        }
-        lines.push(SlipLine::Blank);
-        let url = s.reservation_url.as_deref().unwrap_or(page_url);
-        lines.push(SlipLine::Qr {
-            payload: url.to_string(),
-            label: "Více na portálu".into(),
-        });
         foot(&mut lines, header);
         Slip { lines }
     }

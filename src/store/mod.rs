@@ -8,8 +8,10 @@
 //! empty (the next sync refills it) — with a log line, never a crash loop.
 
 mod schema;
+mod search;
 
 pub use schema::COLLECTIONS;
+pub use search::ContactHit;
 
 use std::path::{Path, PathBuf};
 
@@ -115,10 +117,26 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         schema::migrate(&conn)?;
+        // A store from before the search index (or one whose index was lost)
+        // gets it built from the records it has.
+        let indexed: i64 = conn.query_row("SELECT COUNT(*) FROM services_fts", [], |r| r.get(0))?;
+        let services: i64 = conn.query_row("SELECT COUNT(*) FROM services", [], |r| r.get(0))?;
+        if indexed == 0 && services > 0 {
+            search::rebuild(&conn)?;
+        }
         Ok(Store {
             conn,
             path: path.to_path_buf(),
         })
+    }
+
+    /// A store over a connection opened elsewhere (read-only, for searching);
+    /// no migration, no integrity check: the writer did those.
+    pub(crate) fn reader(conn: Connection, path: &Path) -> Store {
+        Store {
+            conn,
+            path: path.to_path_buf(),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -209,25 +227,30 @@ impl Store {
         C::read(&self.conn)
     }
 
-    /// Services whose title, summary or category contains every word of `query`,
-    /// ignoring case and Czech diacritics ("obcansky prukaz" finds "Vydání
-    /// občanského průkazu": long words are cut to their stem, as Czech declines).
+    /// The ids of the services matching `query`, best first (see [`search`]):
+    /// diacritics- and case-insensitive, by prefix, one typo forgiven in longer
+    /// words. Empty for a query without words.
+    pub fn search_service_ids(&self, query: &str) -> Result<Vec<String>> {
+        search::services(&self.conn, query)
+    }
+
+    /// The services matching `query`, best first.
     pub fn search_services(&self, query: &str) -> Result<Vec<Service>> {
-        let words: Vec<String> = fold(query)
-            .split_whitespace()
-            .map(|w| format!("%{}%", stem(w)))
-            .collect();
-        let mut sql = String::from("SELECT json FROM services");
-        for i in 0..words.len() {
-            sql.push_str(if i == 0 { " WHERE " } else { " AND " });
-            sql.push_str(&format!("search LIKE ?{}", i + 1));
+        let ids = self.search_service_ids(query)?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT json FROM services WHERE id = ?1")?;
+        let mut found = Vec::with_capacity(ids.len());
+        for id in ids {
+            let json: String = stmt.query_row([id], |r| r.get(0))?;
+            found.push(serde_json::from_str(&json)?);
         }
-        sql.push_str(" ORDER BY position");
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(words.iter()), |r| {
-            r.get::<_, String>(0)
-        })?;
-        rows.map(|r| Ok(serde_json::from_str(&r?)?)).collect()
+        Ok(found)
+    }
+
+    /// Departments and people matching `query` by name, role, phone or room.
+    pub fn search_contacts(&self, query: &str) -> Result<Vec<ContactHit>> {
+        search::contacts(&self.conn, query)
     }
 
     /// The polling district of an address ("where do I vote").
@@ -557,7 +580,7 @@ fn is_corruption(e: &StoreError) -> bool {
 
 /// A crude Czech stem: long words lose their last letters, where declension
 /// changes them (občanský / občanského, průkaz / průkazu).
-fn stem(word: &str) -> String {
+pub(crate) fn stem(word: &str) -> String {
     let n = word.chars().count();
     let keep = if n > 5 {
         n - 2
@@ -661,6 +684,7 @@ impl StoredCollection for ServiceCatalogue {
                 serde_json::to_string(s)?
             ])?;
         }
+        search::rebuild(tx)?;
         Ok(())
     }
     fn read(conn: &Connection) -> Result<Self> {
@@ -690,6 +714,8 @@ impl StoredCollection for ContactDirectory {
                 serde_json::to_string(d)?
             ])?;
         }
+        // The services' index names departments: rebuilt with them.
+        search::rebuild(tx)?;
         Ok(())
     }
     fn read(conn: &Connection) -> Result<Self> {

@@ -90,7 +90,10 @@ const MIGRATIONS: &[&str] = &[
          lockouts     INTEGER NOT NULL,
          locked_until TEXT
      );",
-    // 4: the úřední deska, as the kiosk's own normalized notices (why not the
+    // 4: full-text search of services and contacts (FTS5, diacritics folded),
+    // filled from the records (store/search.rs).
+    super::search::MIGRATION,
+    // 5: the úřední deska, as the kiosk's own normalized notices (why not the
     // raw OFN: see `noticeboard::NoticeBoard`). The posting day and the last
     // day it hangs are columns, so "what is posted today" is a query; the
     // notices the reader refused are kept with their reasons for staff.

@@ -18,6 +18,11 @@ fn sample_services() -> ServiceCatalogue {
         forms: vec![],
         reservation_url: None,
         updated_at: chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
+        keywords: vec![],
+        room: String::new(),
+        steps: vec![],
+        contact: None,
+        url: None,
     };
     ServiceCatalogue {
         services: vec![
@@ -54,7 +59,7 @@ fn search_ignores_case_and_diacritics() {
     let hits = store.search_services("OBCANSKY prukaz").unwrap();
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].id, "op");
-    assert_eq!(store.search_services("pes").unwrap()[0].id, "pes");
+    assert_eq!(store.search_services("PSA").unwrap()[0].id, "pes");
     assert!(store.search_services("parkování").unwrap().is_empty());
 }
 
@@ -301,4 +306,133 @@ fn street_suggestions_split_streets_and_the_election_schedule_from_the_store() {
     assert_eq!(d1.number, 1);
     assert!(d1.entrance.is_some() && d1.accessibility.is_some());
     assert!(d1.map.as_deref().is_some_and(|m| m.starts_with("geo:")));
+}
+
+/// The seed catalogue and contacts in a store, as the kiosk has them after a sync.
+fn seeded() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in(dir.path()).unwrap();
+    let services: ServiceCatalogue =
+        serde_json::from_str(include_str!("../../assets/seed/services.json")).unwrap();
+    let contacts: ContactDirectory =
+        serde_json::from_str(include_str!("../../assets/seed/contacts.json")).unwrap();
+    let now = chrono::Utc::now();
+    store.replace(&services, "\"s\"", now).unwrap();
+    store.replace(&contacts, "\"c\"", now).unwrap();
+    (dir, store)
+}
+
+/// What a citizen would type, and the service that must come first.
+#[test]
+fn the_first_hit_is_what_a_citizen_means() {
+    let (_dir, store) = seeded();
+    let cases = [
+        ("ztratil jsem občanku", "obcansky-prukaz-ztrata"),
+        ("přihlášení psa", "prihlaseni-psa"),
+        ("PŘIHLÁŠENÍ PSA", "prihlaseni-psa"),
+        ("prihlaseni psa", "prihlaseni-psa"),
+        ("svatba", "snatek"),
+        ("rodný list", "narozeni-ditete"),
+        ("obc", "obcansky-prukaz"),
+        ("občanský průkaz", "obcansky-prukaz"),
+        ("cestovní pas", "cestovni-pas"),
+        ("pas", "cestovni-pas"),
+        ("řidičák", "ridicsky-prukaz-vydani"),
+        ("ztráta řidičského průkazu", "ridicsky-prukaz-ztrata"),
+        ("popelnice", "poplatek-za-odpad"),
+        ("poplatek za odpad", "poplatek-za-odpad"),
+        ("poplatek ze psů", "poplatek-ze-psu"),
+        ("kácení stromů", "kaceni-drevin"),
+        ("parkovací karta", "rezidentni-parkovani"),
+        ("přepis auta", "zmena-vlastnika-vozidla"),
+        ("výpis z rejstříku trestů", "vypis-rejstrik-trestu"),
+        ("datová schránka", "datova-schranka"),
+        ("voličský průkaz", "volicsky-prukaz"),
+        ("pokuta", "pokuta-mestske-policie"),
+        ("odtáhli auto", "odtah-vozidla"),
+        ("školka", "zapis-do-ms"),
+        ("úmrtí", "umrti"),
+        ("stavební povolení", "povoleni-stavby"),
+        ("trvalý pobyt", "trvaly-pobyt-prihlaseni"),
+        ("ověření podpisu", "legalizace"),
+    ];
+    let mut wrong = Vec::new();
+    for (query, expected) in cases {
+        let found = store.search_service_ids(query).unwrap();
+        if found.first().map(String::as_str) != Some(expected) {
+            wrong.push(format!("{query:?}: {:?}", &found[..found.len().min(3)]));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "first hits not as expected:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn one_typo_in_a_longer_word_is_forgiven() {
+    let (_dir, store) = seeded();
+    for typo in ["prihlasneni psa", "svadba", "rybarsky lisek", "obcasnky"] {
+        let found = store.search_service_ids(typo).unwrap();
+        assert!(!found.is_empty(), "{typo:?} finds nothing");
+    }
+    assert_eq!(store.search_service_ids("svadba").unwrap()[0], "snatek");
+    // Short words are not widened: "pas" must not find everything one letter away.
+    assert!(store.search_service_ids("xqzw").unwrap().is_empty());
+}
+
+#[test]
+fn an_empty_or_punctuation_query_finds_nothing_and_breaks_nothing() {
+    let (_dir, store) = seeded();
+    for q in [
+        "",
+        "   ",
+        "\"",
+        "*",
+        "AND",
+        "(",
+        "NEAR(a b)",
+        "-",
+        "'; DROP TABLE services; --",
+    ] {
+        let _ = store.search_service_ids(q).unwrap();
+        let _ = store.search_contacts(q).unwrap();
+    }
+    assert!(store.search_service_ids(" ").unwrap().is_empty());
+    assert_eq!(store.load::<ServiceCatalogue>().unwrap().services.len(), 77);
+}
+
+#[test]
+fn contacts_are_found_by_name_phone_and_room() {
+    let (_dir, store) = seeded();
+    let first = |q: &str| store.search_contacts(q).unwrap().into_iter().next();
+    let hit = first("Pokorná").expect("a person by name");
+    assert_eq!(hit.department_id, "odbor-spravni");
+    assert!(hit.person.is_some());
+    assert_eq!(first("pokorna"), Some(hit.clone()));
+    // By phone: the whole number, its end, with or without spaces.
+    for phone in ["+420 416 916 126", "916126", "916 126"] {
+        assert_eq!(first(phone), Some(hit.clone()), "{phone}");
+    }
+    // A department by name, and a room.
+    assert_eq!(first("matrika").unwrap().department_id, "matrika");
+    assert!(
+        store
+            .search_contacts("A 118")
+            .unwrap()
+            .iter()
+            .any(|h| h.person.is_some())
+    );
+}
+
+#[test]
+fn the_index_follows_a_new_catalogue() {
+    let (_dir, mut store) = seeded();
+    assert!(!store.search_service_ids("svatba").unwrap().is_empty());
+    store
+        .replace(&sample_services(), "\"2\"", chrono::Utc::now())
+        .unwrap();
+    assert!(store.search_service_ids("svatba").unwrap().is_empty());
+    assert_eq!(store.search_service_ids("psa").unwrap(), vec!["pes"]);
 }

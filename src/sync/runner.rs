@@ -38,6 +38,8 @@ pub struct ContentSnapshot {
     pub playlist: PromoPlaylist,
     /// The town's departments (Kontakty), as synced.
     pub contacts: Vec<crate::portal::types::Department>,
+    /// The service catalogue (Služby úřadu), as synced.
+    pub services: std::sync::Arc<Vec<crate::portal::types::Service>>,
     /// Oldest successful sync of the public collections (None: never synced).
     pub synced_at: Option<Timestamp>,
 }
@@ -88,6 +90,16 @@ pub fn snapshot(engine: &SyncEngine) -> Option<ContentSnapshot> {
                     tracing::warn!(error = %e, "no stored contacts to show");
                     Vec::new()
                 }),
+            services: std::sync::Arc::new(
+                engine
+                    .store()
+                    .load::<crate::portal::types::ServiceCatalogue>()
+                    .map(|c| c.services)
+                    .unwrap_or_else(|e| {
+                        tracing::warn!(error = %e, "no stored services to show");
+                        Vec::new()
+                    }),
+            ),
             synced_at: engine.store().oldest_success().ok().flatten(),
         }),
         Err(e) => {

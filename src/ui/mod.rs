@@ -136,6 +136,11 @@ pub(crate) struct Inner {
     picture: Option<crate::printing::SlipPicture>,
     /// Sends updates to this thread (the no-printer preview is drawn elsewhere).
     updates: UiUpdates,
+    /// Searches the store off this thread (None: searching answers "failed").
+    search: Option<crate::search::SearchWorker>,
+    /// The services' revision on screen, and what of it is drawn.
+    drawn_services: u64,
+    services_drawn: controllers::services::Drawn,
 }
 
 impl KioskUi {
@@ -187,6 +192,9 @@ impl KioskUi {
             drawn: controllers::citizen::Drawn::default(),
             picture: None,
             updates: updates.clone(),
+            search: None,
+            drawn_services: 0,
+            services_drawn: controllers::services::Drawn::default(),
         }));
         inner.borrow_mut().run(commands);
         controllers::flow::bind(app, &inner);
@@ -194,6 +202,7 @@ impl KioskUi {
         controllers::citizen::bind(app, &inner);
         controllers::staff::bind(app, &inner);
         controllers::public::bind(app, &inner);
+        controllers::services::bind(app, &inner);
 
         let tick = slint::Timer::default();
         let weak = Rc::downgrade(&inner);
@@ -252,6 +261,23 @@ impl KioskUi {
         inner.core.set_sync_available(true);
     }
 
+    /// Searches of the services and contacts run on a thread over the store at
+    /// `path` (read-only).
+    pub fn start_search(&self, path: &std::path::Path) {
+        match crate::search::SearchWorker::start(path, self.updates.event_sink()) {
+            Ok(worker) => self.inner.borrow_mut().search = Some(worker),
+            Err(e) => tracing::error!(error = %e, "cannot start the search thread"),
+        }
+    }
+
+    /// The services' view (for tests).
+    pub fn services(&self) -> crate::kiosk::ServicesView {
+        self.inner
+            .borrow()
+            .core
+            .services(chrono::Local::now().date_naive())
+    }
+
     /// Calls `f` for every promotion slide that goes on screen (proof of play).
     pub fn on_play(&self, f: impl Fn(&crate::promo::PlaylistSlide) + 'static) {
         self.inner.borrow().promo.on_play(f);
@@ -291,6 +317,7 @@ impl Inner {
                 self.dispatch(KioskEvent::SyncReported);
             }
             UiUpdate::Contacts(departments) => self.dispatch(KioskEvent::Contacts(departments)),
+            UiUpdate::Catalogue(services) => self.dispatch(KioskEvent::Catalogue(services)),
             UiUpdate::Print { job, report } => {
                 let news = crate::print_orders::news(&report);
                 if let crate::printing::PrintReport::Preview { picture, .. } = report {
@@ -422,6 +449,13 @@ impl Inner {
                         f();
                     }
                 }
+                Command::Search { id, query } => match &self.search {
+                    Some(worker) => worker.search(id, query),
+                    None => answers.push(KioskEvent::SearchResult {
+                        id,
+                        answer: crate::kiosk::SearchAnswer::Failed,
+                    }),
+                },
             }
         }
         self.draw(&app);
@@ -441,6 +475,11 @@ impl Inner {
             controllers::citizen::apply(app, &area, &mut self.drawn);
             controllers::staff::apply_desk(app, &area.desk);
             controllers::public::apply(app, &area);
+        }
+        if self.core.services_revision() != self.drawn_services {
+            self.drawn_services = self.core.services_revision();
+            let view = self.core.services(chrono::Local::now().date_naive());
+            controllers::services::apply(app, &view, &mut self.services_drawn);
         }
         if let Some(card) = self.adapters.card.as_ref().and_then(|c| c.demo_card()) {
             app.global::<Login>()

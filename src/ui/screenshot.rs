@@ -17,7 +17,7 @@ use crate::kiosk::{
 
 mod demo;
 use crate::promo::{Playlist, PlaylistSlide, SlideKind, prepare_slide};
-use demo::{demo_citizen_area, demo_desk};
+use demo::{demo_citizen_area, demo_desk, demo_services};
 
 /// Which of the two themes to render.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +120,7 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
     let (area, payment_order) = demo_citizen_area();
     let desk = demo_desk();
     apply_area(&app, &area);
+    let services = demo_services();
     for screen in Screen::ALL {
         let view = KioskView {
             screen,
@@ -244,6 +245,24 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
             staff.set_print_status(PrintStatus::PaperEnd);
             snap(format!("{}-printer-problem", screen.name()))?;
             apply_area(&app, &area);
+            continue;
+        }
+        if matches!(
+            screen,
+            Screen::Services
+                | Screen::ServiceList
+                | Screen::ServiceDetail
+                | Screen::ServiceSearch
+                | Screen::ContactSearch
+        ) {
+            for (name, _, state) in services.iter().filter(|(_, s, _)| *s == screen) {
+                super::controllers::services::apply(
+                    &app,
+                    state,
+                    &mut super::controllers::services::Drawn::default(),
+                );
+                snap(name.clone())?;
+            }
             continue;
         }
         if screen == Screen::Service {

@@ -18,6 +18,8 @@ pub enum UiUpdate {
     DataAge { stale: bool, as_of: String },
     /// The town's departments (public content).
     Contacts(Vec<crate::portal::types::Department>),
+    /// The service catalogue (public content).
+    Catalogue(std::sync::Arc<Vec<crate::portal::types::Service>>),
     /// What the printer thread did with the print order `job` (or the slip's picture).
     Print {
         job: crate::printing::JobId,
@@ -79,5 +81,6 @@ pub fn updates_from_snapshot(
         UiUpdate::Playlist { playlist, urgent },
         UiUpdate::DataAge { stale, as_of },
         UiUpdate::Contacts(snapshot.contacts.clone()),
+        UiUpdate::Catalogue(snapshot.services.clone()),
     ]
 }

@@ -83,6 +83,10 @@ pub fn screen_id(screen: Screen) -> ScreenId {
         Screen::Counter => ScreenId::Counter,
         Screen::Service => ScreenId::Service,
         Screen::ContactDetail => ScreenId::ContactDetail,
+        Screen::ServiceList => ScreenId::ServiceList,
+        Screen::ServiceDetail => ScreenId::ServiceDetail,
+        Screen::ServiceSearch => ScreenId::ServiceSearch,
+        Screen::ContactSearch => ScreenId::ContactSearch,
     }
 }
 

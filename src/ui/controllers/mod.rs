@@ -7,6 +7,7 @@ pub mod citizen;
 pub mod flow;
 pub mod login;
 pub mod public;
+pub mod services;
 pub mod staff;
 
 use std::cell::RefCell;

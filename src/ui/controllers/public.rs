@@ -41,11 +41,13 @@ pub(in crate::ui) fn apply(app: &AppWindow, area: &AreaView) {
     p.set_department_phone(text(|d| &d.phone));
     p.set_department_email(text(|d| &d.email));
     let hours: Vec<HoursRow> = d.map_or_else(Vec::new, |d| {
-        d.office_hours
-            .iter()
+        // Today first (and marked), "nonstop" for a day-long span.
+        crate::services::hours_from_today(&d.office_hours, chrono::Local::now().date_naive())
+            .into_iter()
             .map(|h| HoursRow {
-                day: h.day.as_str().into(),
-                hours: format!("{}–{}", h.from, h.to).into(),
+                day: h.day.into(),
+                hours: h.hours.into(),
+                today: h.today,
             })
             .collect()
     });

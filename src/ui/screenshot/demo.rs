@@ -237,3 +237,151 @@ fn demo_citizen_results() -> Vec<crate::citizen::CitizenResult> {
     results.push(R::Obligations(obligations));
     results
 }
+
+/// The services' and the contacts search's screens with the seed catalogue, as
+/// the core shows them: browsing by category and by department, a category's
+/// list, a detail with forms (and its "Objednat se"), searches typed on the
+/// keyboard (found, nothing typed, nothing found) and a contacts search. The
+/// searches run in a real store in a temporary directory.
+pub fn demo_services() -> Vec<(String, crate::kiosk::Screen, crate::kiosk::ServicesView)> {
+    use crate::kiosk::{SearchQuery, ServicesEvent, TextEdit};
+    use crate::portal::types::{ContactDirectory, ServiceCatalogue};
+    use crate::services::Browse;
+    const SERVICES: &str = include_str!("../../../assets/seed/services.json");
+    const CONTACTS: &str = include_str!("../../../assets/seed/contacts.json");
+    let (Ok(catalogue), Ok(directory)) = (
+        serde_json::from_str::<ServiceCatalogue>(SERVICES),
+        serde_json::from_str::<ContactDirectory>(CONTACTS),
+    ) else {
+        return Vec::new();
+    };
+    let Ok(dir) = tempfile::tempdir() else {
+        return Vec::new();
+    };
+    let Ok(mut store) = crate::store::Store::open_in(dir.path()) else {
+        return Vec::new();
+    };
+    let now = chrono::Utc::now();
+    if store.replace(&directory, "seed", now).is_err()
+        || store.replace(&catalogue, "seed", now).is_err()
+    {
+        return Vec::new();
+    }
+    let mut core = demo_core(Mode::Kiosk);
+    let today = chrono::Local::now().date_naive();
+    let mut shots = Vec::new();
+    let run = |core: &mut Kiosk, event: KioskEvent| {
+        let mut queue = vec![event];
+        while let Some(event) = queue.pop() {
+            for command in core.handle(event, std::time::Duration::ZERO) {
+                if let Command::Search { id, query } = command {
+                    let answer = match query {
+                        SearchQuery::Services(q) => crate::kiosk::SearchAnswer::Services(
+                            store.search_service_ids(&q).unwrap_or_default(),
+                        ),
+                        SearchQuery::Contacts(q) => crate::kiosk::SearchAnswer::Contacts(
+                            store
+                                .search_contacts(&q)
+                                .unwrap_or_default()
+                                .into_iter()
+                                .map(|h| crate::kiosk::ContactMatch {
+                                    department_id: h.department_id,
+                                    person: h.person,
+                                })
+                                .collect(),
+                        ),
+                    };
+                    queue.push(KioskEvent::SearchResult { id, answer });
+                }
+            }
+        }
+    };
+    run(
+        &mut core,
+        KioskEvent::Catalogue(std::sync::Arc::new(catalogue.services.clone())),
+    );
+    run(&mut core, KioskEvent::Open(Screen::Services));
+    shots.push(("services".into(), Screen::Services, core.services(today)));
+    run(
+        &mut core,
+        KioskEvent::Services(ServicesEvent::Browse(Browse::Departments)),
+    );
+    shots.push((
+        "services-departments".into(),
+        Screen::Services,
+        core.services(today),
+    ));
+    run(
+        &mut core,
+        KioskEvent::Services(ServicesEvent::Browse(Browse::Categories)),
+    );
+    run(&mut core, KioskEvent::Services(ServicesEvent::OpenGroup(0)));
+    shots.push((
+        "service-list".into(),
+        Screen::ServiceList,
+        core.services(today),
+    ));
+    // A service with forms (one by datová schránka) and a reservation.
+    let detailed = catalogue
+        .services
+        .iter()
+        .filter(|s| s.reservation_url.is_some())
+        .max_by_key(|s| s.forms.len())
+        .map(|s| s.id.clone())
+        .unwrap_or_default();
+    run(
+        &mut core,
+        KioskEvent::Services(ServicesEvent::OpenService(detailed)),
+    );
+    shots.push((
+        "service-detail".into(),
+        Screen::ServiceDetail,
+        core.services(today),
+    ));
+    run(
+        &mut core,
+        KioskEvent::Services(ServicesEvent::ShowReservation(true)),
+    );
+    shots.push((
+        "service-detail-reservation".into(),
+        Screen::ServiceDetail,
+        core.services(today),
+    ));
+    run(&mut core, KioskEvent::Services(ServicesEvent::Search));
+    shots.push((
+        "service-search-empty".into(),
+        Screen::ServiceSearch,
+        core.services(today),
+    ));
+    run(
+        &mut core,
+        KioskEvent::Text(TextEdit::Insert("přihlášení".into())),
+    );
+    shots.push((
+        "service-search".into(),
+        Screen::ServiceSearch,
+        core.services(today),
+    ));
+    run(&mut core, KioskEvent::Text(TextEdit::Clear));
+    run(&mut core, KioskEvent::Text(TextEdit::Insert("xqzw".into())));
+    shots.push((
+        "service-search-none".into(),
+        Screen::ServiceSearch,
+        core.services(today),
+    ));
+    run(&mut core, KioskEvent::Open(Screen::Contacts));
+    run(
+        &mut core,
+        KioskEvent::Services(ServicesEvent::SearchContacts),
+    );
+    run(
+        &mut core,
+        KioskEvent::Text(TextEdit::Insert("pokorna".into())),
+    );
+    shots.push((
+        "contact-search".into(),
+        Screen::ContactSearch,
+        core.services(today),
+    ));
+    shots
+}
