@@ -298,3 +298,22 @@ write("config", "staff-credentials.toml", """token = "kiosk-token"
 name = "Přepážka 1"
 pin_hash = "$argon2id$v=19$m=65536,t=3,p=1$HpEP/SDuluNthwVBqgrtdQ$ZPzB6N0fnGJuErC13Kam70ljuijjetnUL5vndZNr4v8"
 """)
+
+# ------------------------------------------------------------------ noticeboard
+
+board_text = (SEED / "notice-board.jsonld").read_text()
+board = json.loads(board_text)
+write("noticeboard", "seed-board.jsonld", board_text)
+write("noticeboard", "three-notices", compact(dict(board, informace=board["informace"][:3])))
+variations = [dict(n) for n in board["informace"][:6]]
+variations[0]["vyvěšení"] = {"datum": "2026-02-30"}
+variations[1]["název"] = {"en": "<b>Public</b> notice &amp; more"}
+variations[2]["relevantní_do"] = {"nespecifikovaný": True}
+variations[3]["dokument"] = {"url": "http://www.example.cz/p%C5%99%C3%ADloha.pdf"}
+variations[4]["vyvěšení"] = "2026-11-03+01:00"
+variations[5]["iri"] = variations[4]["iri"]
+write("noticeboard", "variations", compact({"typ": ["Úřední deska"], "informace": variations}))
+write("noticeboard", "not-a-board", compact({"departments": []}))
+write("noticeboard", "html-page", "<html><body><p>Úřední&nbsp;deska &bdquo;x&ldquo;</p>"
+      "<script>alert(1)</script></body></html>")
+write("noticeboard", "source-url", "https://www.litomerice.cz/uredni-deska.jsonld")

@@ -97,7 +97,10 @@ pub fn sync_engine(config: &KioskConfig) -> Result<SyncEngine, AppError> {
         asset_budget: config.sync.asset_budget_mb * 1024 * 1024,
         intervals: config.sync.intervals(),
     };
-    Ok(SyncEngine::new(client, store, settings))
+    let board = config
+        .notice_board
+        .settings(Duration::from_secs(config.backend.timeout_seconds));
+    Ok(SyncEngine::new(client, store, settings).with_notice_board(board))
 }
 
 /// Builds the kiosk for `config` and runs its window until it closes (or

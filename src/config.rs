@@ -61,6 +61,8 @@ pub struct KioskConfig {
     #[serde(default)]
     pub sync: SyncSection,
     #[serde(default)]
+    pub notice_board: NoticeBoardSection,
+    #[serde(default)]
     pub storage: StorageSection,
     #[serde(default)]
     pub logging: LoggingSection,
@@ -416,6 +418,8 @@ pub struct SyncSection {
     pub services_seconds: u64,
     pub contacts_seconds: u64,
     pub elections_seconds: u64,
+    /// The úřední deska (from its `[notice_board] source`).
+    pub notice_board_seconds: u64,
     pub events_seconds: u64,
     pub heartbeat_seconds: u64,
     /// Longest wait between attempts while the backend fails.
@@ -433,6 +437,7 @@ impl Default for SyncSection {
             services_seconds: 3600,
             contacts_seconds: 3600,
             elections_seconds: 3600,
+            notice_board_seconds: 900,
             events_seconds: 60,
             heartbeat_seconds: 300,
             max_backoff_seconds: 1800,
@@ -450,9 +455,46 @@ impl SyncSection {
             services: s(self.services_seconds),
             contacts: s(self.contacts_seconds),
             elections: s(self.elections_seconds),
+            notice_board: s(self.notice_board_seconds),
             events: s(self.events_seconds),
             heartbeat: s(self.heartbeat_seconds),
             max_backoff: s(self.max_backoff_seconds),
+        }
+    }
+}
+
+/// `[notice_board]`: where the kiosk reads the town's úřední deska.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NoticeBoardSection {
+    /// "" (the backend's `notice-board` collection), an https URL of the town's
+    /// published OFN board, or an absolute path of a board file.
+    pub source: String,
+    /// The largest board the kiosk reads, bytes; checked before parsing.
+    pub max_bytes: u64,
+}
+
+impl Default for NoticeBoardSection {
+    fn default() -> Self {
+        NoticeBoardSection {
+            source: String::new(),
+            max_bytes: crate::noticeboard::DEFAULT_MAX_BYTES,
+        }
+    }
+}
+
+impl NoticeBoardSection {
+    /// Smallest and largest board limit.
+    pub const MAX_BYTES: std::ops::RangeInclusive<u64> = 64 * KIB..=64 * MIB;
+
+    /// The sync engine's settings (the source was checked by validation;
+    /// one that does not parse reads the backend's collection).
+    pub fn settings(&self, timeout: Duration) -> crate::sync::BoardSettings {
+        crate::sync::BoardSettings {
+            source: crate::noticeboard::source::BoardSource::from_config(&self.source)
+                .unwrap_or_default(),
+            max_bytes: self.max_bytes,
+            timeout,
         }
     }
 }
@@ -884,6 +926,12 @@ impl KioskConfig {
             ("sync.services_seconds", sync.services_seconds, 10, 86_400),
             ("sync.contacts_seconds", sync.contacts_seconds, 10, 86_400),
             ("sync.elections_seconds", sync.elections_seconds, 10, 86_400),
+            (
+                "sync.notice_board_seconds",
+                sync.notice_board_seconds,
+                10,
+                86_400,
+            ),
             ("sync.events_seconds", sync.events_seconds, 5, 86_400),
             ("sync.heartbeat_seconds", sync.heartbeat_seconds, 10, 86_400),
             (
@@ -906,6 +954,24 @@ impl KioskConfig {
                     format!("{value} is out of range; expected {min} to {max}"),
                 );
             }
+        }
+
+        let board = &self.notice_board;
+        if let Err(reason) = crate::noticeboard::source::BoardSource::from_config(&board.source) {
+            bad("notice_board.source", reason);
+        }
+        let range = NoticeBoardSection::MAX_BYTES;
+        if !range.contains(&board.max_bytes) {
+            bad(
+                "notice_board.max_bytes",
+                format!(
+                    "{} bytes is out of range; expected {} to {} (default {})",
+                    board.max_bytes,
+                    range.start(),
+                    range.end(),
+                    crate::noticeboard::DEFAULT_MAX_BYTES
+                ),
+            );
         }
 
         if self.storage.data_dir.as_os_str().is_empty() {

@@ -8,10 +8,12 @@ pub mod citizen;
 pub mod config;
 #[cfg(feature = "devtools")]
 pub mod devportal;
+pub mod elections;
 pub mod i18n;
 pub mod kiosk;
 pub mod logging;
 pub mod login;
+pub mod noticeboard;
 pub mod ops;
 pub mod payment;
 pub mod phone_login;

@@ -161,9 +161,31 @@ enum CliCommand {
         #[arg(long, default_value = "1920x1080", value_parser = cli::parse_size)]
         size: (u32, u32),
     },
+    /// The town's úřední deska in the OFN format (Úřední desky, JSON-LD).
+    NoticeBoard {
+        #[command(subcommand)]
+        command: NoticeBoardCommand,
+    },
     /// Hash a staff PIN (6–12 digits, one line on standard input) for the
     /// backend's staff records (counter mode: the backend checks staff PINs).
     StaffPinHash,
+}
+
+#[derive(Subcommand)]
+enum NoticeBoardCommand {
+    /// Read a board file or URL as the kiosk would: how many notices are
+    /// current, expired and refused, with the reason for each refused one;
+    /// exit 1 if it is not a board the kiosk would take.
+    Check {
+        /// A board file (JSON-LD) or the https URL of a town's board.
+        source: String,
+        /// Count as on this day (YYYY-MM-DD) instead of today.
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+        /// The size limit, bytes (the kiosk's notice_board.max_bytes).
+        #[arg(long, default_value_t = portal_kiosk::noticeboard::DEFAULT_MAX_BYTES)]
+        max_bytes: u64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -231,6 +253,14 @@ fn main() -> ExitCode {
             size,
         } => cli::screenshot::take_screenshots(out, &lang, theme, large_text, size),
         CliCommand::StaffPinHash => cli::staff::staff_pin_hash(),
+        CliCommand::NoticeBoard {
+            command:
+                NoticeBoardCommand::Check {
+                    source,
+                    today,
+                    max_bytes,
+                },
+        } => cli::noticeboard::check(&source, today, max_bytes),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

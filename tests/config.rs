@@ -264,7 +264,62 @@ fn broken_cases() -> Vec<BrokenCase> {
             Some("backend.url"),
             "user name or password",
         ),
+        (
+            "a relative notice board file",
+            format!("{MINIMAL}\n[notice_board]\nsource = \"deska.jsonld\"\n"),
+            12,
+            10,
+            Some("notice_board.source"),
+            "not an absolute path",
+        ),
+        (
+            "a notice board over plain http",
+            format!(
+                "{MINIMAL}\n[notice_board]\nsource = \"http://www.litomerice.cz/deska.jsonld\"\n"
+            ),
+            12,
+            10,
+            Some("notice_board.source"),
+            "expected an https:// URL",
+        ),
+        (
+            "a notice board limit too small",
+            format!("{MINIMAL}\n[notice_board]\nmax_bytes = 1000\n"),
+            12,
+            13,
+            Some("notice_board.max_bytes"),
+            "1000 bytes is out of range; expected 65536 to 67108864",
+        ),
     ]
+}
+
+#[test]
+fn the_notice_board_source_is_the_backend_a_file_or_the_towns_url() {
+    use portal_kiosk::noticeboard::source::BoardSource;
+    let timeout = std::time::Duration::from_secs(10);
+    let c = KioskConfig::parse(MINIMAL, Path::new("minimal.toml")).unwrap();
+    assert_eq!(
+        c.notice_board.settings(timeout).source,
+        BoardSource::Backend
+    );
+    assert_eq!(c.notice_board.max_bytes, 8 * 1024 * 1024);
+    assert_eq!(c.sync.notice_board_seconds, 900);
+    let with = |source: &str| {
+        let text = format!("{MINIMAL}\n[notice_board]\nsource = \"{source}\"\n");
+        KioskConfig::parse(&text, Path::new("site.toml"))
+            .unwrap()
+            .notice_board
+            .settings(timeout)
+            .source
+    };
+    assert_eq!(
+        with("/var/lib/portal-kiosk/deska.jsonld"),
+        BoardSource::File("/var/lib/portal-kiosk/deska.jsonld".into())
+    );
+    assert_eq!(
+        with("https://www.litomerice.cz/uredni-deska.jsonld"),
+        BoardSource::Url("https://www.litomerice.cz/uredni-deska.jsonld".into())
+    );
 }
 
 const PINNED: &str = "ca_file = \"/etc/portal-kiosk/portal-ca.pem\"\n";

@@ -13,8 +13,10 @@ Checks (exit status 1 on the first run that finds any problem, all problems are 
     in contacts.json, 0-3 forms whose URL extension matches the format, reservation URL shape,
     every phone number quoted in "withWhom" belongs to a department or person in contacts.json;
   * contacts: 10-16 departments, 2-5 people each, phone/e-mail/office-hour formats;
-  * elections: >= 20 districts, >= 120 distinct street names, house-number specs
-    ("all", "odd", "even", "A-B") that never overlap for the same street;
+  * elections: at least one election after the demo's today (past ones may stay, for "the last
+    election was …"), >= 20 districts, >= 120 distinct street names, house-number specs
+    ("all", "odd", "even", "A-B") that never overlap for the same street; optional entrance,
+    accessibility and map (geo:LAT,LON or an https link) of a polling room;
   * citizens: unique ids, polling district consistent with the address, obligations with
     valid amounts, dates, numeric variable symbols and IBANs that pass both the ISO 13616
     mod-97 check and the Czech mod-11 account check and are one of the town accounts below;
@@ -71,6 +73,9 @@ SERVICE_OPTIONAL = ["keywords", "room", "steps", "contact", "url"]
 DEPT_KEYS = ["id", "name", "building", "address", "phone", "email", "officeHours", "people"]
 PERSON_KEYS = ["name", "role", "phone", "email", "room"]
 DISTRICT_KEYS = ["number", "place", "address", "room", "streets"]
+# Optional: how to get into the polling room, and where it is on a map.
+DISTRICT_OPTIONAL = ["entrance", "accessibility", "map"]
+GEO = re.compile(r"^geo:(-?\d{1,2}(?:\.\d+)?),(-?\d{1,3}(?:\.\d+)?)$")
 ELECTION_KEYS = ["id", "title", "days", "hours"]
 CITIZEN_KEYS = ["id", "certificateSubject", "firstName", "lastName", "address", "pollingDistrict",
                 "obligations", "submissions", "notices", "watchdog"]
@@ -354,6 +359,7 @@ def check_elections(rep, data):
         rep.err("elections.json", "expected {\"elections\": [...], \"districts\": [...]}")
         return {}
     eids = set()
+    upcoming = 0
     for i, e in enumerate(data["elections"]):
         w = f"elections[{i}]"
         if not check_keys(rep, w, e, ELECTION_KEYS):
@@ -363,18 +369,33 @@ def check_elections(rep, data):
         eids.add(e["id"])
         nonempty_str(rep, f"{w}.title", e["title"])
         days = [parse_date(x) for x in e["days"]] if isinstance(e["days"], list) else [None]
-        if not days or None in days or days != sorted(days) or days[0] <= TODAY:
-            rep.err(w, "days must be future ISO dates in order")
+        if not days or None in days or days != sorted(days):
+            rep.err(w, "days must be ISO dates in order")
+        elif days[0] > TODAY:
+            upcoming += 1
         if not isinstance(e["hours"], list) or len(e["hours"]) != len(e["days"]):
             rep.err(w, "hours must have one entry per day")
+    if upcoming < 1:
+        rep.err("elections.json", "no election after the demo's today: the elections screen needs one")
     districts = data["districts"]
     if len(districts) < 20:
         rep.err("elections.json", f"only {len(districts)} districts, need >= 20")
     by_street, numbers = {}, set()
     for i, d in enumerate(districts):
         w = f"districts[{i}]"
-        if not check_keys(rep, w, d, DISTRICT_KEYS):
+        if not check_keys(rep, w, d, DISTRICT_KEYS, DISTRICT_OPTIONAL):
             continue
+        for k in ("entrance", "accessibility"):
+            if k in d:
+                nonempty_str(rep, f"{w}.{k}", d[k])
+        if "map" in d:
+            m = GEO.match(str(d["map"]))
+            if m:
+                lat, lon = float(m.group(1)), float(m.group(2))
+                if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                    rep.err(w, f"map {d['map']!r} is outside the globe")
+            elif not str(d["map"]).startswith("https://"):
+                rep.err(w, f"map {d['map']!r} is neither geo:LAT,LON nor an https link")
         if not isinstance(d["number"], int) or d["number"] in numbers:
             rep.err(w, "number must be a unique integer")
         numbers.add(d["number"])
@@ -403,7 +424,7 @@ def check_elections(rep, data):
                                               f"'{specs[b][2]}' (okrsek {specs[b][0]})")
     if len(by_street) < 120:
         rep.err("elections.json", f"only {len(by_street)} distinct streets, need >= 120")
-    rep.note(f"elections: {len(data['elections'])} elections, {len(districts)} districts, "
+    rep.note(f"elections: {len(data['elections'])} elections ({upcoming} upcoming), {len(districts)} districts, "
              f"{len(by_street)} distinct streets")
     return by_street
 

@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo;
 #[cfg(feature = "devtools")]
 pub mod devportal;
+pub mod noticeboard;
 pub mod payment;
 pub mod receipt;
 pub mod run;

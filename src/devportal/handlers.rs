@@ -27,6 +27,7 @@ pub(super) fn routes() -> Routes {
         .get("/kiosk/v1/services", get_services)
         .get("/kiosk/v1/contacts", get_contacts)
         .get("/kiosk/v1/elections", get_elections)
+        .get("/kiosk/v1/notice-board", get_notice_board)
         .get("/kiosk/v1/assets/{sha256}", get_asset)
         .post("/kiosk/v1/events", post_events)
         .post("/kiosk/v1/heartbeat", post_heartbeat)
@@ -180,6 +181,15 @@ async fn serve_collection(
     headers: HeaderMap,
     name: &'static str,
 ) -> Response {
+    serve_collection_as(state, headers, name, "application/json").await
+}
+
+async fn serve_collection_as(
+    state: Arc<PortalState>,
+    headers: HeaderMap,
+    name: &'static str,
+    content_type: &'static str,
+) -> Response {
     let fault = take_fault(&state, name);
     let row = state.with_db(|c| {
         c.query_row(
@@ -204,7 +214,7 @@ async fn serve_collection(
         (
             StatusCode::OK,
             [
-                (header::CONTENT_TYPE, "application/json"),
+                (header::CONTENT_TYPE, content_type),
                 (header::ETAG, etag.as_str()),
             ],
             body,
@@ -221,6 +231,7 @@ async fn serve_collection(
                 "promo" => "slides",
                 "services" => "services",
                 "contacts" => "departments",
+                "notice-board" => "informace",
                 _ => "elections",
             };
             return ok(format!("{{\"{key}\": \"not a list\"}}").into_bytes());
@@ -228,7 +239,7 @@ async fn serve_collection(
         Some(Fault::NotModified) => {
             return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag.as_str())]).into_response();
         }
-        Some(Fault::CutOff) => return cut_off("application/json", json.into_bytes()),
+        Some(Fault::CutOff) => return cut_off(content_type, json.into_bytes()),
         Some(Fault::Status {
             status,
             retry_after,
@@ -321,6 +332,25 @@ pub(super) async fn get_elections(
     headers: HeaderMap,
 ) -> Response {
     serve_collection(state, headers, "elections").await
+}
+
+#[utoipa::path(get, path = "/kiosk/v1/notice-board", tag = "public", operation_id = "getNoticeBoard",
+    security(("kioskToken" = [])),
+    params(("If-None-Match" = Option<String>, Header, description = "The ETag of the copy the kiosk has")),
+    responses((status = 200, description = "The town's úřední deska in the national open-data format \
+        (OFN Úřední desky, JSON-LD) as the town publishes it. The kiosk reads it leniently: unknown keys are \
+        ignored, a notice without a title or with a date that does not parse is left out, markup is shown as \
+        plain text", content_type = "application/ld+json", body = super::ofn::OfnNoticeBoard,
+                  headers(("ETag" = String, description = "Strong ETag of this version"))),
+              (status = 304, description = "Not modified since the ETag in If-None-Match",
+                  headers(("ETag" = String, description = "Strong ETag of this version"))),
+              (status = 404, description = "Nothing published yet")))]
+pub(super) async fn get_notice_board(
+    State(state): AppState,
+    _: KioskAuth,
+    headers: HeaderMap,
+) -> Response {
+    serve_collection_as(state, headers, "notice-board", "application/ld+json").await
 }
 
 #[utoipa::path(get, path = "/kiosk/v1/assets/{sha256}", tag = "public", operation_id = "getAsset",
@@ -510,6 +540,8 @@ enum Collection {
     Services,
     Contacts,
     Elections,
+    #[serde(rename = "notice-board")]
+    NoticeBoard,
 }
 
 /// A collection's document, validated exactly as the kiosk validates it.
@@ -521,9 +553,11 @@ enum AnyCollection {
     Services(ServiceCatalogue),
     Contacts(ContactDirectory),
     Elections(ElectionInfo),
+    NoticeBoard(super::ofn::OfnNoticeBoard),
 }
 
-/// Publishes a collection (validated exactly as the kiosk validates it).
+/// Publishes a collection (validated exactly as the kiosk validates it; the
+/// notice board is an OFN document, read by the kiosk's reader and kept as sent).
 #[utoipa::path(put, path = "/admin/v1/content/{collection}", tag = "admin", operation_id = "adminPutContent",
     security(("adminToken" = [])),
     params(("collection" = inline(Collection), Path, description = "Which collection")),
@@ -543,6 +577,9 @@ pub(super) async fn put_content(
         "services" => canonical::<ServiceCatalogue>(&body),
         "contacts" => canonical::<ContactDirectory>(&body),
         "elections" => canonical::<ElectionInfo>(&body),
+        // The board is kept as the town published it (OFN), once the kiosk's
+        // reader accepts it: it is the reader that the kiosk must exercise.
+        "notice-board" => super::seed::check_board(&body),
         _ => return problem(StatusCode::NOT_FOUND, "Not found", "no such collection"),
     };
     let json = match canonical {

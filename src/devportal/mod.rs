@@ -14,6 +14,7 @@ mod extract;
 mod faults;
 mod handlers;
 mod me;
+mod ofn;
 mod openapi;
 mod routes;
 mod seed;
@@ -93,6 +94,15 @@ impl PortalState {
         let empty: i64 = conn.query_row("SELECT COUNT(*) FROM content", [], |r| r.get(0))?;
         if seed_demo && empty == 0 {
             seed::seed_demo(&conn)?;
+        }
+        let no_board: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM content WHERE collection = 'notice-board'",
+            [],
+            |r| r.get(0),
+        )?;
+        if seed_demo && empty > 0 && no_board == 0 {
+            // A database seeded before the notice board existed.
+            seed::seed_notice_board(&conn)?;
         }
         let no_staff: i64 =
             conn.query_row("SELECT COUNT(*) FROM staff_members", [], |r| r.get(0))?;

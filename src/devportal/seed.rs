@@ -15,6 +15,25 @@ use crate::portal::validate::Validate;
 const SERVICES: &str = include_str!("../../assets/seed/services.json");
 const CONTACTS: &str = include_str!("../../assets/seed/contacts.json");
 const ELECTIONS: &str = include_str!("../../assets/seed/elections.json");
+/// The town's úřední deska in OFN JSON-LD, served as it is (not canonicalised).
+const NOTICE_BOARD: &str = include_str!("../../assets/seed/notice-board.jsonld");
+
+/// An OFN board as published: UTF-8, and a board the kiosk's reader accepts.
+pub fn check_board(body: &[u8]) -> Result<String, String> {
+    let text = std::str::from_utf8(body).map_err(|e| format!("not UTF-8: {e}"))?;
+    let board = crate::noticeboard::read_board(body, crate::noticeboard::DEFAULT_MAX_BYTES)
+        .map_err(|e| e.to_string())?;
+    board.validate().map_err(|e| e.to_string())?;
+    Ok(text.to_string())
+}
+
+/// Publishes the seeded board (also into a database seeded before it existed).
+pub fn seed_notice_board(conn: &Connection) -> Result<(), DevPortalError> {
+    let board = check_board(NOTICE_BOARD.as_bytes())
+        .map_err(|e| DevPortalError::Seed(format!("notice-board.jsonld: {e}")))?;
+    put_content(conn, "notice-board", &board)?;
+    Ok(())
+}
 
 fn parse<C: Validate + serde::de::DeserializeOwned + serde::Serialize>(
     name: &str,
@@ -133,6 +152,7 @@ pub fn seed_demo(conn: &Connection) -> Result<(), DevPortalError> {
         "elections",
         &parse::<ElectionInfo>("elections.json", ELECTIONS)?,
     )?;
+    seed_notice_board(conn)?;
     tracing::info!("development portal seeded with demo content");
     Ok(())
 }
@@ -183,5 +203,88 @@ mod tests {
         let elections: ElectionInfo = serde_json::from_str(ELECTIONS).unwrap();
         elections.validate().unwrap();
         assert!(elections.districts.len() >= 20);
+    }
+
+    /// The seeded board has every variation NOTICE-BOARD.md lists, so the
+    /// demo and the tests exercise the kiosk's reader on all of them.
+    #[test]
+    fn the_seeded_board_has_every_variation_of_the_format() {
+        use crate::noticeboard::{BoardDate, read_board};
+        let raw: serde_json::Value = serde_json::from_str(NOTICE_BOARD).unwrap();
+        let items = raw["informace"].as_array().unwrap();
+        let board = read_board(NOTICE_BOARD.as_bytes(), 1 << 20).unwrap();
+        board.validate().unwrap();
+        assert!(board.notices.len() >= 40, "{} notices", board.notices.len());
+        assert!(board.refused.is_empty(), "{:?}", board.refused);
+        let n = &board.notices;
+        let has = |what: &str, ok: bool| assert!(ok, "the seeded board has no {what}");
+        has(
+            "`datum`",
+            n.iter().any(|x| matches!(x.posted, BoardDate::Day(_))),
+        );
+        has(
+            "`datum_a_čas`",
+            n.iter().any(|x| matches!(x.posted, BoardDate::At(..))),
+        );
+        has(
+            "`nespecifikovaný`",
+            n.iter().any(|x| x.until == BoardDate::Unspecified),
+        );
+        has(
+            "notice with several documents",
+            n.iter().any(|x| x.documents.len() >= 3),
+        );
+        has(
+            "notice without documents",
+            n.iter().any(|x| x.documents.is_empty()),
+        );
+        has(
+            "notice without an agenda",
+            n.iter().any(|x| x.agendas.is_empty()),
+        );
+        has(
+            "notice with two agendas",
+            n.iter().any(|x| x.agendas.len() >= 2),
+        );
+        has(
+            "non-https document",
+            n.iter().any(|x| x.documents.iter().any(|d| !d.qr)),
+        );
+        has(
+            "expired notice",
+            n.iter().any(|x| {
+                x.until
+                    .last_day()
+                    .is_some_and(|d| d < chrono::NaiveDate::from_ymd_opt(2026, 12, 5).unwrap())
+            }),
+        );
+        has(
+            "document named only by its URL",
+            items.iter().any(|i| {
+                i["dokument"]
+                    .as_array()
+                    .is_some_and(|d| d.iter().any(|d| d.get("název").is_none()))
+            }),
+        );
+        has(
+            "HTML in a title",
+            items
+                .iter()
+                .any(|i| i["název"]["cs"].as_str().is_some_and(|t| t.contains("<b>"))),
+        );
+        has(
+            "unknown extra key",
+            items.iter().any(|i| i.get("kategorie").is_some()),
+        );
+        has(
+            "notice without its `typ`",
+            items.iter().any(|i| i.get("typ").is_none()),
+        );
+        has(
+            "time without its `typ`",
+            items.iter().any(|i| {
+                i["vyvěšení"].get("typ").is_none() || i["relevantní_do"].get("typ").is_none()
+            }),
+        );
     }
 }

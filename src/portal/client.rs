@@ -62,6 +62,11 @@ pub enum PortalError {
         "backend's answer is larger than {limit} bytes (backend.max_body_bytes.{key}); the kiosk stopped reading it"
     )]
     TooLarge { key: &'static str, limit: u64 },
+    /// The same for an answer whose limit is set elsewhere (`setting`).
+    #[error(
+        "backend's answer is larger than {limit} bytes ({setting}); the kiosk stopped reading it"
+    )]
+    TooLargeFor { setting: &'static str, limit: u64 },
     #[error("backend sent a malformed response: {0}")]
     Malformed(String),
     #[error("backend sent invalid content: {0}")]
@@ -241,15 +246,27 @@ impl PortalClient {
     /// passes the limit (the connection is dropped, not drained).
     async fn read_body(
         &self,
-        mut response: reqwest::Response,
+        response: reqwest::Response,
         kind: BodyKind,
         what: &str,
     ) -> Result<Vec<u8>, PortalError> {
         let limit = self.limits.limit(kind);
-        let too_large = || PortalError::TooLarge {
+        self.read_body_within(response, limit, what, || PortalError::TooLarge {
             key: kind.key(),
             limit,
-        };
+        })
+        .await
+    }
+
+    /// [`PortalClient::read_body`] with the limit given, and the error a
+    /// larger answer is.
+    async fn read_body_within(
+        &self,
+        mut response: reqwest::Response,
+        limit: u64,
+        what: &str,
+        too_large: impl Fn() -> PortalError,
+    ) -> Result<Vec<u8>, PortalError> {
         let announced = response.content_length();
         if announced.is_some_and(|n| n > limit) {
             return Err(too_large());
@@ -333,6 +350,47 @@ impl PortalClient {
         let value: C = serde_json::from_slice(&bytes)
             .map_err(|e| PortalError::Malformed(format!("{}: {e}", C::PATH)))?;
         value.validate()?;
+        Ok(Fetched::Fresh { value, etag })
+    }
+
+    /// Conditional GET of a collection the kiosk reads itself (the notice
+    /// board, in the town's OFN format): its bytes, read within `limit`
+    /// (`setting` names where the limit is configured), and its ETag.
+    pub async fn fetch_bytes(
+        &self,
+        path: &'static str,
+        etag: Option<&str>,
+        limit: u64,
+        setting: &'static str,
+    ) -> Result<Fetched<Vec<u8>>, PortalError> {
+        let mut request = self
+            .http
+            .get(self.url(path))
+            .header(AUTHORIZATION, self.authorization.clone());
+        if let Some(etag) = etag {
+            request = request.header(IF_NONE_MATCH, etag);
+        }
+        let response = request.send().await.map_err(|e| self.map_send_error(e))?;
+        if response.status() == StatusCode::NOT_MODIFIED {
+            return if etag.is_some() {
+                Ok(Fetched::NotModified)
+            } else {
+                Err(PortalError::UnexpectedNotModified(path))
+            };
+        }
+        let response = self.check_status(response).await?;
+        let etag = response
+            .headers()
+            .get(ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .ok_or_else(|| PortalError::Malformed(format!("{path} came without an ETag")))?;
+        let value = self
+            .read_body_within(response, limit, path, || PortalError::TooLargeFor {
+                setting,
+                limit,
+            })
+            .await?;
         Ok(Fetched::Fresh { value, etag })
     }
 

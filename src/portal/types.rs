@@ -245,7 +245,18 @@ pub struct PollingDistrict {
     pub number: u32,
     pub place: String,
     pub address: String,
+    /// The room and its floor ("tělocvična, přízemí").
     pub room: String,
+    /// How to get in ("Hlavní vchod školy z ulice Na Valech.").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entrance: Option<String>,
+    /// Step-free access, or what to do without it ("Do patra vede jen schodiště…").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accessibility: Option<String>,
+    /// Where it is: `geo:LAT,LON` (RFC 5870) or an https link of the town's map.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "geo:50.53492,14.12938")]
+    pub map: Option<String>,
     pub streets: Vec<StreetRange>,
 }
 

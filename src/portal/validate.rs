@@ -194,8 +194,38 @@ impl Validate for ElectionInfo {
             "election id",
             self.elections.iter().map(|e| e.id.as_str()),
         )?;
+        for e in &self.elections {
+            if e.days.is_empty() || !e.days.is_sorted() {
+                return fail(
+                    Self::NAME,
+                    format!("election `{}`: its days are missing or out of order", e.id),
+                );
+            }
+            if e.hours.len() != e.days.len() {
+                return fail(
+                    Self::NAME,
+                    format!(
+                        "election `{}` has {} days but {} opening hours",
+                        e.id,
+                        e.days.len(),
+                        e.hours.len()
+                    ),
+                );
+            }
+        }
         let mut numbers = HashSet::new();
         for d in &self.districts {
+            if let Some(map) = &d.map
+                && crate::elections::map_link(map).is_none()
+            {
+                return fail(
+                    Self::NAME,
+                    format!(
+                        "district {}: map `{map}` is neither geo:LAT,LON nor an https link",
+                        d.number
+                    ),
+                );
+            }
             if !numbers.insert(d.number) {
                 return fail(
                     Self::NAME,
@@ -322,6 +352,31 @@ mod tests {
                 .reason
                 .contains("not an https URL")
         );
+    }
+
+    #[test]
+    fn election_days_hours_and_polling_room_maps_are_checked() {
+        let mut info: ElectionInfo =
+            serde_json::from_str(include_str!("../../assets/seed/elections.json")).unwrap();
+        assert_eq!(info.validate(), Ok(()));
+        info.districts[0].map = Some("http://mapy.cz/x".into());
+        assert!(
+            info.validate()
+                .unwrap_err()
+                .reason
+                .contains("neither geo:LAT,LON")
+        );
+        info.districts[0].map = Some("geo:50.5,14.1".into());
+        info.elections[0].hours.pop();
+        assert!(
+            info.validate()
+                .unwrap_err()
+                .reason
+                .contains("opening hours")
+        );
+        info.elections[0].hours.push("8:00–14:00".into());
+        info.elections[0].days.reverse();
+        assert!(info.validate().unwrap_err().reason.contains("out of order"));
     }
 
     #[test]

@@ -271,6 +271,43 @@ impl Store {
         Ok(None)
     }
 
+    /// Streets for the "Kde volím?" field: at most `limit` names for what was
+    /// typed (after two letters; diacritics and case ignored; names starting
+    /// with it first, then a word starting with it, then containing it), or
+    /// the closest names when no street matches (`closest`).
+    pub fn street_suggestions(
+        &self,
+        typed: &str,
+        limit: usize,
+    ) -> Result<crate::elections::Suggestions> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT street FROM district_streets")?;
+        let names: Vec<String> = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<std::result::Result<_, _>>()?;
+        let index = crate::elections::StreetIndex::from_names(names.iter().map(String::as_str));
+        Ok(index.suggest(typed, limit))
+    }
+
+    /// A street of the town with its parts: whether it is split between
+    /// districts, and which house numbers vote in which (None: no such street).
+    pub fn street(&self, name: &str) -> Result<Option<crate::elections::Street>> {
+        let info: ElectionInfo = self.load()?;
+        Ok(crate::elections::StreetIndex::new(&info)
+            .street(name)
+            .cloned())
+    }
+
+    /// The elections ahead on `today`, or the last one when none is scheduled.
+    pub fn election_schedule(
+        &self,
+        today: chrono::NaiveDate,
+    ) -> Result<crate::elections::ElectionSchedule> {
+        let info: ElectionInfo = self.load()?;
+        Ok(crate::elections::schedule(&info, today))
+    }
+
     // ------------------------------------------------------------ assets
 
     pub fn record_asset(&self, sha256: &str, size: u64) -> Result<()> {
@@ -718,6 +755,99 @@ impl StoredCollection for ElectionInfo {
             elections: read_json(conn, "SELECT json FROM elections ORDER BY position")?,
             districts: read_json(conn, "SELECT json FROM districts ORDER BY number")?,
         })
+    }
+}
+
+impl StoredCollection for crate::noticeboard::NoticeBoard {
+    fn write(&self, tx: &rusqlite::Transaction<'_>) -> Result<()> {
+        tx.execute("DELETE FROM board_notices", [])?;
+        tx.execute("DELETE FROM board_refusals", [])?;
+        tx.execute(
+            "INSERT INTO board_meta (id, page) VALUES (1, ?1)
+             ON CONFLICT(id) DO UPDATE SET page = ?1",
+            [&self.page],
+        )?;
+        let mut n = tx.prepare(
+            "INSERT INTO board_notices (id, position, posted, last_day, agendas, json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for (i, notice) in self.notices.iter().enumerate() {
+            n.execute(params![
+                notice.id,
+                i as i64,
+                notice
+                    .posted
+                    .day()
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                notice.until.last_day().map(|d| d.to_string()),
+                notice.agendas.join("\n"),
+                serde_json::to_string(notice)?
+            ])?;
+        }
+        let mut r = tx.prepare(
+            "INSERT INTO board_refusals (position, notice_iri, reason) VALUES (?1, ?2, ?3)",
+        )?;
+        for refused in &self.refused {
+            r.execute(params![refused.position as i64, refused.id, refused.reason])?;
+        }
+        Ok(())
+    }
+
+    fn read(conn: &Connection) -> Result<Self> {
+        let page = conn
+            .query_row("SELECT page FROM board_meta WHERE id = 1", [], |r| {
+                r.get::<_, Option<String>>(0)
+            })
+            .optional()?
+            .flatten();
+        Ok(crate::noticeboard::NoticeBoard {
+            page,
+            notices: read_json(conn, "SELECT json FROM board_notices ORDER BY position")?,
+            refused: read_refusals(conn)?,
+        })
+    }
+}
+
+fn read_refusals(conn: &Connection) -> Result<Vec<crate::noticeboard::RefusedNotice>> {
+    let mut stmt =
+        conn.prepare("SELECT position, notice_iri, reason FROM board_refusals ORDER BY position")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(crate::noticeboard::RefusedNotice {
+            position: r.get::<_, i64>(0)?.max(0) as usize,
+            id: r.get(1)?,
+            reason: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+impl Store {
+    /// What the úřední deska shows on `today`: posted by then and not past its
+    /// last day, newest first; only `agenda`'s when one is given.
+    pub fn current_notices(
+        &self,
+        today: chrono::NaiveDate,
+        agenda: Option<&str>,
+    ) -> Result<Vec<crate::noticeboard::BoardNotice>> {
+        let day = today.to_string();
+        let mut stmt = self.conn.prepare(
+            "SELECT json FROM board_notices
+             WHERE posted <= ?1 AND (last_day IS NULL OR last_day >= ?1)
+               AND (?2 IS NULL OR instr(char(10) || agendas || char(10), char(10) || ?2 || char(10)) > 0)",
+        )?;
+        let rows = stmt.query_map(params![day, agenda], |r| r.get::<_, String>(0))?;
+        let notices: Vec<crate::noticeboard::BoardNotice> = rows
+            .map(|r| Ok(serde_json::from_str(&r?)?))
+            .collect::<Result<_>>()?;
+        let mut refs: Vec<&crate::noticeboard::BoardNotice> = notices.iter().collect();
+        crate::noticeboard::sort_newest_first(&mut refs);
+        Ok(refs.into_iter().cloned().collect())
+    }
+
+    /// The notices the board's reader refused at the last change, with the reasons.
+    pub fn board_refusals(&self) -> Result<Vec<crate::noticeboard::RefusedNotice>> {
+        read_refusals(&self.conn)
     }
 }
 

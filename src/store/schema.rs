@@ -4,7 +4,7 @@
 use rusqlite::Connection;
 
 /// The public collections kept in the store, by their API names.
-pub const COLLECTIONS: [&str; 4] = ["promo", "services", "contacts", "elections"];
+pub const COLLECTIONS: [&str; 5] = ["promo", "services", "contacts", "elections", "notice-board"];
 
 const MIGRATIONS: &[&str] = &[
     // 1: the first schema.
@@ -93,6 +93,28 @@ const MIGRATIONS: &[&str] = &[
     // 4: full-text search of services and contacts (FTS5, diacritics folded),
     // filled from the records (store/search.rs).
     super::search::MIGRATION,
+    // 5: the úřední deska, as the kiosk's own normalized notices (why not the
+    // raw OFN: see `noticeboard::NoticeBoard`). The posting day and the last
+    // day it hangs are columns, so "what is posted today" is a query; the
+    // notices the reader refused are kept with their reasons for staff.
+    "CREATE TABLE board_notices (
+         id       TEXT PRIMARY KEY,
+         position INTEGER NOT NULL,
+         posted   TEXT NOT NULL,
+         last_day TEXT,
+         agendas  TEXT NOT NULL,
+         json     TEXT NOT NULL
+     );
+     CREATE INDEX board_notices_by_day ON board_notices(last_day, posted);
+     CREATE TABLE board_refusals (
+         position   INTEGER PRIMARY KEY,
+         notice_iri TEXT,
+         reason     TEXT NOT NULL
+     );
+     CREATE TABLE board_meta (
+         id   INTEGER PRIMARY KEY CHECK (id = 1),
+         page TEXT
+     );",
 ];
 
 pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {

@@ -72,6 +72,9 @@ fn polling_district_is_found_by_street_and_number() {
         place: format!("Škola {n}"),
         address: "Litoměřice".into(),
         room: "přízemí".into(),
+        entrance: None,
+        accessibility: None,
+        map: None,
         streets: streets
             .into_iter()
             .map(|(s, r)| StreetRange {
@@ -248,6 +251,61 @@ fn the_staff_lockout_is_counts_and_a_time_and_survives_a_reopen() {
     let read = store.staff_lockout().unwrap();
     assert!(read.locked_until.unwrap() > chrono::Utc::now());
     assert_eq!((read.failures, read.lockouts), (3, 2));
+}
+
+/// "Kde volím?" over the town's real street names as the store keeps them.
+#[test]
+fn street_suggestions_split_streets_and_the_election_schedule_from_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in(dir.path()).unwrap();
+    let info: ElectionInfo =
+        serde_json::from_str(include_str!("../../assets/seed/elections.json")).unwrap();
+    store.replace(&info, "\"e\"", chrono::Utc::now()).unwrap();
+
+    let s = store.street_suggestions("m", 6).unwrap();
+    assert!(s.names.is_empty(), "nothing before two letters");
+    let s = store.street_suggestions("masa", 6).unwrap();
+    assert_eq!(s.names, ["Masarykova"]);
+    let s = store.street_suggestions("MIROVE", 6).unwrap();
+    assert_eq!(s.names[0], "Mírové náměstí");
+    // Prefix first: every name before the first non-prefix one starts with it.
+    let s = store.street_suggestions("na", 40).unwrap();
+    let first_other = s
+        .names
+        .iter()
+        .position(|n| !crate::elections::search_key(n).starts_with("na"))
+        .unwrap_or(s.names.len());
+    assert!(first_other >= 2, "{:?}", s.names);
+    assert!(
+        s.names[first_other..]
+            .iter()
+            .all(|n| !crate::elections::search_key(n).starts_with("na"))
+    );
+    let unknown = store.street_suggestions("Masarikova", 3).unwrap();
+    assert!(unknown.closest);
+    assert_eq!(unknown.names[0], "Masarykova");
+
+    let masarykova = store.street("masarykova").unwrap().unwrap();
+    assert!(masarykova.is_split());
+    assert_eq!(masarykova.district_of(12), Some(7));
+    assert_eq!(masarykova.district_of(120), Some(8));
+    assert_eq!(masarykova.district_of(301), None);
+    assert!(!store.street("Veitova").unwrap().unwrap().is_split());
+    assert!(store.street("Hlavní třída").unwrap().is_none());
+
+    let on = |d: &str| store.election_schedule(d.parse().unwrap()).unwrap();
+    let now = on("2026-12-05");
+    assert_eq!(now.upcoming[0].id, "prezident-2028");
+    assert_eq!(now.last.as_ref().unwrap().id, "obce-2026");
+    let later = on("2029-01-01");
+    assert!(later.upcoming.is_empty());
+    assert_eq!(later.last.unwrap().id, "kraj-2028");
+
+    // The polling room's optional details survive the store.
+    let d1 = store.polling_district("Na Valech", 3).unwrap().unwrap();
+    assert_eq!(d1.number, 1);
+    assert!(d1.entrance.is_some() && d1.accessibility.is_some());
+    assert!(d1.map.as_deref().is_some_and(|m| m.starts_with("geo:")));
 }
 
 /// The seed catalogue and contacts in a store, as the kiosk has them after a sync.

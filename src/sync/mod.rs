@@ -18,9 +18,11 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::noticeboard::source::{self as board_source, BoardSource};
 use crate::portal::types::{
     ContactDirectory, ElectionInfo, EventBatch, Heartbeat, PromoPlaylist, ServiceCatalogue,
 };
+use crate::portal::validate::Validate;
 use crate::portal::{Collection, Fetched, PortalClient, PortalError};
 use crate::store::{Store, StoreError, StoredCollection};
 
@@ -136,11 +138,35 @@ pub struct SyncSettings {
     pub intervals: SyncIntervals,
 }
 
+/// Why a pull failed, and how long the backend asked to wait.
+type PullFailure = (String, Option<Duration>);
+
+/// Where the notice board comes from and how large it may be (`[notice_board]`).
+#[derive(Debug, Clone)]
+pub struct BoardSettings {
+    pub source: BoardSource,
+    /// Bytes; a larger board is not read.
+    pub max_bytes: u64,
+    /// For a town's URL (the backend's collection uses the client's timeout).
+    pub timeout: Duration,
+}
+
+impl Default for BoardSettings {
+    fn default() -> Self {
+        BoardSettings {
+            source: BoardSource::Backend,
+            max_bytes: crate::noticeboard::DEFAULT_MAX_BYTES,
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
+
 /// The sync engine: owns the store's writing connection.
 pub struct SyncEngine {
     client: PortalClient,
     store: Store,
     settings: SyncSettings,
+    board: BoardSettings,
     started: Instant,
 }
 
@@ -150,8 +176,16 @@ impl SyncEngine {
             client,
             store,
             settings,
+            board: BoardSettings::default(),
             started: Instant::now(),
         }
+    }
+
+    /// The same engine reading the notice board as `board` says (the default:
+    /// the backend's collection, 8 MiB at most).
+    pub fn with_notice_board(mut self, board: BoardSettings) -> SyncEngine {
+        self.board = board;
+        self
     }
 
     pub fn store(&self) -> &Store {
@@ -193,6 +227,79 @@ impl SyncEngine {
         }
     }
 
+    /// One pull of the notice board from its source: fetched within its size
+    /// limit, read by the OFN reader (refused notices are dropped with their
+    /// reasons), and stored only if the board as a whole makes sense.
+    pub async fn pull_notice_board(&mut self) -> CollectionReport {
+        const NAME: &str = "notice-board";
+        let state = self.store.sync_state(NAME).unwrap_or_default();
+        let etag = state.etag.as_deref();
+        let limit = self.board.max_bytes;
+        let fetched: Result<Option<(Vec<u8>, String)>, PullFailure> = match &self.board.source {
+            BoardSource::Backend => match self
+                .client
+                .fetch_bytes(NAME, etag, limit, "notice_board.max_bytes")
+                .await
+            {
+                Ok(Fetched::NotModified) => Ok(None),
+                Ok(Fetched::Fresh { value, etag }) => Ok(Some((value, etag))),
+                Err(e) => Err((e.to_string(), e.retry_after())),
+            },
+            source => match board_source::fetch(source, etag, limit, self.board.timeout).await {
+                Ok(board_source::Fetched::NotModified) => Ok(None),
+                Ok(board_source::Fetched::Fresh { bytes, etag }) => Ok(Some((bytes, etag))),
+                Err(e) => Err((e.to_string(), None)),
+            },
+        };
+        let now = chrono::Utc::now();
+        let result = match fetched {
+            Ok(None) => self
+                .store
+                .record_sync_success(NAME, now)
+                .map(|()| PullOutcome::NotModified)
+                .map_err(|e| (e.to_string(), None)),
+            Ok(Some((bytes, etag))) => {
+                match crate::noticeboard::read_board(&bytes, limit)
+                    .map_err(|e| e.to_string())
+                    .and_then(|b| b.validate().map(|()| b).map_err(|e| e.to_string()))
+                {
+                    Ok(board) => {
+                        for refused in &board.refused {
+                            tracing::debug!(%refused, "notice refused");
+                        }
+                        match self.store.replace(&board, &etag, now) {
+                            Ok(()) => {
+                                tracing::info!(
+                                    notices = board.notices.len(),
+                                    refused = board.refused.len(),
+                                    "notice board updated"
+                                );
+                                Ok(PullOutcome::Fetched)
+                            }
+                            Err(e) => Err((e.to_string(), None)),
+                        }
+                    }
+                    Err(e) => Err((e, None)),
+                }
+            }
+            Err(e) => Err(e),
+        };
+        let (outcome, error, retry_after) = match result {
+            Ok(outcome) => (outcome, None, None),
+            Err((error, retry_after)) => (PullOutcome::Failed, Some(error), retry_after),
+        };
+        if let Some(error) = &error {
+            tracing::warn!(collection = NAME, %error, "pull failed; keeping the last good copy");
+            let _ = self.store.record_sync_failure(NAME, error);
+        }
+        CollectionReport {
+            collection: NAME,
+            outcome,
+            error,
+            retry_after,
+        }
+    }
+
     /// Pulls a collection by its API name.
     pub async fn pull_named(&mut self, collection: &str) -> Option<CollectionReport> {
         Some(match collection {
@@ -200,6 +307,7 @@ impl SyncEngine {
             "services" => self.pull::<ServiceCatalogue>().await,
             "contacts" => self.pull::<ContactDirectory>().await,
             "elections" => self.pull::<ElectionInfo>().await,
+            "notice-board" => self.pull_notice_board().await,
             _ => return None,
         })
     }

@@ -9,6 +9,7 @@ pub struct SyncIntervals {
     pub services: Duration,
     pub contacts: Duration,
     pub elections: Duration,
+    pub notice_board: Duration,
     pub events: Duration,
     pub heartbeat: Duration,
     /// Longest wait after repeated failures.
@@ -22,6 +23,7 @@ impl Default for SyncIntervals {
             services: Duration::from_secs(3600),
             contacts: Duration::from_secs(3600),
             elections: Duration::from_secs(3600),
+            notice_board: Duration::from_secs(900),
             events: Duration::from_secs(60),
             heartbeat: Duration::from_secs(300),
             max_backoff: Duration::from_secs(1800),
@@ -36,6 +38,7 @@ impl SyncIntervals {
             "services" => self.services,
             "contacts" => self.contacts,
             "elections" => self.elections,
+            "notice-board" => self.notice_board,
             _ => self.promo,
         }
     }
