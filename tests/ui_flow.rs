@@ -76,12 +76,6 @@ fn each_tile_opens_its_screen_and_zpet_and_domu_lead_back() {
                 &app,
                 "Služby zatím nejsou stažené z portálu. Poradí vám na podatelně městského úřadu, telefon +420 416 916 111."
             ));
-        } else if target == ScreenId::Services {
-            // Nothing synced in this test: the filing office's number instead.
-            assert!(shows(
-                &app,
-                "Služby zatím nejsou stažené z portálu. Poradí vám na podatelně městského úřadu, telefon +420 416 916 111."
-            ));
         } else if target != ScreenId::About {
             assert!(
                 shows(&app, "Tuto část kiosku připravujeme."),

@@ -291,6 +291,8 @@ fn valid_client_id(id: &str) -> bool {
 }
 
 /// `client_id`, when given, must be well formed and name the token's kiosk.
+// The error is the HTTP answer itself, built once per refused request.
+#[allow(clippy::result_large_err)]
 fn check_client(client_id: Option<&str>, kiosk: &str) -> Result<(), Response> {
     match client_id {
         None => Ok(()),
