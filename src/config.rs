@@ -979,7 +979,10 @@ mod tests {
         let c = with("phone_session_seconds = 60", "phone_session_seconds = 45").unwrap();
         assert_eq!(c.idle.phone_session(), Duration::from_secs(45));
         assert!(c.phone_login.enabled);
-        for (value, says) in [("20", "out of range"), ("121", "longer than idle.session_seconds")] {
+        for (value, says) in [
+            ("20", "out of range"),
+            ("121", "longer than idle.session_seconds"),
+        ] {
             let errors = match with(
                 "phone_session_seconds = 60",
                 &format!("phone_session_seconds = {value}"),
@@ -994,11 +997,7 @@ mod tests {
             );
         }
         // Unset, it follows a site's shorter card session (no error on upgrade).
-        let c = with(
-            "phone_session_seconds = 60\n",
-            "",
-        )
-        .unwrap();
+        let c = with("phone_session_seconds = 60\n", "").unwrap();
         assert_eq!(c.idle.phone_session(), Duration::from_secs(60));
         let text = DEFAULT_TOML
             .replace("phone_session_seconds = 60\n", "")

@@ -277,7 +277,10 @@ impl Poller {
                     // the attempt is over (cancelled while this poll ran).
                     self.tokens
                         .put(self.attempt, SessionKind::Citizen, session.access_token);
-                    tracing::info!(attempt = self.attempt.0, "phone login: approved on the phone");
+                    tracing::info!(
+                        attempt = self.attempt.0,
+                        "phone login: approved on the phone"
+                    );
                     self.report(PhoneNews::LoggedIn {
                         first_name: session.citizen.display_name,
                         confirm_name: session.citizen.confirm_name,
@@ -285,12 +288,18 @@ impl Poller {
                     return;
                 }
                 Ok(DevicePoll::Denied) => {
-                    tracing::info!(attempt = self.attempt.0, "phone login: refused on the phone");
+                    tracing::info!(
+                        attempt = self.attempt.0,
+                        "phone login: refused on the phone"
+                    );
                     self.report(PhoneNews::Denied);
                     return;
                 }
                 Ok(DevicePoll::Expired) => {
-                    tracing::info!(attempt = self.attempt.0, "phone login: the backend says the code expired");
+                    tracing::info!(
+                        attempt = self.attempt.0,
+                        "phone login: the backend says the code expired"
+                    );
                     self.report(PhoneNews::Expired);
                     return;
                 }

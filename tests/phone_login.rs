@@ -141,7 +141,13 @@ fn approve(s: &Setup, user_code: &str) {
 }
 
 fn live_sessions(s: &Setup) -> u64 {
-    let text = admin(runtime(), &s.portal, reqwest::Method::GET, "auth/sessions", None);
+    let text = admin(
+        runtime(),
+        &s.portal,
+        reqwest::Method::GET,
+        "auth/sessions",
+        None,
+    );
     serde_json::from_str::<serde_json::Value>(&text).unwrap()["live"]
         .as_u64()
         .unwrap()
@@ -177,7 +183,10 @@ fn a_code_scanned_and_approved_on_the_phone_opens_the_nastenka_until_logout() {
     assert!(shows(&s.app, "Přihlášení telefonem: J. Nováková"));
     assert!(shows(&s.app, "Dobrý den, Jana"));
     assert!(shows(&s.app, "Po skončení se prosím odhlaste."));
-    assert!(c.get_unpaid_count() > 0, "the nástěnka's data came with the phone's session");
+    assert!(
+        c.get_unpaid_count() > 0,
+        "the nástěnka's data came with the phone's session"
+    );
     assert_eq!(live_sessions(&s), 1);
 
     // The konto works with it like with a card's session.
@@ -191,7 +200,10 @@ fn a_code_scanned_and_approved_on_the_phone_opens_the_nastenka_until_logout() {
     assert!(!shows(&s.app, "Přihlášení telefonem: J. Nováková"));
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
     while live_sessions(&s) != 0 {
-        assert!(std::time::Instant::now() < deadline, "the session is ended at the backend");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the session is ended at the backend"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -202,7 +214,10 @@ fn refused_on_the_phone_says_so_and_leads_back_to_the_choice() {
     to_the_code(&s);
     let user_code = s.app.global::<Phone>().get_user_code().to_string();
     assert_eq!(
-        decide(&s, serde_json::json!({"userCode": user_code, "decision": "deny"})),
+        decide(
+            &s,
+            serde_json::json!({"userCode": user_code, "decision": "deny"})
+        ),
         204
     );
     pump_until(&s.ui, "refused", || {
@@ -255,7 +270,9 @@ fn an_expired_code_offers_a_new_one_and_the_old_is_never_accepted() {
     let new = s.app.global::<Phone>().get_user_code().to_string();
     assert_ne!(new, old);
     approve(&s, &new);
-    pump_until(&s.ui, "the nástěnka", || screen(&s.app) == ScreenId::Dashboard);
+    pump_until(&s.ui, "the nástěnka", || {
+        screen(&s.app) == ScreenId::Dashboard
+    });
     assert_eq!(live_sessions(&s), 1);
 }
 
@@ -290,8 +307,14 @@ fn a_card_inserted_during_the_phone_login_wins_and_the_code_is_abandoned() {
         touch(&s.app, &d.to_string());
     }
     touch(&s.app, "Potvrdit");
-    pump_until(&s.ui, "the nástěnka", || screen(&s.app) == ScreenId::Dashboard);
-    assert_eq!(s.app.global::<Session>().get_confirm_name(), "", "a card's session");
+    pump_until(&s.ui, "the nástěnka", || {
+        screen(&s.app) == ScreenId::Dashboard
+    });
+    assert_eq!(
+        s.app.global::<Session>().get_confirm_name(),
+        "",
+        "a card's session"
+    );
     assert_eq!(live_sessions(&s), 1);
 }
 
@@ -337,7 +360,9 @@ fn the_demos_marked_phone_control_approves_the_code_on_screen() {
     );
     to_the_code(&s);
     touch(&s.app, "DEMO: potvrdit v telefonu");
-    pump_until(&s.ui, "the nástěnka", || screen(&s.app) == ScreenId::Dashboard);
+    pump_until(&s.ui, "the nástěnka", || {
+        screen(&s.app) == ScreenId::Dashboard
+    });
     assert_eq!(s.app.global::<Session>().get_confirm_name(), "J. Dvořák");
 }
 
@@ -370,17 +395,26 @@ fn a_blocked_card_leads_to_the_help_in_one_touch() {
     let login = s.app.global::<Login>();
     // Three wrong IOKs block the demo card, as a real one.
     for _ in 0..3 {
-        pump_until(&s.ui, "the PIN pad", || login.get_stage() == LoginStage::Pin);
+        pump_until(&s.ui, "the PIN pad", || {
+            login.get_stage() == LoginStage::Pin
+        });
         for d in "9999".chars() {
             touch(&s.app, &d.to_string());
         }
         touch(&s.app, "Potvrdit");
-        pump_until(&s.ui, "the answer", || login.get_stage() != LoginStage::Verifying);
+        pump_until(&s.ui, "the answer", || {
+            login.get_stage() != LoginStage::Verifying
+        });
         if login.get_stage() == LoginStage::Pin {
-            assert!(shows(&s.app, "Nesprávný IOK."), "the error uses the heading's word");
+            assert!(
+                shows(&s.app, "Nesprávný IOK."),
+                "the error uses the heading's word"
+            );
         }
     }
-    pump_until(&s.ui, "blocked", || login.get_stage() == LoginStage::Blocked);
+    pump_until(&s.ui, "blocked", || {
+        login.get_stage() == LoginStage::Blocked
+    });
     touch(&s.app, "Nemám PIN / nevím, jak se přihlásit");
     assert_eq!(screen(&s.app), ScreenId::LoginHelp);
     touch(&s.app, "Zpět");

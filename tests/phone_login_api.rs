@@ -67,7 +67,11 @@ impl Setup {
     /// A new code for the demo kiosk, as JSON.
     async fn code(&self) -> Value {
         let r = self
-            .form("/kiosk/v1/auth/device", DEMO_KIOSK_TOKEN, &[("scope", "citizen")])
+            .form(
+                "/kiosk/v1/auth/device",
+                DEMO_KIOSK_TOKEN,
+                &[("scope", "citizen")],
+            )
             .await;
         assert_eq!(r.status(), 200);
         r.json().await.unwrap()
@@ -155,7 +159,13 @@ fn user_code(code: &Value) -> &str {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_code_has_the_shape_rfc_8628_gives_it() {
     let s = Setup::new().await;
-    let r = s.form("/kiosk/v1/auth/device", DEMO_KIOSK_TOKEN, &[("scope", "citizen")]).await;
+    let r = s
+        .form(
+            "/kiosk/v1/auth/device",
+            DEMO_KIOSK_TOKEN,
+            &[("scope", "citizen")],
+        )
+        .await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-type"], "application/json");
     assert_eq!(r.headers()["cache-control"], "no-store");
@@ -201,7 +211,11 @@ async fn the_device_endpoint_refuses_what_oauth_refuses() {
         body["error"].as_str().unwrap().to_string()
     };
     let r = s
-        .form("/kiosk/v1/auth/device", DEMO_KIOSK_TOKEN, &[("scope", "admin")])
+        .form(
+            "/kiosk/v1/auth/device",
+            DEMO_KIOSK_TOKEN,
+            &[("scope", "admin")],
+        )
         .await;
     assert_eq!(error(r).await, "invalid_scope");
     let r = s
@@ -270,7 +284,12 @@ async fn the_device_endpoint_refuses_what_oauth_refuses() {
         .unwrap();
     assert_eq!(error(r).await, "invalid_request");
     // Without a kiosk token: the API's usual 401 problem.
-    let r = s.http.post(s.url("/kiosk/v1/auth/device")).send().await.unwrap();
+    let r = s
+        .http
+        .post(s.url("/kiosk/v1/auth/device"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 401);
     assert_eq!(r.headers()["content-type"], "application/problem+json");
 }
@@ -341,12 +360,18 @@ async fn an_approved_code_opens_one_citizen_session_for_the_me_calls() {
     // The session is a citizen session like the card login's.
     let dashboard = s.client.me_dashboard(&session.access_token).await.unwrap();
     assert!(dashboard.unpaid_count > 0);
-    s.client.me_obligations(&session.access_token).await.unwrap();
+    s.client
+        .me_obligations(&session.access_token)
+        .await
+        .unwrap();
 
     // Single use: the next poll, however late, gets nothing.
     s.wait(5);
     let (status, body) = s.poll(&code.device_code).await;
-    assert_eq!((status.as_u16(), body["error"].as_str()), (400, Some("invalid_grant")));
+    assert_eq!(
+        (status.as_u16(), body["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
     assert!(matches!(
         s.client.device_token(&code.device_code).await.unwrap(),
         DevicePoll::Refused(OAuthErrorCode::InvalidGrant)
@@ -375,7 +400,10 @@ async fn a_code_is_bound_to_the_kiosk_that_asked_for_it() {
     // often: invalid_grant, and the owner's rate is not touched.
     for _ in 0..3 {
         let (status, body) = s.poll_as(OTHER_TOKEN, dc).await;
-        assert_eq!((status.as_u16(), body["error"].as_str()), (400, Some("invalid_grant")));
+        assert_eq!(
+            (status.as_u16(), body["error"].as_str()),
+            (400, Some("invalid_grant"))
+        );
     }
     s.wait(5);
     let (status, body) = s.poll(dc).await;
@@ -394,7 +422,11 @@ async fn a_code_is_bound_to_the_kiosk_that_asked_for_it() {
         .form(
             "/kiosk/v1/auth/token",
             DEMO_KIOSK_TOKEN,
-            &[("grant_type", GRANT), ("device_code", dc), ("client_id", OTHER_KIOSK)],
+            &[
+                ("grant_type", GRANT),
+                ("device_code", dc),
+                ("client_id", OTHER_KIOSK),
+            ],
         )
         .await;
     let body: Value = r.json().await.unwrap();
@@ -437,7 +469,10 @@ async fn refused_expired_unknown_and_malformed_polls_each_say_so() {
     s.wait(61);
     assert_eq!(s.error(device_code(&short)).await, "expired_token");
     assert!(matches!(
-        s.client.device_token(&client_code.device_code).await.unwrap(),
+        s.client
+            .device_token(&client_code.device_code)
+            .await
+            .unwrap(),
         DevicePoll::Expired
     ));
     // An expired code can no longer be approved: the old one is never accepted.
@@ -455,12 +490,22 @@ async fn refused_expired_unknown_and_malformed_polls_each_say_so() {
         .form(
             "/kiosk/v1/auth/token",
             DEMO_KIOSK_TOKEN,
-            &[("grant_type", "authorization_code"), ("device_code", device_code(&live))],
+            &[
+                ("grant_type", "authorization_code"),
+                ("device_code", device_code(&live)),
+            ],
         )
         .await;
-    assert_eq!(r.json::<Value>().await.unwrap()["error"], "unsupported_grant_type");
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"],
+        "unsupported_grant_type"
+    );
     let r = s
-        .form("/kiosk/v1/auth/token", DEMO_KIOSK_TOKEN, &[("grant_type", GRANT)])
+        .form(
+            "/kiosk/v1/auth/token",
+            DEMO_KIOSK_TOKEN,
+            &[("grant_type", GRANT)],
+        )
         .await;
     assert_eq!(r.json::<Value>().await.unwrap()["error"], "invalid_request");
     let r = s
@@ -506,7 +551,10 @@ async fn a_cancelled_code_can_be_neither_approved_nor_used() {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("Přihlásit se na kiosku?"), "still live: {page}");
+    assert!(
+        page.contains("Přihlásit se na kiosku?"),
+        "still live: {page}"
+    );
     let approved_by_then = s.code().await;
     s.approve(user_code(&approved_by_then), "demo-jana").await;
     // The owner can: before and after an approval.
@@ -517,7 +565,10 @@ async fn a_cancelled_code_can_be_neither_approved_nor_used() {
         .unwrap();
     s.wait(5);
     assert_eq!(s.error(&code.device_code).await, "invalid_grant");
-    assert_eq!(s.error(device_code(&approved_by_then)).await, "invalid_grant");
+    assert_eq!(
+        s.error(device_code(&approved_by_then)).await,
+        "invalid_grant"
+    );
     let late = s
         .decide(serde_json::json!({"userCode": code.user_code, "decision": "approve", "citizenId": "demo-jana"}))
         .await;
@@ -534,7 +585,9 @@ async fn a_cancelled_code_can_be_neither_approved_nor_used() {
         .unwrap();
     assert!(page.contains("Tento kód neplatí"), "{page}");
     // A cancel without a device code is malformed (problem+json, not OAuth).
-    let r = s.form("/kiosk/v1/auth/device/cancel", DEMO_KIOSK_TOKEN, &[]).await;
+    let r = s
+        .form("/kiosk/v1/auth/device/cancel", DEMO_KIOSK_TOKEN, &[])
+        .await;
     assert_eq!(r.status(), 400);
     assert_eq!(r.headers()["content-type"], "application/problem+json");
 }
@@ -576,11 +629,17 @@ async fn the_approval_page_names_the_kiosk_and_confirms_with_its_form_token() {
         .unwrap();
     assert!(page.contains("Ukázkový kiosek"), "{page}");
     assert!(page.contains(user_code(&code)), "the code to compare");
-    assert!(page.contains("Jana Nováková") && page.contains("Potvrdit") && page.contains("Odmítnout"));
+    assert!(
+        page.contains("Jana Nováková") && page.contains("Potvrdit") && page.contains("Odmítnout")
+    );
     let csrf = csrf_of(&page);
 
     // An echoed code is escaped (no markup from the address bar).
-    let page = get(s.url("/kod?code=%3Cscript%3E")).await.text().await.unwrap();
+    let page = get(s.url("/kod?code=%3Cscript%3E"))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(!page.contains("<script>"));
 
     let post = |form: Vec<(&'static str, String)>| {
@@ -610,7 +669,14 @@ async fn the_approval_page_names_the_kiosk_and_confirms_with_its_form_token() {
     let r = post(form.clone()).await;
     assert!(r.text().await.unwrap().contains("Potvrzeno"));
     // The same form again (a reload): its token is used up.
-    assert!(post(form).await.text().await.unwrap().contains("Stránka vypršela"));
+    assert!(
+        post(form)
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("Stránka vypršela")
+    );
     s.wait(5);
     let (status, body) = s.poll(device_code(&code)).await;
     assert_eq!(status, 200, "{body}");
@@ -659,10 +725,22 @@ async fn the_admin_call_refuses_what_it_cannot_decide() {
     let s = Setup::new().await;
     let code = s.code().await;
     for (body, status) in [
-        (serde_json::json!({"userCode": user_code(&code), "decision": "approve"}), 422),
-        (serde_json::json!({"userCode": user_code(&code), "decision": "approve", "citizenId": "nobody"}), 422),
-        (serde_json::json!({"userCode": "BBBB-BBBB", "decision": "deny"}), 404),
-        (serde_json::json!({"userCode": user_code(&code), "decision": "maybe"}), 400),
+        (
+            serde_json::json!({"userCode": user_code(&code), "decision": "approve"}),
+            422,
+        ),
+        (
+            serde_json::json!({"userCode": user_code(&code), "decision": "approve", "citizenId": "nobody"}),
+            422,
+        ),
+        (
+            serde_json::json!({"userCode": "BBBB-BBBB", "decision": "deny"}),
+            404,
+        ),
+        (
+            serde_json::json!({"userCode": user_code(&code), "decision": "maybe"}),
+            400,
+        ),
     ] {
         assert_eq!(s.decide(body.clone()).await, status, "{body}");
     }

@@ -206,7 +206,11 @@ fn counter_flow(
 /// A phone login (RFC 8628) of another demo citizen on the demo kiosk: the
 /// code approved at the backend, the nástěnka, the konto, "Odhlásit se", back
 /// to the loop; afterwards nothing of the citizen is left in the view models.
-fn phone_flow(client: Arc<portal_kiosk::portal::PortalClient>, portal: std::net::SocketAddr, admin_token: String) {
+fn phone_flow(
+    client: Arc<portal_kiosk::portal::PortalClient>,
+    portal: std::net::SocketAddr,
+    admin_token: String,
+) {
     let card = DemoCard::new(testcards::citizen("demo-jana").unwrap());
     let login = CardLogin::new(
         runtime().handle().clone(),

@@ -318,7 +318,10 @@ fn the_counters_buttons_are_big_enough_and_far_enough_apart() {
 
 /// Answers "Přihlásit se telefonem" at once with a code, and lets the test
 /// bring the later stages (issue 15).
-struct InstantPhone(Option<EventSink>, std::rc::Rc<std::cell::Cell<Option<AttemptId>>>);
+struct InstantPhone(
+    Option<EventSink>,
+    std::rc::Rc<std::cell::Cell<Option<AttemptId>>>,
+);
 
 impl portal_kiosk::kiosk::ports::PhoneLoginPort for InstantPhone {
     fn connect(&mut self, events: EventSink) {
@@ -366,7 +369,12 @@ fn the_phone_logins_buttons_are_big_enough_and_far_enough_apart() {
             ui.dispatch(KioskEvent::Open(Screen::Login));
             i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(300));
             check_targets(&app, &at("the login with the phone's way"));
-            for news in [None, Some(PhoneNews::Expired), Some(PhoneNews::Denied), Some(PhoneNews::Failed)] {
+            for news in [
+                None,
+                Some(PhoneNews::Expired),
+                Some(PhoneNews::Denied),
+                Some(PhoneNews::Failed),
+            ] {
                 ui.dispatch(KioskEvent::PhoneStart);
                 ui.pump_updates();
                 if let (Some(news), Some(attempt)) = (news.clone(), attempt.get()) {

@@ -28,9 +28,9 @@ use super::extract::{AdminAuth, BodyBytes, KioskAuth, from_json};
 use super::handlers::{internal, problem};
 use super::routes::Routes;
 use crate::portal::types::{
-    CITIZEN_SESSION_TOKEN_TYPE, DEVICE_CODE_GRANT, DeviceAuthorization,
-    DeviceAuthorizationRequest, DeviceCancelRequest, DeviceCitizen, DeviceSession,
-    DeviceTokenRequest, OAuthError, OAuthErrorCode, USER_CODE_ALPHABET,
+    CITIZEN_SESSION_TOKEN_TYPE, DEVICE_CODE_GRANT, DeviceAuthorization, DeviceAuthorizationRequest,
+    DeviceCancelRequest, DeviceCitizen, DeviceSession, DeviceTokenRequest, OAuthError,
+    OAuthErrorCode, USER_CODE_ALPHABET,
 };
 
 type AppState = State<Arc<PortalState>>;
@@ -207,14 +207,8 @@ pub fn kiosk_place(kiosk_id: &str) -> (String, String) {
             "Mírové náměstí 15/7, Litoměřice",
         ),
         "lt-nadrazi-01" => ("Kiosek na nádraží", "Nádraží Litoměřice město, hala"),
-        "lt-nemocnice-01" => (
-            "Kiosek v nemocnici",
-            "Nemocnice Litoměřice, vstupní hala",
-        ),
-        super::DEMO_COUNTER_ID => (
-            "Přepážka podatelny",
-            "Městský úřad, Mírové náměstí 15/7",
-        ),
+        "lt-nemocnice-01" => ("Kiosek v nemocnici", "Nemocnice Litoměřice, vstupní hala"),
+        super::DEMO_COUNTER_ID => ("Přepážka podatelny", "Městský úřad, Mírové náměstí 15/7"),
         other => return (format!("Kiosek {other}"), "místo není v evidenci".into()),
     };
     (name.into(), place.into())
@@ -274,7 +268,13 @@ fn form<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Res
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase());
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        });
     match content_type.as_deref() {
         Some("application/x-www-form-urlencoded") => {}
         None if body.is_empty() => {}
@@ -298,21 +298,21 @@ fn valid_client_id(id: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// `client_id`, when given, must be well formed and name the token's kiosk.
-fn check_client(client_id: Option<&str>, kiosk: &str) -> Result<(), Response> {
+/// `client_id`, when given, must be well formed and name the token's kiosk:
+/// the refusal if it does not.
+fn client_refusal(client_id: Option<&str>, kiosk: &str) -> Option<Response> {
     match client_id {
-        None => Ok(()),
-        Some(id) if !valid_client_id(id) => Err(oauth_error(
+        Some(id) if !valid_client_id(id) => Some(oauth_error(
             OAuthErrorCode::InvalidRequest,
             "client_id is not a kiosk id",
             None,
         )),
-        Some(id) if id != kiosk => Err(oauth_error(
+        Some(id) if id != kiosk => Some(oauth_error(
             OAuthErrorCode::InvalidClient,
             "client_id is not the kiosk the bearer token names",
             None,
         )),
-        Some(_) => Ok(()),
+        _ => None,
     }
 }
 
@@ -351,15 +351,23 @@ pub(super) async fn post_device(
         Ok(r) => r,
         Err(e) => return oauth_error(OAuthErrorCode::InvalidRequest, &e, None),
     };
-    if let Err(refusal) = check_client(request.client_id.as_deref(), &kiosk) {
+    if let Some(refusal) = client_refusal(request.client_id.as_deref(), &kiosk) {
         return refusal;
     }
     // A space-separated list (RFC 6749 §3.3) of which `citizen` is the only one.
     let Some(scope) = request.scope.as_deref() else {
-        return oauth_error(OAuthErrorCode::InvalidRequest, "scope=citizen is required", None);
+        return oauth_error(
+            OAuthErrorCode::InvalidRequest,
+            "scope=citizen is required",
+            None,
+        );
     };
     if scope.split(' ').any(|scope| scope != "citizen") {
-        return oauth_error(OAuthErrorCode::InvalidScope, "the only scope is `citizen`", None);
+        return oauth_error(
+            OAuthErrorCode::InvalidScope,
+            "the only scope is `citizen`",
+            None,
+        );
     }
     let origin = state
         .auth
@@ -440,7 +448,7 @@ pub(super) async fn post_token(
         Ok(r) => r,
         Err(e) => return oauth_error(OAuthErrorCode::InvalidRequest, &e, None),
     };
-    if let Err(refusal) = check_client(request.client_id.as_deref(), &kiosk) {
+    if let Some(refusal) = client_refusal(request.client_id.as_deref(), &kiosk) {
         return refusal;
     }
     if request.grant_type != DEVICE_CODE_GRANT {
@@ -565,7 +573,9 @@ pub(super) async fn post_cancel(
 // ---------------------------------------------------------------- the approval page
 
 /// What the citizen decided on the approval page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 enum PageDecision {
     /// "Potvrdit"
@@ -807,7 +817,12 @@ pub(super) async fn post_approval(
             (PageDecision::Confirm, None) => {
                 let kiosk = record.kiosk.clone();
                 drop(inner);
-                return confirmation(&state, &user_code, &kiosk, "Vyberte prosím, kdo se přihlašuje.");
+                return confirmation(
+                    &state,
+                    &user_code,
+                    &kiosk,
+                    "Vyberte prosím, kdo se přihlašuje.",
+                );
             }
             (PageDecision::Confirm, Some(i)) => record.state = CodeState::Approved(i),
             (PageDecision::Deny, _) => record.state = CodeState::Denied,
@@ -846,7 +861,9 @@ struct DeviceDecision {
     citizen_id: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 enum AdminDecision {
     Approve,
@@ -974,7 +991,13 @@ pub(super) async fn put_settings(
 ) -> Response {
     let settings: DeviceSettings = match from_json(&body) {
         Ok(s) => s,
-        Err(e) => return problem(StatusCode::BAD_REQUEST, "Bad device settings", e.to_string()),
+        Err(e) => {
+            return problem(
+                StatusCode::BAD_REQUEST,
+                "Bad device settings",
+                e.to_string(),
+            );
+        }
     };
     if settings
         .expires_in_seconds
@@ -1010,7 +1033,10 @@ mod tests {
         for _ in 0..200 {
             let code = random_user_code().unwrap();
             assert_eq!(code.len(), 8);
-            assert!(code.chars().all(|c| USER_CODE_ALPHABET.contains(c)), "{code}");
+            assert!(
+                code.chars().all(|c| USER_CODE_ALPHABET.contains(c)),
+                "{code}"
+            );
             assert_eq!(normalise_user_code(&dashed(&code)), Some(code.clone()));
             assert_eq!(
                 normalise_user_code(&dashed(&code).to_lowercase()),
@@ -1020,7 +1046,14 @@ mod tests {
         assert_eq!(normalise_user_code(" wdjb mjht "), Some("WDJBMJHT".into()));
         assert_eq!(normalise_user_code("WDJB–MJHT"), Some("WDJBMJHT".into()));
         // Vowels and digits are not in the alphabet; length matters.
-        for bad in ["WDJB-MJHA", "WDJB-MJH1", "WDJB-MJH", "WDJB-MJHTT", "", "ŽDJB-MJHT"] {
+        for bad in [
+            "WDJB-MJHA",
+            "WDJB-MJH1",
+            "WDJB-MJH",
+            "WDJB-MJHTT",
+            "",
+            "ŽDJB-MJHT",
+        ] {
             assert_eq!(normalise_user_code(bad), None, "{bad}");
         }
     }
@@ -1036,15 +1069,15 @@ mod tests {
         // 16 000 letters over 20: 800 each; a biased modulo would push the first
         // letters far above the last.
         assert_eq!(counts.len(), 20);
-        assert!(counts.values().all(|n| (600..1000).contains(n)), "{counts:?}");
+        assert!(
+            counts.values().all(|n| (600..1000).contains(n)),
+            "{counts:?}"
+        );
     }
 
     #[test]
     fn pages_escape_what_they_echo() {
-        assert_eq!(
-            html("<script>\"'&"),
-            "&lt;script&gt;&quot;&#39;&amp;"
-        );
+        assert_eq!(html("<script>\"'&"), "&lt;script&gt;&quot;&#39;&amp;");
     }
 
     #[test]

@@ -31,11 +31,11 @@ use counter::StaffLogin;
 pub use counter::{STAFF_PIN_MAX, STAFF_PIN_MIN, StaffOutcome, StaffPin, StaffView};
 pub use login::{CardSlot, LoginOutcome, LoginRequest, LoginStage, LoginView, SessionView};
 use login::{Login, Session};
+use phone::PhoneLogin;
 pub use phone::{
     HelpPlace, LoginHelpView, PHONE_CODE_HOLD, PHONE_CODE_MAX_LIFE, PhoneCode, PhoneNews,
     PhoneStage, PhoneView, login_help,
 };
-use phone::PhoneLogin;
 pub use ports::{AttemptId, CardKind, EObcanka, Pin, PinState, PrinterState, SlipKind};
 
 /// Every screen the kiosk can show. Sections that are not built yet are real
@@ -286,7 +286,9 @@ pub enum Command {
     /// Counter: wake the sync runner now.
     SyncNow,
     /// Ask for a phone-login code and poll it (answered by `Phone` naming `attempt`).
-    PhoneLogin { attempt: AttemptId },
+    PhoneLogin {
+        attempt: AttemptId,
+    },
     /// Stop polling this phone login and tell the backend to forget its code.
     PhoneCancel(AttemptId),
 }

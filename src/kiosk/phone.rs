@@ -176,7 +176,9 @@ impl Kiosk {
             seconds_left: phone
                 .and_then(|p| p.expires_at)
                 .filter(|_| code.is_some())
-                .map_or(0, |at| at.saturating_sub(self.now).as_secs_f64().ceil() as u32),
+                .map_or(0, |at| {
+                    at.saturating_sub(self.now).as_secs_f64().ceil() as u32
+                }),
         }
     }
 
@@ -320,9 +322,9 @@ impl Kiosk {
         let idle = self.settings.idle_timeout;
         let from = self.last_activity.max(phone.since);
         Some(match (phone.stage, phone.expires_at) {
-            (PhoneStage::Code, Some(at)) => {
-                (self.last_activity + PHONE_CODE_HOLD).min(at).max(from + idle)
-            }
+            (PhoneStage::Code, Some(at)) => (self.last_activity + PHONE_CODE_HOLD)
+                .min(at)
+                .max(from + idle),
             _ => from + idle,
         })
     }
@@ -417,11 +419,7 @@ pub fn login_help(departments: &[crate::portal::types::Department]) -> LoginHelp
             })
     };
     LoginHelpView {
-        id_cards: find(&[
-            "občanské průkazy",
-            "občanských průkazů",
-            "obcanske prukazy",
-        ]),
+        id_cards: find(&["občanské průkazy", "občanských průkazů", "obcanske prukazy"]),
         cashier: find(&["pokladna", "pokladny"]),
     }
 }

@@ -107,7 +107,10 @@ fn a_code_goes_on_screen_and_an_approval_opens_the_nastenka() {
         )),
         "{commands:?}"
     );
-    assert!(cancels(&commands).is_empty(), "an approved code is not abandoned");
+    assert!(
+        cancels(&commands).is_empty(),
+        "an approved code is not abandoned"
+    );
     // Logging out ends the session at the backend like a card's.
     let commands = k.handle(KioskEvent::Logout, secs(120));
     assert!(commands.contains(&Command::EndSession(attempt)));
@@ -152,7 +155,10 @@ fn the_core_expires_the_code_by_its_own_clock_and_never_accepts_it_after() {
     assert_eq!(cancels(&commands), vec![attempt], "polling stops");
     let phone = k.view().phone;
     assert_eq!(phone.stage, PhoneStage::Expired);
-    assert!(phone.user_code.is_empty() && phone.qr.is_empty(), "the old code leaves the screen");
+    assert!(
+        phone.user_code.is_empty() && phone.qr.is_empty(),
+        "the old code leaves the screen"
+    );
     // The backend approving it anyway (slow_down forever, then success): never shown.
     assert_eq!(
         news(&mut k, attempt, approved(), 65),
@@ -172,7 +178,9 @@ fn leaving_the_code_screen_in_any_way_abandons_the_code() {
     let ways: [(&str, Leave); 3] = [
         ("Zpět", |k| k.handle(KioskEvent::Back, secs(20))),
         ("Domů", |k| k.handle(KioskEvent::Home, secs(20))),
-        ("help", |k| k.handle(KioskEvent::Open(Screen::LoginHelp), secs(20))),
+        ("help", |k| {
+            k.handle(KioskEvent::Open(Screen::LoginHelp), secs(20))
+        }),
     ];
     for (what, leave) in ways {
         let mut k = kiosk();
@@ -209,7 +217,11 @@ fn the_loop_returning_abandons_a_code_left_on_screen() {
     news(&mut k, attempt, code(600), 4);
     let hold = PHONE_CODE_HOLD.as_secs();
     assert!(k.handle(KioskEvent::Tick, secs(3 + hold - 1)).is_empty());
-    assert_eq!(k.screen(), Screen::PhoneLogin, "the citizen may be busy on the phone");
+    assert_eq!(
+        k.screen(),
+        Screen::PhoneLogin,
+        "the citizen may be busy on the phone"
+    );
     let commands = k.handle(KioskEvent::Tick, secs(3 + hold));
     assert_eq!(k.screen(), Screen::Promo);
     assert_eq!(cancels(&commands), vec![attempt]);
@@ -224,7 +236,10 @@ fn the_loop_returning_abandons_a_code_left_on_screen() {
     assert_eq!(k.screen(), Screen::PhoneLogin);
     let commands = k.handle(KioskEvent::Tick, secs(64 + 90));
     assert_eq!(k.screen(), Screen::Promo);
-    assert!(cancels(&commands).is_empty(), "an expired code is over already");
+    assert!(
+        cancels(&commands).is_empty(),
+        "an expired code is over already"
+    );
 }
 
 #[test]
@@ -251,11 +266,18 @@ fn a_card_inserted_during_a_phone_session_ends_it_and_starts_the_card_login() {
     news(&mut k, attempt, code(600), 4);
     news(&mut k, attempt, approved(), 5);
     let commands = k.handle(KioskEvent::Card(CardEvent::Reading), secs(10));
-    assert!(commands.contains(&Command::EndSession(attempt)), "{commands:?}");
+    assert!(
+        commands.contains(&Command::EndSession(attempt)),
+        "{commands:?}"
+    );
     assert!(commands.contains(&Command::ForgetUser));
     assert!(!k.has_session());
     assert_eq!(k.screen(), Screen::Login);
-    assert_eq!(k.login_stage(), LoginStage::Reading, "the card is read, not asked out");
+    assert_eq!(
+        k.login_stage(),
+        LoginStage::Reading,
+        "the card is read, not asked out"
+    );
 }
 
 #[test]
@@ -295,7 +317,10 @@ fn a_phone_session_warns_and_ends_after_its_own_shorter_idle_time() {
     let commands = k.handle(KioskEvent::Tick, secs(100));
     assert!(commands.contains(&Command::EndSession(attempt)));
     assert_eq!(k.screen(), Screen::LoggedOut);
-    assert!(k.view().session.is_none(), "the name is gone with the session");
+    assert!(
+        k.view().session.is_none(),
+        "the name is gone with the session"
+    );
 }
 
 #[test]
@@ -331,12 +356,19 @@ fn news_of_a_replaced_attempt_never_touches_the_new_one() {
     // "Nový kód" while the first still waits: it is abandoned first.
     let commands = k.handle(KioskEvent::PhoneStart, secs(5));
     assert_eq!(cancels(&commands), vec![first]);
-    let second = match commands.iter().find(|c| matches!(c, Command::PhoneLogin { .. })) {
+    let second = match commands
+        .iter()
+        .find(|c| matches!(c, Command::PhoneLogin { .. }))
+    {
         Some(Command::PhoneLogin { attempt }) => *attempt,
         _ => panic!("{commands:?}"),
     };
     assert!(news(&mut k, first, code(600), 6).is_empty());
-    assert_eq!(k.view().phone.stage, PhoneStage::Requesting, "not the old code");
+    assert_eq!(
+        k.view().phone.stage,
+        PhoneStage::Requesting,
+        "not the old code"
+    );
     assert!(news(&mut k, first, PhoneNews::Denied, 6).is_empty());
     assert_eq!(
         news(&mut k, first, approved(), 7),

@@ -24,8 +24,8 @@ use super::Collection;
 use super::types::{
     AuthCardRequest, AuthChallenge, AuthSession, CITIZEN_SESSION_TOKEN_TYPE, DEVICE_CODE_GRANT,
     DeviceAuthorization, DeviceSession, EventAck, EventBatch, Heartbeat, MeDashboard, OAuthError,
-    OAuthErrorCode,
-    ObligationList, PaymentIntent, PaymentIntentRequest, Problem, SubmissionList, Watchdog,
+    OAuthErrorCode, ObligationList, PaymentIntent, PaymentIntentRequest, Problem, SubmissionList,
+    Watchdog,
 };
 
 /// Header that carries the citizen's session token (beside the kiosk's bearer token).
@@ -486,7 +486,9 @@ impl PortalClient {
             .post_form("auth/device", &[("scope", "citizen")])
             .await?;
         if response.status() == StatusCode::BAD_REQUEST {
-            let error = self.oauth_error(response, "device authorization error").await?;
+            let error = self
+                .oauth_error(response, "device authorization error")
+                .await?;
             return Err(oauth_refusal(error.error));
         }
         let response = self.check_status(response).await?;
@@ -494,9 +496,8 @@ impl PortalClient {
             .read_body(response, BodyKind::Auth, "device authorization")
             .await?;
         let code: DeviceAuthorization = parse_citizen(&bytes, "device authorization")?;
-        check_device_authorization(&code).map_err(|reason| {
-            PortalError::Malformed(format!("device authorization: {reason}"))
-        })?;
+        check_device_authorization(&code)
+            .map_err(|reason| PortalError::Malformed(format!("device authorization: {reason}")))?;
         Ok(code)
     }
 
@@ -507,7 +508,10 @@ impl PortalClient {
         let response = self
             .post_form(
                 "auth/token",
-                &[("grant_type", DEVICE_CODE_GRANT), ("device_code", device_code)],
+                &[
+                    ("grant_type", DEVICE_CODE_GRANT),
+                    ("device_code", device_code),
+                ],
             )
             .await?;
         if response.status() == StatusCode::BAD_REQUEST {

@@ -179,12 +179,8 @@ impl KioskUi {
         let reader = adapters.card.as_ref().is_some_and(|c| c.has_reader());
         core.set_equipment(setup.printer.is_some(), reader);
         core.set_phone_available(adapters.phone.is_some());
-        app.global::<Phone>().set_demo(
-            adapters
-                .phone
-                .as_ref()
-                .is_some_and(|p| p.demo().is_some()),
-        );
+        app.global::<Phone>()
+            .set_demo(adapters.phone.as_ref().is_some_and(|p| p.demo().is_some()));
         let promo = PromoDriver::new(app, setup.playlist, setup.screen_size, setup.fade);
         controllers::staff::set_configured(
             app,

@@ -41,9 +41,7 @@ pub(in crate::ui) fn apply(app: &AppWindow, view: &KioskView, drawn: &mut PhoneD
     p.set_stage(stage(phone.stage));
     p.set_user_code(phone.user_code.as_str().into());
     p.set_address(phone.address.as_str().into());
-    p.set_time_left(
-        format!("{}:{:02}", phone.seconds_left / 60, phone.seconds_left % 60).into(),
-    );
+    p.set_time_left(format!("{}:{:02}", phone.seconds_left / 60, phone.seconds_left % 60).into());
     if drawn.qr != phone.qr {
         drawn.qr.clone_from(&phone.qr);
         p.set_qr(qr_image(&phone.qr));
