@@ -67,7 +67,11 @@ impl Setup {
     /// A new code for the demo kiosk, as JSON.
     async fn code(&self) -> Value {
         let r = self
-            .form("/kiosk/v1/auth/device", DEMO_KIOSK_TOKEN, &[])
+            .form(
+                "/kiosk/v1/auth/device",
+                DEMO_KIOSK_TOKEN,
+                &[("scope", "citizen")],
+            )
             .await;
         assert_eq!(r.status(), 200);
         r.json().await.unwrap()
@@ -218,7 +222,7 @@ async fn the_device_endpoint_refuses_what_oauth_refuses() {
         .form(
             "/kiosk/v1/auth/device",
             DEMO_KIOSK_TOKEN,
-            &[("client_id", OTHER_KIOSK)],
+            &[("scope", "citizen"), ("client_id", OTHER_KIOSK)],
         )
         .await;
     assert_eq!(error(r).await, "invalid_client");
@@ -227,7 +231,7 @@ async fn the_device_endpoint_refuses_what_oauth_refuses() {
         .form(
             "/kiosk/v1/auth/device",
             DEMO_KIOSK_TOKEN,
-            &[("client_id", "lt-demo-01")],
+            &[("scope", "citizen"), ("client_id", "lt-demo-01")],
         )
         .await;
     assert_eq!(r.status(), 200);
@@ -235,7 +239,7 @@ async fn the_device_endpoint_refuses_what_oauth_refuses() {
         .form(
             "/kiosk/v1/auth/device",
             DEMO_KIOSK_TOKEN,
-            &[("client_id", "Lt Demo")],
+            &[("scope", "citizen"), ("client_id", "Lt Demo")],
         )
         .await;
     assert_eq!(error(r).await, "invalid_request");
@@ -253,6 +257,28 @@ async fn the_device_endpoint_refuses_what_oauth_refuses() {
         .post(s.url("/kiosk/v1/auth/device"))
         .bearer_auth(DEMO_KIOSK_TOKEN)
         .json(&serde_json::json!({"scope": "citizen"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error(r).await, "invalid_request");
+    // A bare word with a form's content type is not a form (the fuzzer's find).
+    let r = s
+        .http
+        .post(s.url("/kiosk/v1/auth/device"))
+        .bearer_auth(DEMO_KIOSK_TOKEN)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("AAA")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error(r).await, "invalid_request");
+    // No scope (an empty form, or no body at all) is not a request here.
+    let r = s.form("/kiosk/v1/auth/device", DEMO_KIOSK_TOKEN, &[]).await;
+    assert_eq!(error(r).await, "invalid_request");
+    let r = s
+        .http
+        .post(s.url("/kiosk/v1/auth/device"))
+        .bearer_auth(DEMO_KIOSK_TOKEN)
         .send()
         .await
         .unwrap();

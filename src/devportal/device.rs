@@ -280,6 +280,14 @@ fn form<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Res
         None if body.is_empty() => {}
         _ => return Err("the body must be application/x-www-form-urlencoded".into()),
     }
+    // Every parameter is `name=value` (RFC 6749 appendix B); a bare word is
+    // not a form but something else sent with a form's content type.
+    if body
+        .split(|b| *b == b'&')
+        .any(|pair| !pair.is_empty() && !pair.contains(&b'='))
+    {
+        return Err("the body is not name=value pairs".into());
+    }
     serde_urlencoded::from_bytes(body).map_err(|e| e.to_string())
 }
 
@@ -290,23 +298,21 @@ fn valid_client_id(id: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// `client_id`, when given, must be well formed and name the token's kiosk.
-// The error is the HTTP answer itself, built once per refused request.
-#[allow(clippy::result_large_err)]
-fn check_client(client_id: Option<&str>, kiosk: &str) -> Result<(), Response> {
+/// `client_id`, when given, must be well formed and name the token's kiosk:
+/// the refusal if it does not.
+fn client_refusal(client_id: Option<&str>, kiosk: &str) -> Option<Response> {
     match client_id {
-        None => Ok(()),
-        Some(id) if !valid_client_id(id) => Err(oauth_error(
+        Some(id) if !valid_client_id(id) => Some(oauth_error(
             OAuthErrorCode::InvalidRequest,
             "client_id is not a kiosk id",
             None,
         )),
-        Some(id) if id != kiosk => Err(oauth_error(
+        Some(id) if id != kiosk => Some(oauth_error(
             OAuthErrorCode::InvalidClient,
             "client_id is not the kiosk the bearer token names",
             None,
         )),
-        Some(_) => Ok(()),
+        _ => None,
     }
 }
 
@@ -325,13 +331,14 @@ struct RawDeviceRequest {
 #[utoipa::path(post, path = "/kiosk/v1/auth/device", tag = "auth", operation_id = "authDevice",
     security(("kioskToken" = [])),
     request_body(content = DeviceAuthorizationRequest, content_type = "application/x-www-form-urlencoded",
-        description = "RFC 8628 §3.1; both parameters are optional (the kiosk is the one its token names)"),
+        description = "RFC 8628 §3.1: `scope=citizen` (required here: the one scope there is) and, \
+            optionally, `client_id` (the kiosk is the one its token names)"),
     responses((status = 200, description = "A code for the citizen's phone (RFC 8628 §3.2): show \
         `verification_uri_complete` as a QR code and `user_code` large; poll POST /auth/token with \
         `device_code` every `interval` seconds until `expires_in` passes (Cache-Control: no-store)",
         body = DeviceAuthorization),
               (status = 400, description = "An OAuth error (RFC 6749 §5.2): `invalid_request` (not a \
-                  form, a parameter twice, a malformed client_id), `invalid_client` (client_id names \
+                  form, no scope, a parameter twice, a malformed client_id), `invalid_client` (client_id names \
                   another kiosk), `invalid_scope` (a scope other than `citizen`)",
                   body = OAuthError, content_type = "application/json")))]
 pub(super) async fn post_device(
@@ -344,15 +351,18 @@ pub(super) async fn post_device(
         Ok(r) => r,
         Err(e) => return oauth_error(OAuthErrorCode::InvalidRequest, &e, None),
     };
-    if let Err(refusal) = check_client(request.client_id.as_deref(), &kiosk) {
+    if let Some(refusal) = client_refusal(request.client_id.as_deref(), &kiosk) {
         return refusal;
     }
     // A space-separated list (RFC 6749 §3.3) of which `citizen` is the only one.
-    if request
-        .scope
-        .as_deref()
-        .is_some_and(|s| s.split(' ').any(|scope| scope != "citizen"))
-    {
+    let Some(scope) = request.scope.as_deref() else {
+        return oauth_error(
+            OAuthErrorCode::InvalidRequest,
+            "scope=citizen is required",
+            None,
+        );
+    };
+    if scope.split(' ').any(|scope| scope != "citizen") {
         return oauth_error(
             OAuthErrorCode::InvalidScope,
             "the only scope is `citizen`",
@@ -438,7 +448,7 @@ pub(super) async fn post_token(
         Ok(r) => r,
         Err(e) => return oauth_error(OAuthErrorCode::InvalidRequest, &e, None),
     };
-    if let Err(refusal) = check_client(request.client_id.as_deref(), &kiosk) {
+    if let Some(refusal) = client_refusal(request.client_id.as_deref(), &kiosk) {
         return refusal;
     }
     if request.grant_type != DEVICE_CODE_GRANT {

@@ -458,7 +458,9 @@ pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_cod
 pub const USER_CODE_ALPHABET: &str = "BCDFGHJKLMNPQRSTVWXZ";
 
 /// `POST /auth/device` (form): a kiosk asks for a code a phone can approve.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+/// RFC 8628 leaves `scope` optional; this contract names it (there is one),
+/// so that a request is never an empty form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct DeviceAuthorizationRequest {
     /// The kiosk's id. Optional: the kiosk is the one its bearer token names.
     #[schema(pattern = "^[a-z0-9-]{1,40}$")]
@@ -466,9 +468,7 @@ pub struct DeviceAuthorizationRequest {
     #[schema(nullable = false)]
     pub client_id: Option<String>,
     /// `citizen`, the only scope (a citizen session for the `/me` calls).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    pub scope: Option<DeviceScope>,
+    pub scope: DeviceScope,
 }
 
 /// What a phone login opens.
