@@ -63,7 +63,7 @@ fn contact_slip() -> Slip {
 fn polling_slip() -> Slip {
     let info: portal_kiosk::portal::types::ElectionInfo =
         serde_json::from_str(include_str!("../assets/seed/elections.json")).unwrap();
-    Slip::polling_place(&header(), &info.elections[0], &info.districts[0])
+    Slip::polling_place(&header(), info.elections.last(), &info.districts[0])
 }
 
 #[test]

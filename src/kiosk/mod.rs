@@ -18,15 +18,18 @@ use crate::config::Mode;
 use crate::i18n::Language;
 
 mod area;
+mod board;
 mod counter;
 mod login;
 pub mod ports;
 mod services;
+mod voting;
 use area::Area;
 pub use area::{
     AreaEvent, AreaView, DeskView, LoadState, PayState, PaymentSlipOrder, PrintOrder, PrintStatus,
     PrinterNews, PrinterStatus,
 };
+pub use board::{BoardEvent, BoardView, DashboardNotice, NoticeDetail, NoticeItem};
 use counter::StaffLogin;
 pub use counter::{STAFF_PIN_MAX, STAFF_PIN_MIN, StaffOutcome, StaffPin, StaffView};
 pub use login::{CardSlot, LoginOutcome, LoginRequest, LoginStage, LoginView, SessionView};
@@ -35,6 +38,10 @@ pub use ports::{AttemptId, CardKind, EObcanka, Pin, PinState, PrinterState, Slip
 pub use services::{
     ContactHitRow, ContactMatch, QUERY_MAX, SearchAnswer, SearchQuery, SearchState, ServicesEvent,
     ServicesView, TextEdit,
+};
+pub use voting::{
+    ElectionDays, NUMBER_MAX, PollingPlaceOrder, STREET_MAX, SUGGESTIONS, StreetRangeView,
+    VotingEvent, VotingView,
 };
 
 /// Every screen the kiosk can show. Sections that are not built yet are real
@@ -80,11 +87,25 @@ pub enum Screen {
     ServiceSearch,
     /// Departments and people searched with the on-screen keyboard.
     ContactSearch,
+    /// Úřední deska: what is posted now, newest first, by agenda.
+    Board,
+    /// The agendas of the úřední deska, to filter by one.
+    BoardAgendas,
+    /// One notice of the úřední deska: dates, reference, documents with QR codes.
+    BoardNotice,
+    /// A notice of the citizen's nástěnka in full.
+    DashboardNotice,
+    /// "Kde volím?": the street on the on-screen keyboard.
+    WhereToVote,
+    /// "Kde volím?": the house number, for a street split between districts.
+    HouseNumber,
+    /// The polling district and room found.
+    PollingPlace,
 }
 
 impl Screen {
     /// Every screen, in the order the screenshot command renders them.
-    pub const ALL: [Screen; 22] = [
+    pub const ALL: [Screen; 29] = [
         Screen::Promo,
         Screen::Home,
         Screen::Services,
@@ -107,6 +128,13 @@ impl Screen {
         Screen::ServiceDetail,
         Screen::ServiceSearch,
         Screen::ContactSearch,
+        Screen::Board,
+        Screen::BoardAgendas,
+        Screen::BoardNotice,
+        Screen::DashboardNotice,
+        Screen::WhereToVote,
+        Screen::HouseNumber,
+        Screen::PollingPlace,
     ];
 
     /// Stable machine name: used for screenshot file names and logs.
@@ -134,6 +162,13 @@ impl Screen {
             Screen::ServiceDetail => "service-detail",
             Screen::ServiceSearch => "service-search",
             Screen::ContactSearch => "contact-search",
+            Screen::Board => "board",
+            Screen::BoardAgendas => "board-agendas",
+            Screen::BoardNotice => "board-notice",
+            Screen::DashboardNotice => "dashboard-notice",
+            Screen::WhereToVote => "where-to-vote",
+            Screen::HouseNumber => "house-number",
+            Screen::PollingPlace => "polling-place",
         }
     }
 
@@ -142,6 +177,7 @@ impl Screen {
         matches!(
             self,
             Screen::Dashboard
+                | Screen::DashboardNotice
                 | Screen::Obligations
                 | Screen::Pay
                 | Screen::Submissions
@@ -224,6 +260,14 @@ pub enum KioskEvent {
         id: AttemptId,
         answer: SearchAnswer,
     },
+    /// The town's úřední deska (public content, synced).
+    NoticeBoard(std::sync::Arc<Vec<crate::noticeboard::BoardNotice>>),
+    /// The elections and polling districts (public content, synced).
+    Elections(std::sync::Arc<crate::portal::types::ElectionInfo>),
+    /// A touch on the board's screens or on a nástěnka notice.
+    Board(BoardEvent),
+    /// A touch on the elections' screens.
+    Voting(VotingEvent),
 }
 
 /// The reader's news, as the core needs it.
@@ -386,6 +430,10 @@ pub struct Kiosk {
     area: Area,
     /// Služby úřadu and the searches.
     services: services::Services,
+    /// The úřední deska and the nástěnka notice opened.
+    board: board::Board,
+    /// Volby and "Kde volím?".
+    voting: voting::Voting,
     /// The last attempt id handed out.
     attempts: u64,
     /// Whether this kiosk has a card reader at all.
@@ -414,6 +462,8 @@ impl Kiosk {
             logged_out_at: None,
             area: Area::new(true),
             services: services::Services::default(),
+            board: board::Board::default(),
+            voting: voting::Voting::default(),
             has_reader: true,
             attempts: 0,
             now,
@@ -522,6 +572,8 @@ impl Kiosk {
                 | KioskEvent::SyncReported
                 | KioskEvent::Catalogue(_)
                 | KioskEvent::SearchResult { .. }
+                | KioskEvent::NoticeBoard(_)
+                | KioskEvent::Elections(_)
         );
         if user_action {
             self.last_activity = now;
@@ -594,8 +646,13 @@ impl Kiosk {
             KioskEvent::SyncReported => self.sync_reported(),
             KioskEvent::Catalogue(services) => self.catalogue(services),
             KioskEvent::Services(event) => self.services_event(event),
+            KioskEvent::Text(edit) if self.screen == Screen::WhereToVote => self.voting_text(edit),
             KioskEvent::Text(edit) => self.text_edit(edit),
             KioskEvent::SearchResult { id, answer } => self.search_answer(id, answer),
+            KioskEvent::NoticeBoard(notices) => self.notice_board(notices),
+            KioskEvent::Elections(info) => self.elections(info),
+            KioskEvent::Board(event) => self.board_event(event),
+            KioskEvent::Voting(event) => self.voting_event(event),
             KioskEvent::KeepAlive => Vec::new(),
             KioskEvent::Logout | KioskEvent::SessionLost => {
                 if self.session.is_some() {
@@ -663,6 +720,8 @@ impl Kiosk {
     fn forget_user(&mut self) -> Command {
         self.area.forget_user();
         self.services.forget_user();
+        self.board.forget_user();
+        self.voting.forget_user();
         Command::ForgetUser
     }
 
@@ -729,5 +788,7 @@ pub fn resting_screen(mode: Mode) -> Screen {
     }
 }
 
+#[cfg(test)]
+mod board_tests;
 #[cfg(test)]
 mod tests;

@@ -260,6 +260,8 @@ pub enum SlipKind {
     PollingPlace,
     Test,
     Reprint,
+    /// A notice of the úřední deska.
+    Notice,
 }
 
 impl SlipKind {
@@ -273,6 +275,7 @@ impl SlipKind {
             SlipKind::PollingPlace => "polling-place",
             SlipKind::Test => "test",
             SlipKind::Reprint => "reprint",
+            SlipKind::Notice => "notice",
         }
     }
 
@@ -285,6 +288,7 @@ impl SlipKind {
             SlipKind::PollingPlace,
             SlipKind::Test,
             SlipKind::Reprint,
+            SlipKind::Notice,
         ]
         .into_iter()
         .find(|k| k.name() == name)

@@ -87,6 +87,13 @@ pub fn screen_id(screen: Screen) -> ScreenId {
         Screen::ServiceDetail => ScreenId::ServiceDetail,
         Screen::ServiceSearch => ScreenId::ServiceSearch,
         Screen::ContactSearch => ScreenId::ContactSearch,
+        Screen::Board => ScreenId::Board,
+        Screen::BoardAgendas => ScreenId::BoardAgendas,
+        Screen::BoardNotice => ScreenId::BoardNotice,
+        Screen::DashboardNotice => ScreenId::DashboardNotice,
+        Screen::WhereToVote => ScreenId::WhereToVote,
+        Screen::HouseNumber => ScreenId::HouseNumber,
+        Screen::PollingPlace => ScreenId::PollingPlace,
     }
 }
 
