@@ -441,3 +441,52 @@ fn the_payment_slip_goes_to_the_printer_and_the_screen_says_take_it() {
     s.ui.pump_updates();
     assert_eq!(c.get_print_status(), portal_kiosk::ui::PrintStatus::None);
 }
+
+/// A notice of the nástěnka opens in full on its own screen (it is cut short
+/// on the nástěnka), steps to the next one, and stays reachable with larger
+/// text, where the nástěnka has no room for a single notice.
+#[test]
+fn a_nastenka_notice_opens_in_full_and_larger_text_keeps_it_reachable() {
+    let s = setup("demo-jana", SessionTimes::default());
+    log_in(&s);
+    let notices = citizen_json("demo-jana")["notices"].as_array().unwrap().clone();
+    let mut notices: Vec<(String, String, String)> = notices
+        .iter()
+        .map(|n| {
+            (
+                n["date"].as_str().unwrap().to_string(),
+                n["title"].as_str().unwrap().to_string(),
+                n["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    notices.sort_by(|a, b| b.0.cmp(&a.0));
+    let (_, newest_title, newest_text) = notices[0].clone();
+    touch(&s.app, &newest_title);
+    assert_eq!(screen(&s.app), ScreenId::DashboardNotice);
+    assert!(shows(&s.app, &newest_text), "the whole text");
+    assert!(shows(&s.app, &format!("1 z {}", notices.len())));
+    touch(&s.app, "Další oznámení");
+    assert!(shows(&s.app, &notices[1].1));
+    touch(&s.app, "Zpět");
+    assert_eq!(screen(&s.app), ScreenId::Dashboard);
+
+    touch(&s.app, "Větší písmo");
+    let compact = format!("Přečíst oznámení ({})", notices.len());
+    let titles_shown = notices.iter().any(|(_, t, _)| !buttons(&s.app, t).is_empty());
+    assert!(
+        titles_shown || !buttons(&s.app, &compact).is_empty(),
+        "with larger text the notices are still reachable"
+    );
+    if !titles_shown {
+        touch(&s.app, &compact);
+        assert_eq!(screen(&s.app), ScreenId::DashboardNotice);
+        assert!(shows(&s.app, &newest_text));
+        touch(&s.app, "Zpět");
+    }
+    touch(&s.app, "Odhlásit se");
+    pump_until(&s.ui, "logged out", || screen(&s.app) == ScreenId::LoggedOut);
+    let board = s.app.global::<portal_kiosk::ui::Board>();
+    assert_eq!(board.get_dashboard_title(), "", "the notice is gone with the session");
+    assert_eq!(board.get_dashboard_text(), "");
+}
