@@ -112,10 +112,7 @@ pub fn snapshot(engine: &SyncEngine) -> Option<ContentSnapshot> {
                     .load::<crate::portal::types::ElectionInfo>()
                     .unwrap_or_else(|e| {
                         tracing::warn!(error = %e, "no stored elections to show");
-                        crate::portal::types::ElectionInfo {
-                            elections: Vec::new(),
-                            districts: Vec::new(),
-                        }
+                        Default::default()
                     }),
             ),
             synced_at: engine.store().oldest_success().ok().flatten(),
