@@ -158,7 +158,13 @@ fn listed(app: &AppWindow) -> Vec<String> {
 fn a_notice_opens_with_its_dates_in_words_its_document_qr_scans_and_its_slip_prints() {
     let s = kiosk_with_board(ofn_board(vec![
         ofn_notice(1, "Záměr pronájmu nebytových prostor", -3, 12, "Majetek"),
-        ofn_notice(2, "<b>Veřejná vyhláška</b> – stavební povolení", -1, 14, "Stavební řízení"),
+        ofn_notice(
+            2,
+            "<b>Veřejná vyhláška</b> – stavební povolení",
+            -1,
+            14,
+            "Stavební řízení",
+        ),
         ofn_notice(3, "Oznámení, které už nevisí", -30, -2, "Majetek"),
         ofn_notice(4, "Rozpočtové opatření č. 9", -10, 365, "Rozpočet"),
     ]));
@@ -212,7 +218,11 @@ fn a_notice_opens_with_its_dates_in_words_its_document_qr_scans_and_its_slip_pri
     assert!(flat.contains("Záměr pronájmu nebytových prostor"), "{text}");
     assert_eq!(field(&text, "Vyvěšeno"), Some(posted.clone()), "{text}");
     assert_eq!(field(&text, "Visí do"), Some(until.clone()), "{text}");
-    assert_eq!(field(&text, "Číslo jednací").as_deref(), Some("MULT/1/2026"), "{text}");
+    assert_eq!(
+        field(&text, "Číslo jednací").as_deref(),
+        Some("MULT/1/2026"),
+        "{text}"
+    );
     assert_eq!(
         decoded.qr_payloads(),
         vec!["https://www.litomerice.cz/uredni-deska/test/1".to_string()],
@@ -225,7 +235,13 @@ fn a_notice_opens_with_its_dates_in_words_its_document_qr_scans_and_its_slip_pri
 
 #[test]
 fn the_agenda_filter_and_a_document_without_a_qr_code() {
-    let mut http = ofn_notice(5, "Krajský úřad – veřejná vyhláška", -2, 20, "Územní plánování");
+    let mut http = ofn_notice(
+        5,
+        "Krajský úřad – veřejná vyhláška",
+        -2,
+        20,
+        "Územní plánování",
+    );
     http["dokument"] = json!([
         { "název": { "cs": "Vyhláška kraje" }, "url": "http://www.kr-ustecky.cz/vyhlaska.pdf" }
     ]);
@@ -276,7 +292,10 @@ fn two_thousand_notices_are_listed_and_paged_without_freezing() {
         started.elapsed()
     );
     assert_eq!(listed(&s.app).len(), 2000);
-    assert!(shows(&s.app, "Vyvěšeno je 2000 oznámení, nejnovější nahoře."));
+    assert!(shows(
+        &s.app,
+        "Vyvěšeno je 2000 oznámení, nejnovější nahoře."
+    ));
     // Page down by the big button: later notices come on screen.
     let first = listed(&s.app)[0].clone();
     assert!(shows(&s.app, &first));

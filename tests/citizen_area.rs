@@ -450,7 +450,10 @@ fn the_payment_slip_goes_to_the_printer_and_the_screen_says_take_it() {
 fn a_nastenka_notice_opens_in_full_and_larger_text_keeps_it_reachable() {
     let s = setup("demo-jana", SessionTimes::default());
     log_in(&s);
-    let notices = citizen_json("demo-jana")["notices"].as_array().unwrap().clone();
+    let notices = citizen_json("demo-jana")["notices"]
+        .as_array()
+        .unwrap()
+        .clone();
     let mut notices: Vec<(String, String, String)> = notices
         .iter()
         .map(|n| {
@@ -473,7 +476,14 @@ fn a_nastenka_notice_opens_in_full_and_larger_text_keeps_it_reachable() {
             1,
             "the notices are reachable (title {by_title}, one button {by_compact})"
         );
-        touch(&s.app, if by_title == 1 { &newest_title } else { &compact });
+        touch(
+            &s.app,
+            if by_title == 1 {
+                &newest_title
+            } else {
+                &compact
+            },
+        );
         assert_eq!(screen(&s.app), ScreenId::DashboardNotice);
         assert!(shows(&s.app, &newest_title));
         assert!(shows(&s.app, &newest_text), "the whole text");
@@ -494,7 +504,9 @@ fn a_nastenka_notice_opens_in_full_and_larger_text_keeps_it_reachable() {
     open_newest(&s);
     touch(&s.app, "Zpět");
     touch(&s.app, "Odhlásit se");
-    pump_until(&s.ui, "logged out", || screen(&s.app) == ScreenId::LoggedOut);
+    pump_until(&s.ui, "logged out", || {
+        screen(&s.app) == ScreenId::LoggedOut
+    });
     let board = s.app.global::<portal_kiosk::ui::Board>();
     assert_eq!(
         board.get_dashboard_title(),

@@ -58,7 +58,8 @@ fn kiosk_with_elections() -> Setup {
         SessionTimes::default(),
         Some(printer),
     );
-    ui.updates().send(UiUpdate::Elections(snapshot.elections.clone()));
+    ui.updates()
+        .send(UiUpdate::Elections(snapshot.elections.clone()));
     ui.pump_updates();
     touch(&app, "Dotkněte se obrazovky");
     Setup {
@@ -139,7 +140,10 @@ fn kde_volim_a_split_street_its_house_number_the_room_its_map_and_the_slip() {
         "Napište název ulice, kde bydlíte. Stačí první dvě písmena, háčky a čárky psát nemusíte."
     ));
     type_keys(&s.app, "d");
-    assert!(buttons(&s.app, "Dlouhá").is_empty(), "nothing after one letter");
+    assert!(
+        buttons(&s.app, "Dlouhá").is_empty(),
+        "nothing after one letter"
+    );
     type_keys(&s.app, "lo");
     touch(&s.app, "Dlouhá");
     assert_eq!(screen(&s.app), ScreenId::HouseNumber);
@@ -166,9 +170,16 @@ fn kde_volim_a_split_street_its_house_number_the_room_its_map_and_the_slip() {
     let text = decoded.lines().join("\n");
     let flat = text.replace('\n', " ");
     assert!(flat.contains("Kde volím"), "{text}");
-    assert_eq!(field(&text, "Volební okrsek").as_deref(), Some("2"), "{text}");
+    assert_eq!(
+        field(&text, "Volební okrsek").as_deref(),
+        Some("2"),
+        "{text}"
+    );
     assert!(flat.contains(&district.place), "{text}");
-    assert!(!flat.contains("Dlouhá 12"), "the slip names no address: {text}");
+    assert!(
+        !flat.contains("Dlouhá 12"),
+        "the slip names no address: {text}"
+    );
     assert_eq!(decoded.qr_payloads(), vec![map]);
     touch(&s.app, "Zavřít");
     // Zpět: the number, then the street as typed.
@@ -233,10 +244,14 @@ fn an_unknown_street_gets_the_closest_names_and_a_number_outside_every_range_is_
 fn with_no_election_ahead_volby_names_the_last_one_and_the_lookup_still_works() {
     let s = kiosk_with_elections();
     let mut info = s.info.clone();
-    info.elections
-        .retain(|e| e.days.iter().all(|d| *d < chrono::Local::now().date_naive()));
+    info.elections.retain(|e| {
+        e.days
+            .iter()
+            .all(|d| *d < chrono::Local::now().date_naive())
+    });
     assert!(!info.elections.is_empty(), "the seed has a past election");
-    s.ui.updates().send(UiUpdate::Elections(Arc::new(info.clone())));
+    s.ui.updates()
+        .send(UiUpdate::Elections(Arc::new(info.clone())));
     s.ui.pump_updates();
     touch(&s.app, "Volby");
     let last = info.elections.iter().max_by_key(|e| e.days[0]).unwrap();

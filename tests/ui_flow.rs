@@ -118,7 +118,10 @@ fn volby_without_synced_data_says_where_to_ask_and_leads_home() {
         &app,
         "Údaje o volbách zatím nejsou stažené z portálu. Informace o volbách vám dají na radnici, telefon +420 416 916 111."
     ));
-    assert!(buttons(&app, "Kde volím?").is_empty(), "no lookup without data");
+    assert!(
+        buttons(&app, "Kde volím?").is_empty(),
+        "no lookup without data"
+    );
     touch(&app, "Domů");
     assert_eq!(screen(&app), ScreenId::Home);
 }

@@ -278,7 +278,14 @@ impl Slip {
             lines.push(SlipLine::Heading(election.title.clone()));
             for (i, day) in election.days.iter().enumerate() {
                 let hours = election.hours.get(i).cloned().unwrap_or_default();
-                lines.push(field(crate::elections::day_in_words(*day), hours));
+                lines.push(field(
+                    format!(
+                        "{} {}",
+                        crate::elections::day_in_words(*day),
+                        chrono::Datelike::year(day)
+                    ),
+                    hours,
+                ));
             }
         }
         lines.push(field("Volební okrsek", district.number.to_string()));
