@@ -169,7 +169,11 @@ pub fn run_kiosk(
     for update in first_updates.into_iter().filter(|u| {
         matches!(
             u,
-            UiUpdate::DataAge { .. } | UiUpdate::Contacts(_) | UiUpdate::Catalogue(_)
+            UiUpdate::DataAge { .. }
+                | UiUpdate::Contacts(_)
+                | UiUpdate::Catalogue(_)
+                | UiUpdate::NoticeBoard(_)
+                | UiUpdate::Elections(_)
         )
     }) {
         kiosk_ui.updates().send(update);

@@ -172,7 +172,8 @@ impl StreetIndex {
     /// way with a mistake in it).
     fn closest(&self, key: &str, limit: usize) -> Vec<String> {
         let typed: Vec<char> = key.chars().collect();
-        let most = (typed.len() / 2).max(2);
+        // A third of the letters wrong at most: further names help nobody.
+        let most = (typed.len() / 3).max(2);
         let mut scored: Vec<(usize, &Street)> = self
             .streets
             .iter()

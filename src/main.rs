@@ -100,7 +100,7 @@ enum CliCommand {
         printer: String,
         #[arg(long, default_value = "epson-tm-t20")]
         profile: String,
-        #[arg(long, value_parser = ["test", "payment", "service"], default_value = "test")]
+        #[arg(long, value_parser = ["test", "payment", "service", "notice", "polling-place"], default_value = "test")]
         slip: String,
     },
     /// Insert a simulated eObčanka into pcscd's virtual reader (vsmartcard vpcd).

@@ -17,12 +17,22 @@ pub fn request(order: PrintOrder) -> PrintRequest {
         PrintOrder::Payment(_)
         | PrintOrder::Proof(_)
         | PrintOrder::Contact(_)
-        | PrintOrder::Service(_) => {
+        | PrintOrder::Service(_)
+        | PrintOrder::Notice(_)
+        | PrintOrder::PollingPlace(_) => {
             let kind = kind_of(&order);
             PrintRequest::Slip {
                 kind: kind.name(),
-                // Contacts and services are public: kept in the queue until printed.
-                personal: !matches!(kind, SlipKind::Contact | SlipKind::Service),
+                // Contacts, services, notices and polling places are public
+                // (a polling-place slip names the district, never the address
+                // typed): kept in the queue until printed.
+                personal: !matches!(
+                    kind,
+                    SlipKind::Contact
+                        | SlipKind::Service
+                        | SlipKind::Notice
+                        | SlipKind::PollingPlace
+                ),
                 build: Box::new(move |header| slip(&order, header)),
             }
         }
@@ -42,6 +52,8 @@ pub fn kind_of(order: &PrintOrder) -> SlipKind {
         PrintOrder::Proof(_) => SlipKind::Proof,
         PrintOrder::Contact(_) => SlipKind::Contact,
         PrintOrder::Service(_) => SlipKind::Service,
+        PrintOrder::Notice(_) => SlipKind::Notice,
+        PrintOrder::PollingPlace(_) => SlipKind::PollingPlace,
         PrintOrder::Reprint => SlipKind::Reprint,
         PrintOrder::TestPage
         | PrintOrder::Retry
@@ -58,6 +70,12 @@ pub fn slip(order: &PrintOrder, header: &SlipHeader) -> Option<Slip> {
         PrintOrder::Proof(o) => Some(Slip::proof_of_payment(header, &proof_data(o)?)),
         PrintOrder::Contact(d) => Some(Slip::contact(header, d)),
         PrintOrder::Service(s) => Some(Slip::service_information(header, s)),
+        PrintOrder::Notice(n) => Some(Slip::board_notice(header, n)),
+        PrintOrder::PollingPlace(p) => Some(Slip::polling_place(
+            header,
+            p.election.as_ref(),
+            &p.district,
+        )),
         _ => None,
     }
 }

@@ -443,3 +443,77 @@ fn the_payment_slip_goes_to_the_printer_and_the_screen_says_take_it() {
     s.ui.pump_updates();
     assert_eq!(c.get_print_status(), portal_kiosk::ui::PrintStatus::None);
 }
+
+/// A notice of the nástěnka opens in full on its own screen (it is cut short
+/// on the nástěnka), steps to the next one, and stays reachable with larger
+/// text, where the nástěnka may have no room for a single notice (one button
+/// "Přečíst oznámení" stands in their place then).
+#[test]
+fn a_nastenka_notice_opens_in_full_and_larger_text_keeps_it_reachable() {
+    let s = setup("demo-jana", SessionTimes::default());
+    log_in(&s);
+    let notices = citizen_json("demo-jana")["notices"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let mut notices: Vec<(String, String, String)> = notices
+        .iter()
+        .map(|n| {
+            (
+                n["date"].as_str().unwrap().to_string(),
+                n["title"].as_str().unwrap().to_string(),
+                n["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    notices.sort_by(|a, b| b.0.cmp(&a.0));
+    let (_, newest_title, newest_text) = notices[0].clone();
+    let compact = format!("Přečíst oznámení ({})", notices.len());
+    // The newest notice by its title, or the one button when none fits.
+    let open_newest = |s: &Setup| {
+        let by_title = buttons(&s.app, &newest_title).len();
+        let by_compact = buttons(&s.app, &compact).len();
+        assert_eq!(
+            by_title + by_compact,
+            1,
+            "the notices are reachable (title {by_title}, one button {by_compact})"
+        );
+        touch(
+            &s.app,
+            if by_title == 1 {
+                &newest_title
+            } else {
+                &compact
+            },
+        );
+        assert_eq!(screen(&s.app), ScreenId::DashboardNotice);
+        assert!(shows(&s.app, &newest_title));
+        assert!(shows(&s.app, &newest_text), "the whole text");
+    };
+    open_newest(&s);
+    assert!(shows(&s.app, &format!("1 z {}", notices.len())));
+    touch(&s.app, "Další oznámení");
+    assert!(shows(&s.app, &notices[1].1));
+    assert!(shows(&s.app, &notices[1].2));
+    touch(&s.app, "Zpět");
+    assert_eq!(screen(&s.app), ScreenId::Dashboard);
+    let c = s.app.global::<Citizen>();
+    pump_until(&s.ui, "nástěnka loaded again", || {
+        c.get_load() == LoadState::Ready
+    });
+
+    touch(&s.app, "Větší písmo");
+    open_newest(&s);
+    touch(&s.app, "Zpět");
+    touch(&s.app, "Odhlásit se");
+    pump_until(&s.ui, "logged out", || {
+        screen(&s.app) == ScreenId::LoggedOut
+    });
+    let board = s.app.global::<portal_kiosk::ui::Board>();
+    assert_eq!(
+        board.get_dashboard_title(),
+        "",
+        "the notice is gone with the session"
+    );
+    assert_eq!(board.get_dashboard_text(), "");
+}

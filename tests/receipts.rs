@@ -63,7 +63,22 @@ fn contact_slip() -> Slip {
 fn polling_slip() -> Slip {
     let info: portal_kiosk::portal::types::ElectionInfo =
         serde_json::from_str(include_str!("../assets/seed/elections.json")).unwrap();
-    Slip::polling_place(&header(), &info.elections[0], &info.districts[0])
+    Slip::polling_place(&header(), info.elections.last(), &info.districts[0])
+}
+
+/// The seed board's notice with the longest title and the most documents.
+fn notice_slip() -> Slip {
+    let board = portal_kiosk::noticeboard::read_board(
+        include_bytes!("../assets/seed/notice-board.jsonld"),
+        1 << 20,
+    )
+    .unwrap();
+    let notice = board
+        .notices
+        .iter()
+        .max_by_key(|n| (n.documents.len(), n.title.len()))
+        .unwrap();
+    Slip::board_notice(&header(), notice)
 }
 
 #[test]
@@ -77,6 +92,7 @@ fn every_slip_on_every_profile_decodes_to_the_intended_text_and_qr() {
             ("proof", proof_slip()),
             ("contact", contact_slip()),
             ("polling", polling_slip()),
+            ("notice", notice_slip()),
         ];
         for (name, slip) in slips {
             let bytes = slip.encode(profile).unwrap();

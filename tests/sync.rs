@@ -720,6 +720,8 @@ fn data_age_is_stale_only_past_the_threshold_and_survives_clock_jumps() {
             playlist: PromoPlaylist { slides: vec![] },
             contacts: Vec::new(),
             services: Default::default(),
+            notice_board: Default::default(),
+            elections: Default::default(),
             synced_at,
         };
         let updates = updates_from_snapshot(

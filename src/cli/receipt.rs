@@ -2,7 +2,7 @@
 //! preview printer, and ESC/POS bytes read back as text. Both only print what
 //! they are given or invented content, never a citizen's data.
 
-/// Prints a `test`, `payment` or `service` slip with demo content to the
+/// Prints a `test`, `payment`, `service`, `notice` or `polling-place` slip with demo content to the
 /// printer at `uri`; fails with the printer's state in words if it cannot.
 pub fn print_test(uri: &str, profile_name: &str, which: &str) -> Result<(), String> {
     use portal_kiosk::payment::{Amount, CzechAccount};
@@ -41,6 +41,22 @@ pub fn print_test(uri: &str, profile_name: &str, which: &str) -> Result<(), Stri
                     .map_err(|e| e.to_string())?;
             let service = catalogue.services.first().ok_or("no demo service")?;
             Slip::service_information(&header, service)
+        }
+        "notice" => {
+            let board = portal_kiosk::noticeboard::read_board(
+                include_bytes!("../../assets/seed/notice-board.jsonld"),
+                portal_kiosk::noticeboard::DEFAULT_MAX_BYTES,
+            )
+            .map_err(|e| e.to_string())?;
+            let notice = board.notices.first().ok_or("no demo notice")?;
+            Slip::board_notice(&header, notice)
+        }
+        "polling-place" => {
+            let info: portal_kiosk::portal::types::ElectionInfo =
+                serde_json::from_str(include_str!("../../assets/seed/elections.json"))
+                    .map_err(|e| e.to_string())?;
+            let district = info.districts.first().ok_or("no demo district")?;
+            Slip::polling_place(&header, info.elections.last(), district)
         }
         _ => Slip::test_page(&header, profile),
     };

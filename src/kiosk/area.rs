@@ -111,6 +111,10 @@ pub enum PrintOrder {
     Contact(Box<Department>),
     /// A service's slip (anonymous: kept until printed).
     Service(Box<crate::portal::types::Service>),
+    /// A notice of the úřední deska (anonymous: kept until printed).
+    Notice(Box<crate::noticeboard::BoardNotice>),
+    /// Where to vote: the district and the next election (anonymous: no address).
+    PollingPlace(Box<super::PollingPlaceOrder>),
     /// Counter: the latest slip of this session again.
     Reprint,
     /// Counter: the printer's test page.
@@ -360,6 +364,11 @@ impl Area {
 
     pub(super) fn departments(&self) -> &[Department] {
         &self.departments
+    }
+
+    /// The nástěnka on screen, if loaded (the citizen's: gone with the session).
+    pub(super) fn dashboard(&self) -> Option<&DashboardView> {
+        self.dashboard.as_ref()
     }
 
     fn department_shown(&self) -> Option<&Department> {
@@ -653,7 +662,9 @@ impl Kiosk {
                 PrintOrder::Payment(_)
                 | PrintOrder::Proof(_)
                 | PrintOrder::Contact(_)
-                | PrintOrder::Service(_) => {
+                | PrintOrder::Service(_)
+                | PrintOrder::Notice(_)
+                | PrintOrder::PollingPlace(_) => {
                     let job = self.next_attempt();
                     self.area.print_job = Some(job);
                     vec![Command::ClearSlipPicture, Command::Preview { job, order }]
@@ -667,6 +678,8 @@ impl Kiosk {
                 | PrintOrder::Proof(_)
                 | PrintOrder::Contact(_)
                 | PrintOrder::Service(_)
+                | PrintOrder::Notice(_)
+                | PrintOrder::PollingPlace(_)
                 | PrintOrder::Reprint
                 | PrintOrder::TestPage
         );

@@ -18,16 +18,19 @@ use crate::config::Mode;
 use crate::i18n::Language;
 
 mod area;
+mod board;
 mod counter;
 mod login;
 mod phone;
 pub mod ports;
 mod services;
+mod voting;
 use area::Area;
 pub use area::{
     AreaEvent, AreaView, DeskView, LoadState, PayState, PaymentSlipOrder, PrintOrder, PrintStatus,
     PrinterNews, PrinterStatus,
 };
+pub use board::{BoardEvent, BoardView, DashboardNotice, NoticeDetail, NoticeItem};
 use counter::StaffLogin;
 pub use counter::{STAFF_PIN_MAX, STAFF_PIN_MIN, StaffOutcome, StaffPin, StaffView};
 pub use login::{CardSlot, LoginOutcome, LoginRequest, LoginStage, LoginView, SessionView};
@@ -41,6 +44,10 @@ pub use ports::{AttemptId, CardKind, EObcanka, Pin, PinState, PrinterState, Slip
 pub use services::{
     ContactHitRow, ContactMatch, QUERY_MAX, SearchAnswer, SearchQuery, SearchState, ServicesEvent,
     ServicesView, TextEdit,
+};
+pub use voting::{
+    ElectionDays, NUMBER_MAX, PollingPlaceOrder, STREET_MAX, SUGGESTIONS, StreetRangeView,
+    VotingEvent, VotingView,
 };
 
 /// Every screen the kiosk can show. Sections that are not built yet are real
@@ -91,11 +98,25 @@ pub enum Screen {
     /// "Nemám PIN / nevím, jak se přihlásit": the IOK, where to get it, the
     /// phone login, paying in cash.
     LoginHelp,
+    /// Úřední deska: what is posted now, newest first, by agenda.
+    Board,
+    /// The agendas of the úřední deska, to filter by one.
+    BoardAgendas,
+    /// One notice of the úřední deska: dates, reference, documents with QR codes.
+    BoardNotice,
+    /// A notice of the citizen's nástěnka in full.
+    DashboardNotice,
+    /// "Kde volím?": the street on the on-screen keyboard.
+    WhereToVote,
+    /// "Kde volím?": the house number, for a street split between districts.
+    HouseNumber,
+    /// The polling district and room found.
+    PollingPlace,
 }
 
 impl Screen {
     /// Every screen, in the order the screenshot command renders them.
-    pub const ALL: [Screen; 24] = [
+    pub const ALL: [Screen; 31] = [
         Screen::Promo,
         Screen::Home,
         Screen::Services,
@@ -120,6 +141,13 @@ impl Screen {
         Screen::ContactSearch,
         Screen::PhoneLogin,
         Screen::LoginHelp,
+        Screen::Board,
+        Screen::BoardAgendas,
+        Screen::BoardNotice,
+        Screen::DashboardNotice,
+        Screen::WhereToVote,
+        Screen::HouseNumber,
+        Screen::PollingPlace,
     ];
 
     /// Stable machine name: used for screenshot file names and logs.
@@ -149,6 +177,13 @@ impl Screen {
             Screen::ContactSearch => "contact-search",
             Screen::PhoneLogin => "phone-login",
             Screen::LoginHelp => "login-help",
+            Screen::Board => "board",
+            Screen::BoardAgendas => "board-agendas",
+            Screen::BoardNotice => "board-notice",
+            Screen::DashboardNotice => "dashboard-notice",
+            Screen::WhereToVote => "where-to-vote",
+            Screen::HouseNumber => "house-number",
+            Screen::PollingPlace => "polling-place",
         }
     }
 
@@ -157,6 +192,7 @@ impl Screen {
         matches!(
             self,
             Screen::Dashboard
+                | Screen::DashboardNotice
                 | Screen::Obligations
                 | Screen::Pay
                 | Screen::Submissions
@@ -248,6 +284,14 @@ pub enum KioskEvent {
         attempt: AttemptId,
         news: PhoneNews,
     },
+    /// The town's úřední deska (public content, synced).
+    NoticeBoard(std::sync::Arc<Vec<crate::noticeboard::BoardNotice>>),
+    /// The elections and polling districts (public content, synced).
+    Elections(std::sync::Arc<crate::portal::types::ElectionInfo>),
+    /// A touch on the board's screens or on a nástěnka notice.
+    Board(BoardEvent),
+    /// A touch on the elections' screens.
+    Voting(VotingEvent),
 }
 
 /// The reader's news, as the core needs it.
@@ -422,6 +466,10 @@ pub struct Kiosk {
     area: Area,
     /// Služby úřadu and the searches.
     services: services::Services,
+    /// The úřední deska and the nástěnka notice opened.
+    board: board::Board,
+    /// Volby and "Kde volím?".
+    voting: voting::Voting,
     /// The last attempt id handed out.
     attempts: u64,
     /// Whether this kiosk has a card reader at all.
@@ -454,6 +502,8 @@ impl Kiosk {
             logged_out_at: None,
             area: Area::new(true),
             services: services::Services::default(),
+            board: board::Board::default(),
+            voting: voting::Voting::default(),
             has_reader: true,
             phone: None,
             phone_available: false,
@@ -567,6 +617,8 @@ impl Kiosk {
                 | KioskEvent::Catalogue(_)
                 | KioskEvent::SearchResult { .. }
                 | KioskEvent::Phone { .. }
+                | KioskEvent::NoticeBoard(_)
+                | KioskEvent::Elections(_)
         );
         if user_action {
             self.last_activity = now;
@@ -640,11 +692,16 @@ impl Kiosk {
             KioskEvent::SyncReported => self.sync_reported(),
             KioskEvent::Catalogue(services) => self.catalogue(services),
             KioskEvent::Services(event) => self.services_event(event),
+            KioskEvent::Text(edit) if self.screen == Screen::WhereToVote => self.voting_text(edit),
             KioskEvent::Text(edit) => self.text_edit(edit),
             KioskEvent::SearchResult { id, answer } => self.search_answer(id, answer),
             KioskEvent::PhoneStart => self.phone_start(),
             KioskEvent::PhoneCancel => self.phone_cancel(),
             KioskEvent::Phone { attempt, news } => self.phone_news(attempt, news),
+            KioskEvent::NoticeBoard(notices) => self.notice_board(notices),
+            KioskEvent::Elections(info) => self.elections(info),
+            KioskEvent::Board(event) => self.board_event(event),
+            KioskEvent::Voting(event) => self.voting_event(event),
             KioskEvent::KeepAlive => Vec::new(),
             KioskEvent::Logout | KioskEvent::SessionLost => {
                 if self.session.is_some() {
@@ -712,6 +769,8 @@ impl Kiosk {
     fn forget_user(&mut self) -> Command {
         self.area.forget_user();
         self.services.forget_user();
+        self.board.forget_user();
+        self.voting.forget_user();
         Command::ForgetUser
     }
 
@@ -785,5 +844,7 @@ pub fn resting_screen(mode: Mode) -> Screen {
 
 #[cfg(test)]
 mod phone_tests;
+#[cfg(test)]
+mod board_tests;
 #[cfg(test)]
 mod tests;

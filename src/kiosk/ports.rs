@@ -282,6 +282,8 @@ pub enum SlipKind {
     PollingPlace,
     Test,
     Reprint,
+    /// A notice of the úřední deska.
+    Notice,
 }
 
 impl SlipKind {
@@ -295,6 +297,7 @@ impl SlipKind {
             SlipKind::PollingPlace => "polling-place",
             SlipKind::Test => "test",
             SlipKind::Reprint => "reprint",
+            SlipKind::Notice => "notice",
         }
     }
 
@@ -307,6 +310,7 @@ impl SlipKind {
             SlipKind::PollingPlace,
             SlipKind::Test,
             SlipKind::Reprint,
+            SlipKind::Notice,
         ]
         .into_iter()
         .find(|k| k.name() == name)

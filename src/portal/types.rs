@@ -260,7 +260,7 @@ pub struct PollingDistrict {
     pub streets: Vec<StreetRange>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ElectionInfo {
     pub elections: Vec<Election>,

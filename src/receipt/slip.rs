@@ -262,29 +262,104 @@ impl Slip {
         Slip { lines }
     }
 
-    /// Where to vote: the election, the days and hours, the polling place.
+    /// Where to vote: the next election (if one is scheduled) with its days and
+    /// hours in words, the district, the polling room, how to get in and a QR
+    /// code of its map. Never the citizen's address: only the district.
     pub fn polling_place(
         header: &SlipHeader,
-        election: &crate::portal::types::Election,
+        election: Option<&crate::portal::types::Election>,
         district: &crate::portal::types::PollingDistrict,
     ) -> Slip {
         let mut lines = Vec::new();
         town_header(&mut lines);
         lines.push(SlipLine::Title("Kde volím".into()));
         lines.push(SlipLine::Blank);
-        lines.push(SlipLine::Heading(election.title.clone()));
-        for (i, day) in election.days.iter().enumerate() {
-            let hours = election.hours.get(i).cloned().unwrap_or_default();
-            lines.push(field(day.format("%-d. %-m. %Y").to_string(), hours));
+        if let Some(election) = election {
+            lines.push(SlipLine::Heading(election.title.clone()));
+            for (i, day) in election.days.iter().enumerate() {
+                let hours = election.hours.get(i).cloned().unwrap_or_default();
+                lines.push(field(
+                    format!(
+                        "{} {}",
+                        crate::elections::day_in_words(*day),
+                        chrono::Datelike::year(day)
+                    ),
+                    hours,
+                ));
+            }
         }
         lines.push(field("Volební okrsek", district.number.to_string()));
         lines.push(SlipLine::Text(district.place.clone()));
         lines.push(SlipLine::Text(district.address.clone()));
         lines.push(SlipLine::Text(district.room.clone()));
+        for note in [&district.entrance, &district.accessibility]
+            .into_iter()
+            .flatten()
+            .filter(|n| !n.trim().is_empty())
+        {
+            lines.push(SlipLine::Text(note.clone()));
+        }
+        if let Some(link) = district.map.as_deref().and_then(crate::elections::map_link) {
+            lines.push(SlipLine::Qr {
+                payload: link,
+                label: "Mapa volební místnosti".into(),
+            });
+        }
         lines.push(SlipLine::Blank);
         lines.push(SlipLine::Centre(
             "S sebou: občanský průkaz nebo cestovní pas.".into(),
         ));
+        foot(&mut lines, header);
+        Slip { lines }
+    }
+
+    /// A notice of the úřední deska to take home: its title, when it was posted
+    /// and until when it hangs, its reference, and a QR code of its page (or
+    /// of its first document) — never its whole text, which may be pages long.
+    pub fn board_notice(header: &SlipHeader, n: &crate::noticeboard::BoardNotice) -> Slip {
+        use crate::elections::date_in_words;
+        let mut lines = Vec::new();
+        town_header(&mut lines);
+        lines.push(SlipLine::Title("Úřední deska".into()));
+        lines.push(SlipLine::Blank);
+        lines.push(SlipLine::Heading(n.title.clone()));
+        if let Some(d) = n.posted.day() {
+            lines.push(field("Vyvěšeno", date_in_words(d)));
+        }
+        lines.push(field(
+            "Visí do",
+            n.until
+                .last_day()
+                .map_or_else(|| "trvale".to_string(), date_in_words),
+        ));
+        if !n.reference.is_empty() {
+            lines.push(field("Číslo jednací", n.reference.clone()));
+        }
+        if !n.file_mark.is_empty() {
+            lines.push(field("Spisová značka", n.file_mark.clone()));
+        }
+        if !n.agendas.is_empty() {
+            lines.push(field("Agenda", n.agendas.join(", ")));
+        }
+        if !n.documents.is_empty() {
+            lines.push(SlipLine::Heading("DOKUMENTY".into()));
+            for d in &n.documents {
+                lines.push(SlipLine::Text(format!("- {}", d.name)));
+            }
+        }
+        match n.slip_url() {
+            Some(url) => lines.push(SlipLine::Qr {
+                payload: url.to_string(),
+                label: if n.url.is_some() {
+                    "Oznámení na webu města".into()
+                } else {
+                    "Dokument oznámení".into()
+                },
+            }),
+            None => lines.push(SlipLine::Centre(
+                "Plné znění visí na úřední desce radnice.".into(),
+            )),
+        }
         foot(&mut lines, header);
         Slip { lines }
     }

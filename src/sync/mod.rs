@@ -167,6 +167,10 @@ pub struct SyncEngine {
     store: Store,
     settings: SyncSettings,
     board: BoardSettings,
+    /// The board as last read for the UI, under the ETag it was stored with:
+    /// 2,000 notices are read again only when the board changed.
+    board_snapshot:
+        std::sync::Mutex<Option<(String, std::sync::Arc<Vec<crate::noticeboard::BoardNotice>>)>>,
     started: Instant,
 }
 
@@ -177,6 +181,7 @@ impl SyncEngine {
             store,
             settings,
             board: BoardSettings::default(),
+            board_snapshot: std::sync::Mutex::new(None),
             started: Instant::now(),
         }
     }
@@ -225,6 +230,34 @@ impl SyncEngine {
             error,
             retry_after,
         }
+    }
+
+    /// The stored board's notices for the UI; the same `Arc` while the board
+    /// (its ETag) has not changed. Empty when none is stored or it is unreadable.
+    pub fn notice_board_snapshot(&self) -> std::sync::Arc<Vec<crate::noticeboard::BoardNotice>> {
+        let etag = self
+            .store
+            .sync_state("notice-board")
+            .ok()
+            .and_then(|s| s.etag)
+            .unwrap_or_default();
+        let Ok(mut cached) = self.board_snapshot.lock() else {
+            return std::sync::Arc::default();
+        };
+        if let Some((tag, notices)) = cached.as_ref()
+            && *tag == etag
+        {
+            return notices.clone();
+        }
+        let notices = match self.store.load::<crate::noticeboard::NoticeBoard>() {
+            Ok(board) => std::sync::Arc::new(board.notices),
+            Err(e) => {
+                tracing::warn!(error = %e, "no stored notice board to show");
+                return std::sync::Arc::default();
+            }
+        };
+        *cached = Some((etag, notices.clone()));
+        notices
     }
 
     /// One pull of the notice board from its source: fetched within its size

@@ -40,6 +40,11 @@ pub struct ContentSnapshot {
     pub contacts: Vec<crate::portal::types::Department>,
     /// The service catalogue (Služby úřadu), as synced.
     pub services: std::sync::Arc<Vec<crate::portal::types::Service>>,
+    /// The úřední deska's notices, as synced (read from the store only when
+    /// the board changed: the same `Arc` otherwise).
+    pub notice_board: std::sync::Arc<Vec<crate::noticeboard::BoardNotice>>,
+    /// The elections and polling districts, as synced.
+    pub elections: std::sync::Arc<crate::portal::types::ElectionInfo>,
     /// Oldest successful sync of the public collections (None: never synced).
     pub synced_at: Option<Timestamp>,
 }
@@ -98,6 +103,16 @@ pub fn snapshot(engine: &SyncEngine) -> Option<ContentSnapshot> {
                     .unwrap_or_else(|e| {
                         tracing::warn!(error = %e, "no stored services to show");
                         Vec::new()
+                    }),
+            ),
+            notice_board: engine.notice_board_snapshot(),
+            elections: std::sync::Arc::new(
+                engine
+                    .store()
+                    .load::<crate::portal::types::ElectionInfo>()
+                    .unwrap_or_else(|e| {
+                        tracing::warn!(error = %e, "no stored elections to show");
+                        Default::default()
                     }),
             ),
             synced_at: engine.store().oldest_success().ok().flatten(),

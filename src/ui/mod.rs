@@ -151,6 +151,10 @@ pub(crate) struct Inner {
     /// The services' revision on screen, and what of it is drawn.
     drawn_services: u64,
     services_drawn: controllers::services::Drawn,
+    /// The board's and the elections' revisions on screen, and what of them is drawn.
+    drawn_board: u64,
+    drawn_voting: u64,
+    board_drawn: controllers::board::Drawn,
 }
 
 impl KioskUi {
@@ -212,6 +216,9 @@ impl KioskUi {
             search: None,
             drawn_services: 0,
             services_drawn: controllers::services::Drawn::default(),
+            drawn_board: 0,
+            drawn_voting: 0,
+            board_drawn: controllers::board::Drawn::default(),
         }));
         inner.borrow_mut().run(commands);
         controllers::flow::bind(app, &inner);
@@ -221,6 +228,7 @@ impl KioskUi {
         controllers::public::bind(app, &inner);
         controllers::services::bind(app, &inner);
         controllers::phone::bind(app, &inner);
+        controllers::board::bind(app, &inner);
 
         let tick = slint::Timer::default();
         let weak = Rc::downgrade(&inner);
@@ -296,6 +304,22 @@ impl KioskUi {
             .services(chrono::Local::now().date_naive())
     }
 
+    /// The board's view today (for tests).
+    pub fn board(&self) -> crate::kiosk::BoardView {
+        self.inner
+            .borrow()
+            .core
+            .board(chrono::Local::now().date_naive())
+    }
+
+    /// The elections' view today (for tests).
+    pub fn voting(&self) -> crate::kiosk::VotingView {
+        self.inner
+            .borrow()
+            .core
+            .voting(chrono::Local::now().date_naive())
+    }
+
     /// Calls `f` for every promotion slide that goes on screen (proof of play).
     pub fn on_play(&self, f: impl Fn(&crate::promo::PlaylistSlide) + 'static) {
         self.inner.borrow().promo.on_play(f);
@@ -336,6 +360,8 @@ impl Inner {
             }
             UiUpdate::Contacts(departments) => self.dispatch(KioskEvent::Contacts(departments)),
             UiUpdate::Catalogue(services) => self.dispatch(KioskEvent::Catalogue(services)),
+            UiUpdate::NoticeBoard(notices) => self.dispatch(KioskEvent::NoticeBoard(notices)),
+            UiUpdate::Elections(info) => self.dispatch(KioskEvent::Elections(info)),
             UiUpdate::Print { job, report } => {
                 let news = crate::print_orders::news(&report);
                 if let crate::printing::PrintReport::Preview { picture, .. } = report {
@@ -511,6 +537,16 @@ impl Inner {
             self.drawn_services = self.core.services_revision();
             let view = self.core.services(chrono::Local::now().date_naive());
             controllers::services::apply(app, &view, &mut self.services_drawn);
+        }
+        if self.core.board_revision() != self.drawn_board {
+            self.drawn_board = self.core.board_revision();
+            let view = self.core.board(chrono::Local::now().date_naive());
+            controllers::board::apply_board(app, &view, &mut self.board_drawn);
+        }
+        if self.core.voting_revision() != self.drawn_voting {
+            self.drawn_voting = self.core.voting_revision();
+            let view = self.core.voting(chrono::Local::now().date_naive());
+            controllers::board::apply_voting(app, &view, &mut self.board_drawn);
         }
         if let Some(card) = self.adapters.card.as_ref().and_then(|c| c.demo_card()) {
             app.global::<Login>()

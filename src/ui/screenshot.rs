@@ -18,7 +18,7 @@ use crate::kiosk::{
 
 mod demo;
 use crate::promo::{Playlist, PlaylistSlide, SlideKind, prepare_slide};
-use demo::{demo_citizen_area, demo_desk, demo_services};
+use demo::{demo_board, demo_citizen_area, demo_desk, demo_services, demo_voting};
 
 /// Which of the two themes to render.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,6 +131,8 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
     let desk = demo_desk();
     apply_area(&app, &area);
     let services = demo_services();
+    let board = demo_board(&area);
+    let voting = demo_voting();
     for screen in Screen::ALL {
         let view = KioskView {
             screen,
@@ -271,6 +273,34 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
                     &app,
                     state,
                     &mut super::controllers::services::Drawn::default(),
+                );
+                snap(name.clone())?;
+            }
+            continue;
+        }
+        if matches!(
+            screen,
+            Screen::Board | Screen::BoardAgendas | Screen::BoardNotice | Screen::DashboardNotice
+        ) {
+            for (name, _, state) in board.iter().filter(|(_, s, _)| *s == screen) {
+                super::controllers::board::apply_board(
+                    &app,
+                    state,
+                    &mut super::controllers::board::Drawn::default(),
+                );
+                snap(name.clone())?;
+            }
+            continue;
+        }
+        if matches!(
+            screen,
+            Screen::Elections | Screen::WhereToVote | Screen::HouseNumber | Screen::PollingPlace
+        ) {
+            for (name, _, state) in voting.iter().filter(|(_, s, _)| *s == screen) {
+                super::controllers::board::apply_voting(
+                    &app,
+                    state,
+                    &mut super::controllers::board::Drawn::default(),
                 );
                 snap(name.clone())?;
             }

@@ -20,6 +20,10 @@ pub enum UiUpdate {
     Contacts(Vec<crate::portal::types::Department>),
     /// The service catalogue (public content).
     Catalogue(std::sync::Arc<Vec<crate::portal::types::Service>>),
+    /// The úřední deska (public content; the same `Arc` while unchanged).
+    NoticeBoard(std::sync::Arc<Vec<crate::noticeboard::BoardNotice>>),
+    /// The elections and polling districts (public content).
+    Elections(std::sync::Arc<crate::portal::types::ElectionInfo>),
     /// What the printer thread did with the print order `job` (or the slip's picture).
     Print {
         job: crate::printing::JobId,
@@ -82,5 +86,7 @@ pub fn updates_from_snapshot(
         UiUpdate::DataAge { stale, as_of },
         UiUpdate::Contacts(snapshot.contacts.clone()),
         UiUpdate::Catalogue(snapshot.services.clone()),
+        UiUpdate::NoticeBoard(snapshot.notice_board.clone()),
+        UiUpdate::Elections(snapshot.elections.clone()),
     ]
 }

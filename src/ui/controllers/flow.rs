@@ -89,6 +89,13 @@ pub fn screen_id(screen: Screen) -> ScreenId {
         Screen::ContactSearch => ScreenId::ContactSearch,
         Screen::PhoneLogin => ScreenId::PhoneLogin,
         Screen::LoginHelp => ScreenId::LoginHelp,
+        Screen::Board => ScreenId::Board,
+        Screen::BoardAgendas => ScreenId::BoardAgendas,
+        Screen::BoardNotice => ScreenId::BoardNotice,
+        Screen::DashboardNotice => ScreenId::DashboardNotice,
+        Screen::WhereToVote => ScreenId::WhereToVote,
+        Screen::HouseNumber => ScreenId::HouseNumber,
+        Screen::PollingPlace => ScreenId::PollingPlace,
     }
 }
 

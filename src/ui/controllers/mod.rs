@@ -3,6 +3,7 @@
 //! and writes its part of the core's view into the global. Controllers translate;
 //! they hold no flow rule and never read the UI back as truth.
 
+pub mod board;
 pub mod citizen;
 pub mod flow;
 pub mod login;

@@ -385,3 +385,191 @@ pub fn demo_services() -> Vec<(String, crate::kiosk::Screen, crate::kiosk::Servi
     ));
     shots
 }
+
+/// The day the board's and the elections' screenshots show: the seed's board
+/// and elections are written around it.
+fn demo_day() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 12, 5).unwrap_or_default()
+}
+
+/// The úřední deska with the seed's OFN board as the core lists it on the
+/// demo day (all, one agenda, the agendas), two notices opened (one with
+/// three documents, one whose document link is plain http: no QR code), and
+/// the demo citizen's first nástěnka notice in full.
+pub fn demo_board(area: &AreaView) -> Vec<(String, Screen, crate::kiosk::BoardView)> {
+    use crate::kiosk::{BoardEvent, DashboardNotice, NoticeDetail};
+    const SEED: &str = include_str!("../../../assets/seed/notice-board.jsonld");
+    let Ok(board) = crate::noticeboard::read_board(SEED.as_bytes(), 1 << 20) else {
+        return Vec::new();
+    };
+    let mut core = demo_core(Mode::Kiosk);
+    let day = demo_day();
+    feed(
+        &mut core,
+        KioskEvent::NoticeBoard(std::sync::Arc::new(board.notices.clone())),
+        &[],
+    );
+    let mut shots = vec![("board".to_string(), Screen::Board, core.board(day))];
+    shots.push((
+        "board-agendas".to_string(),
+        Screen::BoardAgendas,
+        core.board(day),
+    ));
+    // The core picks the agenda from the list it shows today.
+    if let Some(i) = core
+        .board(chrono::Local::now().date_naive())
+        .agendas
+        .iter()
+        .position(|(a, _)| a == "Územní plánování")
+    {
+        feed(
+            &mut core,
+            KioskEvent::Board(BoardEvent::Agenda(Some(i))),
+            &[],
+        );
+        shots.push(("board-agenda".to_string(), Screen::Board, core.board(day)));
+    }
+    let detail = |pick: &dyn Fn(&crate::noticeboard::BoardNotice) -> bool| {
+        board
+            .notices
+            .iter()
+            .find(|n| pick(n))
+            .map(|n| NoticeDetail {
+                posted: n.posted.day(),
+                until: n.until.last_day(),
+                expired: n.status(day) == crate::noticeboard::NoticeStatus::Expired,
+                notice: n.clone(),
+            })
+    };
+    let list = core.board(day);
+    for (name, notice) in [
+        (
+            "board-notice",
+            detail(&|n| n.documents.len() == 3 && !n.text.is_empty()),
+        ),
+        (
+            "board-notice-no-qr",
+            detail(&|n| n.documents.iter().any(|d| !d.qr)),
+        ),
+    ] {
+        if notice.is_some() {
+            shots.push((
+                name.to_string(),
+                Screen::BoardNotice,
+                crate::kiosk::BoardView {
+                    notice,
+                    ..list.clone()
+                },
+            ));
+        }
+    }
+    if let Some(dashboard) = &area.dashboard
+        && let Some((title, text, date)) = dashboard.notices.first()
+    {
+        shots.push((
+            "dashboard-notice".to_string(),
+            Screen::DashboardNotice,
+            crate::kiosk::BoardView {
+                dashboard_notice: Some(DashboardNotice {
+                    title: title.clone(),
+                    text: text.clone(),
+                    date: date.clone(),
+                    position: 1,
+                    count: dashboard.notices.len(),
+                }),
+                ..list.clone()
+            },
+        ));
+    }
+    shots
+}
+
+/// Volby and "Kde volím?" with the seed's elections as the core shows them on
+/// the demo day: the elections ahead (and, a day after them all, the last
+/// one), suggestions for "dl", the closest names for a misspelt street, the
+/// house number of a split street (and one outside every range), and the
+/// polling place found.
+pub fn demo_voting() -> Vec<(String, Screen, crate::kiosk::VotingView)> {
+    use crate::kiosk::{TextEdit, VotingEvent};
+    const SEED: &str = include_str!("../../../assets/seed/elections.json");
+    let Ok(info) = serde_json::from_str::<crate::portal::types::ElectionInfo>(SEED) else {
+        return Vec::new();
+    };
+    let mut core = demo_core(Mode::Kiosk);
+    let day = demo_day();
+    feed(&mut core, KioskEvent::Touch, &[]);
+    feed(
+        &mut core,
+        KioskEvent::Elections(std::sync::Arc::new(info)),
+        &[],
+    );
+    feed(&mut core, KioskEvent::Open(Screen::Elections), &[]);
+    let mut shots = vec![("elections".to_string(), Screen::Elections, core.voting(day))];
+    let after_all = chrono::NaiveDate::from_ymd_opt(2029, 1, 10).unwrap_or(day);
+    shots.push((
+        "elections-none-ahead".to_string(),
+        Screen::Elections,
+        core.voting(after_all),
+    ));
+    feed(&mut core, KioskEvent::Voting(VotingEvent::Start), &[]);
+    shots.push((
+        "where-to-vote".to_string(),
+        Screen::WhereToVote,
+        core.voting(day),
+    ));
+    let typed = |core: &mut Kiosk, text: &str| {
+        feed(core, KioskEvent::Text(TextEdit::Clear), &[]);
+        feed(core, KioskEvent::Text(TextEdit::Insert(text.into())), &[]);
+    };
+    typed(&mut core, "Masarikova");
+    shots.push((
+        "where-to-vote-unknown".to_string(),
+        Screen::WhereToVote,
+        core.voting(day),
+    ));
+    typed(&mut core, "dl");
+    shots.push((
+        "where-to-vote-suggestions".to_string(),
+        Screen::WhereToVote,
+        core.voting(day),
+    ));
+    let choose = |core: &mut Kiosk, street: &str| {
+        if let Some(i) = core
+            .voting(day)
+            .suggestions
+            .iter()
+            .position(|s| s == street)
+        {
+            feed(core, KioskEvent::Voting(VotingEvent::ChooseStreet(i)), &[]);
+        }
+    };
+    typed(&mut core, "masaryk");
+    choose(&mut core, "Masarykova");
+    for d in [3, 0, 1] {
+        feed(&mut core, KioskEvent::Voting(VotingEvent::Digit(d)), &[]);
+    }
+    feed(&mut core, KioskEvent::Voting(VotingEvent::Find), &[]);
+    shots.push((
+        "house-number-outside".to_string(),
+        Screen::HouseNumber,
+        core.voting(day),
+    ));
+    feed(&mut core, KioskEvent::Back, &[]);
+    typed(&mut core, "dlouha");
+    choose(&mut core, "Dlouhá");
+    for d in [1, 2] {
+        feed(&mut core, KioskEvent::Voting(VotingEvent::Digit(d)), &[]);
+    }
+    shots.push((
+        "house-number".to_string(),
+        Screen::HouseNumber,
+        core.voting(day),
+    ));
+    feed(&mut core, KioskEvent::Voting(VotingEvent::Find), &[]);
+    shots.push((
+        "polling-place".to_string(),
+        Screen::PollingPlace,
+        core.voting(day),
+    ));
+    shots
+}
