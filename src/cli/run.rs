@@ -11,6 +11,8 @@ use portal_kiosk::logging;
 
 /// Runs the kiosk of the config at `path` until its window closes.
 pub fn run(path: PathBuf, started: Instant) -> Result<(), String> {
+    portal_kiosk::ops::forbid_core_dumps()
+        .map_err(|e| format!("cannot turn off core dumps: {e}"))?;
     let config =
         KioskConfig::load_for_service(&path).map_err(|e| format!("invalid config: {e}"))?;
     logging::init(&config.logging.level, config.logging.format);

@@ -38,6 +38,27 @@ pub fn mark_process_start() {
     let _ = PROCESS_START.set(Instant::now());
 }
 
+/// Keeps personal data out of core dumps: no core file at all (RLIMIT_CORE 0)
+/// and the process not dumpable (nor attachable by another process of the
+/// same user). The unit says `LimitCORE=0` too; this holds wherever it runs.
+pub fn forbid_core_dumps() -> std::io::Result<()> {
+    let none = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: plain system calls with a valid pointer to a local struct.
+    let limit = unsafe { libc::setrlimit(libc::RLIMIT_CORE, &none) };
+    if limit != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: prctl with integer arguments only.
+    let dumpable = unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0) };
+    if dumpable != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// Time since [`mark_process_start`] (zero if it was never called).
 pub fn since_process_start() -> Duration {
     PROCESS_START.get().map(|t| t.elapsed()).unwrap_or_default()
@@ -91,5 +112,22 @@ impl StallProbe {
 
     pub fn worst(&self) -> Duration {
         self.worst.get()
+    }
+}
+
+#[cfg(test)]
+mod core_dump_tests {
+    #[test]
+    fn the_kiosk_process_can_leave_no_core_dump() {
+        super::forbid_core_dumps().unwrap();
+        // SAFETY: prctl with integer arguments only.
+        assert_eq!(unsafe { libc::prctl(libc::PR_GET_DUMPABLE, 0, 0, 0, 0) }, 0);
+        let mut limit = libc::rlimit {
+            rlim_cur: 1,
+            rlim_max: 1,
+        };
+        // SAFETY: a valid pointer to a local struct.
+        assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_CORE, &mut limit) }, 0);
+        assert_eq!((limit.rlim_cur, limit.rlim_max), (0, 0));
     }
 }

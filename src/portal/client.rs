@@ -157,13 +157,27 @@ pub fn read_token(path: &Path) -> Result<String, PortalError> {
     Ok(token)
 }
 
+/// The name of the kiosk's token among systemd's credentials (`LoadCredential=`
+/// in the unit: the file stays root-only, the service reads its copy).
+pub const TOKEN_CREDENTIAL: &str = "kiosk-token";
+
+/// Where the token is read: systemd's credential when the service has one
+/// (`credentials_dir` is `$CREDENTIALS_DIRECTORY`), else the configured file.
+pub fn credentials_path(credentials_dir: Option<&Path>, configured: &Path) -> std::path::PathBuf {
+    credentials_dir
+        .map(|dir| dir.join(TOKEN_CREDENTIAL))
+        .filter(|path| path.is_file())
+        .unwrap_or_else(|| configured.to_path_buf())
+}
+
 impl PortalClient {
     pub fn from_config(backend: &BackendSection) -> Result<PortalClient, PortalError> {
         // Config validation refuses this already; a section built in code is checked too.
         if let Some(reason) = backend.trust_problem() {
             return Err(PortalError::Setup(reason));
         }
-        let token = read_token(&backend.credentials_file)?;
+        let dir = std::env::var_os("CREDENTIALS_DIRECTORY").map(std::path::PathBuf::from);
+        let token = read_token(&credentials_path(dir.as_deref(), &backend.credentials_file))?;
         Ok(PortalClient::new(
             &backend.url,
             &token,
@@ -1109,6 +1123,25 @@ impl PortalClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_token_comes_from_systemds_credential_when_the_service_has_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let configured = dir.path().join("credentials.toml");
+        let creds = dir.path().join("creds");
+        std::fs::create_dir(&creds).unwrap();
+        // No credentials directory, or one without the kiosk's token: the file.
+        assert_eq!(credentials_path(None, &configured), configured);
+        assert_eq!(credentials_path(Some(&creds), &configured), configured);
+        std::fs::write(
+            creds.join(TOKEN_CREDENTIAL),
+            "token = \"kiosk-token-from-systemd-0001\"\n",
+        )
+        .unwrap();
+        let path = credentials_path(Some(&creds), &configured);
+        assert_eq!(path, creds.join("kiosk-token"));
+        assert_eq!(read_token(&path).unwrap(), "kiosk-token-from-systemd-0001");
+    }
 
     #[test]
     fn plain_http_only_to_an_exact_loopback_host() {
