@@ -179,6 +179,11 @@ pub fn run_kiosk(
         kiosk_ui.updates().send(update);
     }
     kiosk_ui.start_search(&config.storage.data_dir.join(crate::store::STORE_FILE));
+    // For citizens at a kiosk: not on a display nobody touches, nor at the
+    // staff's desk.
+    if config.speech.enabled && config.kiosk.mode == crate::config::Mode::Kiosk {
+        kiosk_ui.start_speech(config.speech.engine(), config.speech.volume);
+    }
 
     let (handle, commands) = SyncHandle::new();
     if let Some(engine) = engine {

@@ -287,7 +287,13 @@ pub fn dashboard_view(d: &MeDashboard) -> DashboardView {
         unpaid_count: d.unpaid_count,
         unpaid_total: amount_text(&d.unpaid_total_czk).unwrap_or_else(|| "0,00\u{a0}Kč".into()),
         overdue_count: d.overdue_count,
-        nearest_due: d.nearest_due_date.map(date_czech).unwrap_or_default(),
+        // A due date already past is no "nearest due date": it is overdue, and
+        // the overdue count says so.
+        nearest_due: d
+            .nearest_due_date
+            .filter(|day| *day >= chrono::Local::now().date_naive())
+            .map(date_czech)
+            .unwrap_or_default(),
         open_submissions: d.open_submissions,
         notices: notices
             .into_iter()

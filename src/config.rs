@@ -63,6 +63,8 @@ pub struct KioskConfig {
     #[serde(default)]
     pub notice_board: NoticeBoardSection,
     #[serde(default)]
+    pub speech: SpeechSection,
+    #[serde(default)]
     pub storage: StorageSection,
     #[serde(default)]
     pub logging: LoggingSection,
@@ -472,6 +474,56 @@ pub struct NoticeBoardSection {
     pub source: String,
     /// The largest board the kiosk reads, bytes; checked before parsing.
     pub max_bytes: u64,
+}
+
+/// `[speech]`: "Číst nahlas" (espeak-ng's voices through ALSA).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SpeechSection {
+    /// Offer "Číst nahlas" on every screen.
+    pub enabled: bool,
+    /// The volume step at rest, 1–10 (7 is the synthesizer's own level; each
+    /// step is 3 dB).
+    pub volume: u8,
+    /// Words per minute, 80–300.
+    pub rate: u16,
+    /// ALSA device of the loudspeaker.
+    pub speaker_device: String,
+    /// ALSA device of the headphone jack, if the kiosk has one: only there is a
+    /// logged-in citizen's personal data read aloud. "" = no headphones.
+    pub headphone_device: String,
+    /// The synthesizer and the player (Debian: espeak-ng, alsa-utils).
+    pub synthesizer: String,
+    pub player: String,
+}
+
+impl Default for SpeechSection {
+    fn default() -> Self {
+        let engine = crate::speech::Engine::default();
+        SpeechSection {
+            enabled: true,
+            volume: 7,
+            rate: engine.rate,
+            speaker_device: engine.speaker_device,
+            headphone_device: String::new(),
+            synthesizer: engine.program,
+            player: engine.player,
+        }
+    }
+}
+
+impl SpeechSection {
+    /// The speech engine this section describes.
+    pub fn engine(&self) -> crate::speech::Engine {
+        crate::speech::Engine {
+            program: self.synthesizer.clone(),
+            player: self.player.clone(),
+            speaker_device: self.speaker_device.clone(),
+            headphone_device: (!self.headphone_device.trim().is_empty())
+                .then(|| self.headphone_device.trim().to_string()),
+            rate: self.rate,
+        }
+    }
 }
 
 impl Default for NoticeBoardSection {
@@ -972,6 +1024,41 @@ impl KioskConfig {
                     crate::noticeboard::DEFAULT_MAX_BYTES
                 ),
             );
+        }
+
+        let speech = &self.speech;
+        if !(1..=crate::speech::VOLUME_MAX).contains(&speech.volume) {
+            bad(
+                "speech.volume",
+                format!("{} is out of range; expected 1 to 10", speech.volume),
+            );
+        }
+        if !(80..=300).contains(&speech.rate) {
+            bad(
+                "speech.rate",
+                format!(
+                    "{} words per minute is out of range; expected 80 to 300",
+                    speech.rate
+                ),
+            );
+        }
+        for (key, value) in [
+            ("speech.speaker_device", &speech.speaker_device),
+            ("speech.synthesizer", &speech.synthesizer),
+            ("speech.player", &speech.player),
+        ] {
+            if value.trim().is_empty() {
+                bad(key, "is empty; leave it out for the default".into());
+            }
+        }
+        // ALSA names: no spaces or shell-ish characters (passed as one argument).
+        for (key, value) in [
+            ("speech.speaker_device", &speech.speaker_device),
+            ("speech.headphone_device", &speech.headphone_device),
+        ] {
+            if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                bad(key, format!("`{value}` is not an ALSA device name"));
+            }
         }
 
         if self.storage.data_dir.as_os_str().is_empty() {

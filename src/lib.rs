@@ -24,6 +24,7 @@ pub mod promo;
 pub mod receipt;
 pub mod search;
 pub mod services;
+pub mod speech;
 pub mod staff;
 pub mod store;
 pub mod sync;

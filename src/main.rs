@@ -169,6 +169,25 @@ enum CliCommand {
     /// Hash a staff PIN (6–12 digits, one line on standard input) for the
     /// backend's staff records (counter mode: the backend checks staff PINs).
     StaffPinHash,
+    /// Say TEXT as "Číst nahlas" would, into a WAV file (the kiosk's own
+    /// engine and voices: espeak-ng).
+    Say {
+        /// The voice: cs, en, de or uk.
+        #[arg(long, default_value = "cs")]
+        lang: String,
+        /// The WAV file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// The volume step, 1–10 (7: the synthesizer's own level).
+        #[arg(long, default_value_t = 7)]
+        volume: u8,
+        /// Use this site config's `[speech]` (synthesizer, rate).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// What to say.
+        #[arg(required = true)]
+        text: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -253,6 +272,13 @@ fn main() -> ExitCode {
             size,
         } => cli::screenshot::take_screenshots(out, &lang, theme, large_text, size),
         CliCommand::StaffPinHash => cli::staff::staff_pin_hash(),
+        CliCommand::Say {
+            lang,
+            out,
+            volume,
+            config,
+            text,
+        } => cli::speech::say(&lang, &out, volume, config, &text),
         CliCommand::NoticeBoard {
             command:
                 NoticeBoardCommand::Check {

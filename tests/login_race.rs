@@ -618,7 +618,10 @@ impl World {
                 | Command::ShowSlipPicture
                 | Command::ClearSlipPicture
                 | Command::SyncNow
-                | Command::Search { .. } => {}
+                | Command::Search { .. }
+                | Command::Speak(_)
+                | Command::StopSpeaking
+                | Command::SetVolume(_) => {}
                 // No phone login here (its races are in src/kiosk/phone_tests.rs).
                 Command::PhoneLogin { .. } | Command::PhoneCancel(_) => {}
             }

@@ -23,8 +23,12 @@ fn quoted(s: &str) -> Option<(String, &str)> {
     None
 }
 
+/// The screens' `@tr` strings, and what "Číst nahlas" says beyond them.
 fn ui_strings() -> Vec<String> {
-    let mut found = Vec::new();
+    let mut found: Vec<String> = portal_kiosk::kiosk::SPOKEN_PHRASES
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("ui")];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {

@@ -249,7 +249,7 @@ impl StaffLoginPort for InstantStaff {
             events(KioskEvent::StaffResult {
                 attempt,
                 outcome: portal_kiosk::kiosk::StaffOutcome::LoggedIn {
-                    name: "Přepážka 1".into(),
+                    name: "Eva Dvořáková".into(),
                 },
             });
         }

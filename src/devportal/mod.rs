@@ -275,7 +275,7 @@ pub const DEMO_AUTO_PAY_SECONDS: u64 = 20;
 
 /// The demo counter's staff member and PIN (`portal-kiosk demo --mode counter`).
 pub const DEMO_STAFF_ID: &str = "st-prepazka-1";
-pub const DEMO_STAFF_NAME: &str = "Přepážka 1";
+pub const DEMO_STAFF_NAME: &str = "Eva Dvořáková";
 pub const DEMO_STAFF_PIN: &str = "123456";
 /// argon2id of [`DEMO_STAFF_PIN`] (made by `portal-kiosk staff-pin-hash`).
 pub(crate) const DEMO_STAFF_PIN_HASH: &str = "$argon2id$v=19$m=65536,t=3,p=1$b6kQSzx/OoiOFoohzKRJPg$S9UADnhPtbi6vO031V9j9rXD1zbwZBUudz97c2ZwtZY";

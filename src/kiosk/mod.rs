@@ -23,6 +23,7 @@ mod counter;
 mod login;
 mod phone;
 pub mod ports;
+mod reading;
 mod services;
 mod voting;
 use area::Area;
@@ -41,6 +42,7 @@ pub use phone::{
     PhoneStage, PhoneView, login_help,
 };
 pub use ports::{AttemptId, CardKind, EObcanka, Pin, PinState, PrinterState, SlipKind};
+pub use reading::{Output, SPOKEN_PHRASES, Script, Spoken, date_words};
 pub use services::{
     ContactHitRow, ContactMatch, QUERY_MAX, SearchAnswer, SearchQuery, SearchState, ServicesEvent,
     ServicesView, TextEdit,
@@ -292,6 +294,19 @@ pub enum KioskEvent {
     Board(BoardEvent),
     /// A touch on the elections' screens.
     Voting(VotingEvent),
+    /// "Číst nahlas": read the screen, or stop reading.
+    ReadAloud,
+    /// "Hlasitost −" / "Hlasitost +".
+    Volume(VolumeStep),
+    /// The speech adapter said everything (or could not).
+    SpeechEnded,
+}
+
+/// A tap on the volume buttons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VolumeStep {
+    Quieter,
+    Louder,
 }
 
 /// The reader's news, as the core needs it.
@@ -373,6 +388,12 @@ pub enum Command {
     },
     /// Stop polling this phone login and tell the backend to forget its code.
     PhoneCancel(AttemptId),
+    /// Say this (answered by `SpeechEnded`); whatever was being said stops.
+    Speak(Script),
+    /// Stop saying anything at once.
+    StopSpeaking,
+    /// The volume step (1–10) from now on, also for what is being said.
+    SetVolume(u8),
 }
 
 /// Per-site settings the core needs.
@@ -428,6 +449,33 @@ pub struct KioskView {
     pub reader: ReaderStatus,
     /// The phone login.
     pub phone: PhoneView,
+    /// "Číst nahlas".
+    pub speech: SpeechView,
+}
+
+/// "Číst nahlas" as the bar shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpeechView {
+    /// This kiosk can speak (the button is shown).
+    pub available: bool,
+    pub speaking: bool,
+    /// 1–10.
+    pub volume: u8,
+}
+
+/// The loudest volume step.
+pub const VOLUME_MAX: u8 = 10;
+
+/// The speech output's state in the core.
+#[derive(Debug, Clone, Copy)]
+struct Speech {
+    available: bool,
+    /// The site has a headphone jack: personal data may be said there.
+    headphones: bool,
+    /// The site's volume, back at rest.
+    default_volume: u8,
+    volume: u8,
+    speaking: bool,
 }
 
 /// The card reader as staff see it.
@@ -480,6 +528,8 @@ pub struct Kiosk {
     phone_available: bool,
     /// The time of the latest event.
     now: Duration,
+    /// "Číst nahlas".
+    speech: Speech,
 }
 
 impl Kiosk {
@@ -509,6 +559,13 @@ impl Kiosk {
             phone_available: false,
             attempts: 0,
             now,
+            speech: Speech {
+                available: false,
+                headphones: false,
+                default_volume: 7,
+                volume: 7,
+                speaking: false,
+            },
         };
         let mut commands = vec![
             Command::ApplyLanguage(kiosk.language),
@@ -537,6 +594,11 @@ impl Kiosk {
                 _ => ReaderStatus::Ready,
             },
             phone: self.phone_view(),
+            speech: SpeechView {
+                available: self.speech.available,
+                speaking: self.speech.speaking,
+                volume: self.speech.volume,
+            },
         }
     }
 
@@ -549,6 +611,19 @@ impl Kiosk {
     pub fn set_equipment(&mut self, printer: bool, reader: bool) {
         self.area = Area::new(printer);
         self.has_reader = reader;
+    }
+
+    /// Whether this kiosk can speak, whether it has headphones (personal data
+    /// is said only there), and its volume step (1–10) at rest.
+    pub fn set_speech(&mut self, available: bool, headphones: bool, volume: u8) {
+        let volume = volume.clamp(1, VOLUME_MAX);
+        self.speech = Speech {
+            available,
+            headphones,
+            default_volume: volume,
+            volume,
+            speaking: false,
+        };
     }
 
     /// Whether a sync runner answers "Synchronizovat nyní" (none: the button
@@ -589,6 +664,7 @@ impl Kiosk {
 
     fn is_personalised(&self) -> bool {
         self.language != self.settings.default_language
+            || self.speech.volume != self.speech.default_volume
             || self.large_text
             || self.high_contrast
             || self.staff_pin_typed()
@@ -596,6 +672,18 @@ impl Kiosk {
 
     /// Feeds one event at time `now`; returns what the adapters must do.
     pub fn handle(&mut self, event: KioskEvent, now: Duration) -> Vec<Command> {
+        let before = (self.screen, self.language, self.session.is_some());
+        let mut commands = self.handle_event(event, now);
+        // Reading stops when what it reads goes: another screen, another
+        // language, a session that ended.
+        if self.speech.speaking && before != (self.screen, self.language, self.session.is_some()) {
+            self.speech.speaking = false;
+            commands.push(Command::StopSpeaking);
+        }
+        commands
+    }
+
+    fn handle_event(&mut self, event: KioskEvent, now: Duration) -> Vec<Command> {
         self.now = now;
         if self.settings.mode == Mode::Signage {
             // Display-only: nothing a passer-by does changes the screen.
@@ -619,6 +707,7 @@ impl Kiosk {
                 | KioskEvent::Phone { .. }
                 | KioskEvent::NoticeBoard(_)
                 | KioskEvent::Elections(_)
+                | KioskEvent::SpeechEnded
         );
         if user_action {
             self.last_activity = now;
@@ -703,6 +792,12 @@ impl Kiosk {
             KioskEvent::Board(event) => self.board_event(event),
             KioskEvent::Voting(event) => self.voting_event(event),
             KioskEvent::KeepAlive => Vec::new(),
+            KioskEvent::ReadAloud => self.read_aloud(),
+            KioskEvent::Volume(step) => self.volume(step),
+            KioskEvent::SpeechEnded => {
+                self.speech.speaking = false;
+                Vec::new()
+            }
             KioskEvent::Logout | KioskEvent::SessionLost => {
                 if self.session.is_some() {
                     self.end_session(now)
@@ -811,7 +906,40 @@ impl Kiosk {
             self.language = self.settings.default_language;
             commands.push(Command::ApplyLanguage(self.language));
         }
+        if self.speech.volume != self.speech.default_volume {
+            self.speech.volume = self.speech.default_volume;
+            commands.push(Command::SetVolume(self.speech.volume));
+        }
         commands
+    }
+
+    /// "Číst nahlas": read this screen, or stop.
+    fn read_aloud(&mut self) -> Vec<Command> {
+        if !self.speech.available {
+            return Vec::new();
+        }
+        if self.speech.speaking {
+            self.speech.speaking = false;
+            return vec![Command::StopSpeaking];
+        }
+        let script = self.reading(chrono::Local::now().date_naive());
+        if script.parts.is_empty() {
+            return Vec::new();
+        }
+        self.speech.speaking = true;
+        vec![Command::Speak(script)]
+    }
+
+    fn volume(&mut self, step: VolumeStep) -> Vec<Command> {
+        let volume = match step {
+            VolumeStep::Quieter => self.speech.volume.saturating_sub(1).max(1),
+            VolumeStep::Louder => (self.speech.volume + 1).min(VOLUME_MAX),
+        };
+        if !self.speech.available || volume == self.speech.volume {
+            return Vec::new();
+        }
+        self.speech.volume = volume;
+        vec![Command::SetVolume(volume)]
     }
 
     /// Idle: back to the loop (or Home at the counter), every personal choice reset.
@@ -843,8 +971,10 @@ pub fn resting_screen(mode: Mode) -> Screen {
 }
 
 #[cfg(test)]
+mod board_tests;
+#[cfg(test)]
 mod phone_tests;
 #[cfg(test)]
-mod board_tests;
+mod reading_tests;
 #[cfg(test)]
 mod tests;

@@ -105,10 +105,15 @@ fn town_header(lines: &mut Vec<SlipLine>) {
 
 fn foot(lines: &mut Vec<SlipLine>, header: &SlipHeader) {
     lines.push(SlipLine::Rule);
-    lines.push(SlipLine::Centre(format!(
-        "Kiosek {}, doklad č. {}",
-        header.kiosk_id, header.slip_number
-    )));
+    // Number 0: drawn for the screen, never printed (no printer) — no number.
+    lines.push(SlipLine::Centre(if header.slip_number == 0 {
+        format!("Náhled z kiosku {}", header.kiosk_id)
+    } else {
+        format!(
+            "Kiosek {}, doklad č. {}",
+            header.kiosk_id, header.slip_number
+        )
+    }));
     lines.push(SlipLine::Centre(
         header.printed_at.format("%-d. %-m. %Y %H:%M").to_string(),
     ));
@@ -605,6 +610,26 @@ mod tests {
                 .and_then(|d| d.and_hms_opt(10, 30, 0))
                 .unwrap(),
         }
+    }
+
+    #[test]
+    fn a_slip_drawn_only_for_the_screen_carries_no_number() {
+        let mut header = test_header();
+        let numbered = Slip::contact(&header, &department("+420 416 916 111", "pondělí"));
+        assert!(
+            numbered
+                .text_lines(48)
+                .iter()
+                .any(|l| l.contains("doklad č. 1"))
+        );
+        header.slip_number = 0;
+        let drawn = Slip::contact(&header, &department("+420 416 916 111", "pondělí"));
+        let lines = drawn.text_lines(48);
+        assert!(lines.iter().all(|l| !l.contains("č. 0")), "{lines:?}");
+        assert!(
+            lines.iter().any(|l| l.contains("Náhled z kiosku")),
+            "{lines:?}"
+        );
     }
 
     fn department(phone: &str, day: &str) -> crate::portal::types::Department {

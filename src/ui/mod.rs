@@ -155,6 +155,8 @@ pub(crate) struct Inner {
     drawn_board: u64,
     drawn_voting: u64,
     board_drawn: controllers::board::Drawn,
+    /// "Číst nahlas" (None: this kiosk does not speak).
+    speaker: Option<crate::speech::Speaker>,
 }
 
 impl KioskUi {
@@ -219,6 +221,7 @@ impl KioskUi {
             drawn_board: 0,
             drawn_voting: 0,
             board_drawn: controllers::board::Drawn::default(),
+            speaker: None,
         }));
         inner.borrow_mut().run(commands);
         controllers::flow::bind(app, &inner);
@@ -294,6 +297,37 @@ impl KioskUi {
             Ok(worker) => self.inner.borrow_mut().search = Some(worker),
             Err(e) => tracing::error!(error = %e, "cannot start the search thread"),
         }
+    }
+
+    /// "Číst nahlas" speaks through `engine`, starting at `volume` (1–10);
+    /// personal data is said only when `engine` has a headphone output.
+    pub fn start_speech(&self, engine: crate::speech::Engine, volume: u8) {
+        let headphones = engine.headphone_device.is_some();
+        let sink = self.updates.event_sink();
+        let speaker = crate::speech::Speaker::start(engine, volume, move |news| match news {
+            crate::speech::SpeechNews::Started { latency } => {
+                tracing::debug!(latency_ms = latency.as_millis() as u64, "speaking")
+            }
+            crate::speech::SpeechNews::Finished | crate::speech::SpeechNews::Failed => {
+                sink(KioskEvent::SpeechEnded)
+            }
+        });
+        let mut inner = self.inner.borrow_mut();
+        inner.speaker = Some(speaker);
+        inner.core.set_speech(true, headphones, volume);
+        let view = inner.core.view();
+        drop(inner);
+        if let Some(app) = self.inner.borrow().app.upgrade() {
+            controllers::flow::apply(&app, &view);
+        }
+    }
+
+    /// What "Číst nahlas" would say now (for tests).
+    pub fn reading(&self) -> crate::kiosk::Script {
+        self.inner
+            .borrow()
+            .core
+            .reading(chrono::Local::now().date_naive())
     }
 
     /// The services' view (for tests).
@@ -510,6 +544,20 @@ impl Inner {
                 Command::PhoneCancel(attempt) => {
                     if let Some(phone) = &self.adapters.phone {
                         phone.cancel(attempt);
+                    }
+                }
+                Command::Speak(script) => match &self.speaker {
+                    Some(speaker) => speaker.speak(script),
+                    None => answers.push(KioskEvent::SpeechEnded),
+                },
+                Command::StopSpeaking => {
+                    if let Some(speaker) = &self.speaker {
+                        speaker.stop();
+                    }
+                }
+                Command::SetVolume(volume) => {
+                    if let Some(speaker) = &self.speaker {
+                        speaker.set_volume(volume);
                     }
                 }
             }

@@ -117,6 +117,12 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
             qr: String::new(),
             seconds_left: 0,
         },
+        // The bar as a kiosk with speech shows it.
+        speech: crate::kiosk::SpeechView {
+            available: true,
+            speaking: false,
+            volume: 7,
+        },
     };
     let citizen = |warning_seconds| SessionView {
         first_name: "Jana".into(),
@@ -137,6 +143,16 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
         let view = KioskView {
             screen,
             session: screen.is_personal().then(|| citizen(None)),
+            // Zpět as it is on the way there: enabled beyond the first screens.
+            can_go_back: !matches!(
+                screen,
+                Screen::Promo
+                    | Screen::Home
+                    | Screen::Counter
+                    | Screen::StaffLogin
+                    | Screen::Dashboard
+                    | Screen::LoggedOut
+            ),
             ..base.clone()
         };
         apply_view(&app, &view);
@@ -235,10 +251,10 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
             continue;
         }
         if screen == Screen::Counter {
-            // Přepážka 1 has looked up Jana's waste fee by its variable symbol.
+            // Eva Dvořáková at the counter has looked up Jana's waste fee by its variable symbol.
             let view = KioskView {
                 session: Some(SessionView {
-                    first_name: "Přepážka 1".into(),
+                    first_name: "Eva Dvořáková".into(),
                     confirm_name: None,
                     staff: true,
                     warning_seconds: None,
@@ -311,7 +327,7 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
                 &app,
                 &KioskView {
                     session: Some(SessionView {
-                        first_name: "Přepážka 1".into(),
+                        first_name: "Eva Dvořáková".into(),
                         confirm_name: None,
                         staff: true,
                         warning_seconds: None,
@@ -406,6 +422,14 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
                 snap(format!("{}{suffix}", screen.name()))?;
             }
             app.global::<Promo>().set_slot_a(Default::default());
+        } else if screen == Screen::Home {
+            snap(screen.name().to_string())?;
+            // "Číst nahlas" reading: "Přestat číst" and the volume beside it.
+            let mut reading = view.clone();
+            reading.speech.speaking = true;
+            apply_view(&app, &reading);
+            snap("home-reading".into())?;
+            apply_view(&app, &view);
         } else {
             snap(screen.name().to_string())?;
         }

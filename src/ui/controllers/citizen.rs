@@ -148,6 +148,12 @@ pub fn apply(app: &AppWindow, area: &AreaView, drawn: &mut Drawn) {
     c.set_to_pay(model(area.to_pay.iter().map(row).collect()));
     c.set_paid(model(area.paid.iter().map(row).collect()));
     c.set_selected_count(area.selected_count as i32);
+    c.set_payable_count(
+        area.to_pay
+            .iter()
+            .filter(|o| o.problem.is_none() && !o.paid)
+            .count() as i32,
+    );
     c.set_selected_total(s(&area.selected_total));
 
     c.set_pay_title(s(&area.pay_title));

@@ -8,7 +8,7 @@ use slint::ComponentHandle;
 
 use super::{on, on_arg};
 use crate::i18n::Language;
-use crate::kiosk::{KioskEvent, KioskView, Screen};
+use crate::kiosk::{KioskEvent, KioskView, Screen, VolumeStep};
 use crate::ui::{AppWindow, Flow, Inner, KioskIdentity, Lang, ScreenId, Theme};
 
 pub(in crate::ui) fn bind(app: &AppWindow, inner: &Rc<RefCell<Inner>>) {
@@ -18,6 +18,14 @@ pub(in crate::ui) fn bind(app: &AppWindow, inner: &Rc<RefCell<Inner>>) {
     flow.on_home(on(inner, KioskEvent::Home));
     flow.on_toggle_large_text(on(inner, KioskEvent::ToggleLargeText));
     flow.on_toggle_contrast(on(inner, KioskEvent::ToggleHighContrast));
+    flow.on_read_aloud(on(inner, KioskEvent::ReadAloud));
+    flow.on_change_volume(on_arg(inner, |step: i32| {
+        Some(KioskEvent::Volume(if step < 0 {
+            VolumeStep::Quieter
+        } else {
+            VolumeStep::Louder
+        }))
+    }));
     flow.on_open(on_arg(inner, |id| {
         Some(KioskEvent::Open(screen_from_id(id)))
     }));
@@ -31,6 +39,9 @@ pub(in crate::ui) fn apply(app: &AppWindow, view: &KioskView) {
     flow.set_screen(screen_id(view.screen));
     flow.set_language(lang(view.language));
     flow.set_can_go_back(view.can_go_back);
+    flow.set_speech_available(view.speech.available);
+    flow.set_speaking(view.speech.speaking);
+    flow.set_volume(i32::from(view.speech.volume));
     let theme = app.global::<Theme>();
     theme.set_large_text(view.large_text);
     theme.set_high_contrast(view.high_contrast);

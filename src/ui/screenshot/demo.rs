@@ -75,7 +75,7 @@ fn feed(core: &mut Kiosk, event: KioskEvent, answers: &[CitizenResult]) -> Vec<P
                 Command::StaffAuthenticate { attempt, .. } => queue.push(KioskEvent::StaffResult {
                     attempt,
                     outcome: StaffOutcome::LoggedIn {
-                        name: "Přepážka 1".into(),
+                        name: "Eva Dvořáková".into(),
                     },
                 }),
                 Command::Print { order, .. } => orders.push(order),
@@ -128,7 +128,7 @@ pub(super) fn demo_citizen_area() -> (AreaView, Option<PrintOrder>) {
     (area, order)
 }
 
-/// The counter: Přepážka 1 has looked up Jana's waste fee by its variable symbol.
+/// The counter: Eva Dvořáková at the counter has looked up Jana's waste fee by its variable symbol.
 pub(super) fn demo_desk() -> AreaView {
     let mut core = demo_core(Mode::Counter);
     let Some((vs, found)) = demo_lookup() else {
