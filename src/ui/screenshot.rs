@@ -57,10 +57,57 @@ pub fn init_headless() -> Result<(), ScreenshotError> {
     .map_err(|e| ScreenshotError::Platform(e.to_string()))
 }
 
-/// A rendered screen: its file stem and pixels.
+/// A rendered screen: its file stem, pixels, and what the accessibility tree
+/// says is on it (texts and buttons with their boxes), for checks made from
+/// the picture.
 pub struct Shot {
     pub name: String,
     pub pixels: SharedPixelBuffer<Rgba8Pixel>,
+    pub elements: Vec<ShotElement>,
+}
+
+/// A text or button of a rendered screen: its box in physical pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShotElement {
+    pub button: bool,
+    pub label: String,
+    pub enabled: bool,
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+}
+
+/// The texts and buttons the accessibility tree has on screen now.
+fn shot_elements(app: &AppWindow) -> Vec<ShotElement> {
+    use i_slint_backend_testing::{AccessibleRole, ElementQuery};
+    let scale = app.window().scale_factor();
+    ElementQuery::from_root(app)
+        .match_descendants()
+        .match_predicate(|e| {
+            matches!(
+                e.accessible_role(),
+                Some(AccessibleRole::Text | AccessibleRole::Button)
+            )
+        })
+        .find_all()
+        .into_iter()
+        .map(|e| {
+            let (position, size) = (e.absolute_position(), e.size());
+            ShotElement {
+                button: e.accessible_role() == Some(AccessibleRole::Button),
+                label: e
+                    .accessible_label()
+                    .map(|l| l.to_string())
+                    .unwrap_or_default(),
+                enabled: e.accessible_enabled().unwrap_or(true),
+                x: position.x * scale,
+                y: position.y * scale,
+                width: size.width * scale,
+                height: size.height * scale,
+            }
+        })
+        .collect()
 }
 
 /// Renders every screen with demo content. The headless platform must be installed.
@@ -89,7 +136,12 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
                 screen: name.clone(),
                 message: e.to_string(),
             })?;
-        shots.push(Shot { name, pixels });
+        let elements = shot_elements(&app);
+        shots.push(Shot {
+            name,
+            pixels,
+            elements,
+        });
         Ok(())
     };
     let base = KioskView {
