@@ -4,8 +4,11 @@
 //!
 //! The tap is the core's `ReadAloud` on the home screen: the script is built
 //! from the view model, the speech thread starts espeak-ng and aplay and
-//! writes the first samples. ALSA's `null` device plays in real time without
-//! a sound card (`DEVICE=default` to use the machine's).
+//! writes the first samples to the player (the sound card's own buffer, a few
+//! tens of ms in ALSA's default, comes after). Without a sound card the
+//! player is ALSA's `null` device for the latency; for the CPU, a stand-in
+//! player that takes the samples in real time as a card would (ALSA's null
+//! device swallows them at once). `DEVICE=default` uses the machine's card.
 //! Run: `cargo bench --bench speech` (ITERATIONS=N, default 20).
 
 use std::sync::mpsc;
@@ -31,6 +34,27 @@ fn cpu_time() -> Duration {
     Duration::from_millis(ticks * 10)
 }
 
+/// A player that takes 16-bit mono samples in real time, as a sound card does.
+fn real_time_player(dir: &std::path::Path) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join("paced-player");
+    std::fs::write(
+        &path,
+        "#!/usr/bin/env python3\n\
+         import sys, time\n\
+         start = time.monotonic(); taken = 0\n\
+         while True:\n\
+         \x20   chunk = sys.stdin.buffer.read(4096)\n\
+         \x20   if not chunk: break\n\
+         \x20   taken += len(chunk)\n\
+         \x20   ahead = taken / 44100 - (time.monotonic() - start)\n\
+         \x20   if ahead > 0: time.sleep(ahead)\n",
+    )
+    .expect("write the player");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    path.to_string_lossy().into_owned()
+}
+
 fn main() {
     let iterations: usize = std::env::var("ITERATIONS")
         .ok()
@@ -40,6 +64,16 @@ fn main() {
     let engine = Engine {
         speaker_device: device.clone(),
         ..Engine::default()
+    };
+    let dir = std::env::temp_dir().join(format!("speech-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let paced = if device == "null" {
+        Engine {
+            player: real_time_player(&dir),
+            ..engine.clone()
+        }
+    } else {
+        engine.clone()
     };
     let (tx, rx) = mpsc::channel();
     let speaker = Speaker::start(engine, 7, move |news| {
@@ -86,7 +120,12 @@ fn main() {
         ms(max)
     );
 
-    // CPU while speaking the whole home screen to its end.
+    // CPU while speaking the whole home screen to its end, in real time.
+    drop(speaker);
+    let (tx, rx) = mpsc::channel();
+    let speaker = Speaker::start(paced, 7, move |news| {
+        let _ = tx.send(news);
+    });
     let commands = kiosk.handle(KioskEvent::ReadAloud, Duration::from_secs(1000));
     let Some(Command::Speak(script)) = commands.into_iter().next() else {
         panic!("the tap started no reading");
@@ -102,9 +141,10 @@ fn main() {
     }
     let (cpu, wall) = (cpu_time() - cpu0, wall0.elapsed());
     println!(
-        "speaking the home screen: {:.1} s of speech, CPU {:.2} s = {:.1} % of one core (kiosk + espeak-ng + aplay)",
+        "speaking the home screen: {:.1} s of speech, CPU {:.2} s = {:.1} % of one core (kiosk + espeak-ng + the player)",
         wall.as_secs_f64(),
         cpu.as_secs_f64(),
         100.0 * cpu.as_secs_f64() / wall.as_secs_f64()
     );
+    let _ = std::fs::remove_dir_all(&dir);
 }
