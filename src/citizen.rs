@@ -152,6 +152,9 @@ pub struct ObligationRowData {
     pub period: String,
     pub amount: String,
     pub due: String,
+    /// Days from today to the due date (negative: past), for words such as
+    /// "zítra" or "před 3 dny"; 0 for a paid one.
+    pub due_in_days: i64,
     pub paid_at: String,
     pub overdue: bool,
     pub paid: bool,
@@ -173,6 +176,11 @@ pub fn obligation_rows(
         period: o.period.clone(),
         amount: amount_text(&o.amount_czk).unwrap_or_else(|| format!("{} Kč", o.amount_czk)),
         due: date_czech(o.due_date),
+        due_in_days: if o.paid {
+            0
+        } else {
+            (o.due_date - today).num_days()
+        },
         paid_at: o.paid_at.map(date_czech).unwrap_or_default(),
         overdue: !o.paid && o.due_date < today,
         paid: o.paid,
@@ -370,6 +378,40 @@ mod tests {
     }
 
     const GOOD: &str = "CZ7708000000194260105309";
+
+    #[test]
+    fn each_row_knows_how_many_days_its_due_date_is_from_today() {
+        let today = "2026-11-27".parse().unwrap();
+        let list = vec![
+            obligation("past", "900.00", GOOD, "1100012011", "2026-11-24", false),
+            obligation("today", "900.00", GOOD, "1100012012", "2026-11-27", false),
+            obligation(
+                "tomorrow",
+                "900.00",
+                GOOD,
+                "1100012013",
+                "2026-11-28",
+                false,
+            ),
+            obligation("later", "900.00", GOOD, "1100012014", "2026-12-11", false),
+            obligation("paid", "900.00", GOOD, "1100012015", "2026-11-20", true),
+        ];
+        let (unpaid, paid) = obligation_rows(&list, &BTreeSet::new(), today);
+        let days: Vec<_> = unpaid
+            .iter()
+            .map(|r| (r.id.as_str(), r.due_in_days, r.overdue))
+            .collect();
+        assert_eq!(
+            days,
+            vec![
+                ("past", -3, true),
+                ("today", 0, false),
+                ("tomorrow", 1, false),
+                ("later", 14, false),
+            ]
+        );
+        assert_eq!(paid[0].due_in_days, 0, "a paid one has no distance to say");
+    }
 
     #[test]
     fn broken_obligations_are_shown_with_their_reason_and_no_qr() {

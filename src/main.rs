@@ -34,6 +34,15 @@ enum CliCommand {
         #[arg(long)]
         config: PathBuf,
     },
+    /// The systemd unit's entry: start the kiosk compositor (cage), rotated as
+    /// the config's `screen.rotation` says, with `run --config FILE` inside.
+    Session {
+        #[arg(long)]
+        config: PathBuf,
+        /// The compositor program.
+        #[arg(long, default_value = "/usr/bin/cage")]
+        compositor: String,
+    },
     /// Run the whole kiosk on built-in demo content; no setup needed.
     #[cfg(feature = "devtools")]
     Demo {
@@ -213,6 +222,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         CliCommand::Run { config } => cli::run::run(config, started),
+        CliCommand::Session { config, compositor } => cli::session::session(config, &compositor),
         #[cfg(feature = "devtools")]
         CliCommand::Demo {
             mode,

@@ -17,6 +17,7 @@ pub mod receipt;
 pub mod run;
 #[cfg(feature = "devtools")]
 pub mod screenshot;
+pub mod session;
 pub mod speech;
 pub mod staff;
 pub mod sync;

@@ -542,8 +542,8 @@ impl Kiosk {
 
     fn read_contact_detail(&self, r: &mut Reader, today: NaiveDate) {
         let area = self.area();
+        r.ui("Kontakty");
         let Some(d) = area.department else {
-            r.ui("Kontakty");
             return;
         };
         r.cz(&d.name);

@@ -132,6 +132,7 @@ pub fn apply(app: &AppWindow, area: &AreaView, drawn: &mut Drawn) {
         period: s(&r.period),
         amount: s(&r.amount),
         due: s(&r.due),
+        due_in: r.due_in_days.clamp(-9999, 9999) as i32,
         paid_at: s(&r.paid_at),
         overdue: r.overdue,
         paid: r.paid,
