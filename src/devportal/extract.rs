@@ -389,6 +389,18 @@ fn whole_floats_to_integers(value: &mut serde_json::Value) -> bool {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_whole_number_written_as_a_float_near_2_pow_52_is_still_whole() {
+        // Found by schemathesis: without exact float parsing this read as
+        // 4187711647394910.5 and a valid heartbeat was refused.
+        #[derive(serde::Deserialize, serde::Serialize)]
+        struct Disk {
+            free: u64,
+        }
+        let disk: Disk = from_json(br#"{"free": 4187711647394910.0}"#).unwrap();
+        assert_eq!(disk.free, 4_187_711_647_394_910);
+    }
+
     #[derive(serde::Deserialize, serde::Serialize, Debug, PartialEq)]
     struct Counts {
         n: u64,
