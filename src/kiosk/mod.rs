@@ -190,6 +190,39 @@ impl Screen {
     }
 
     /// Screens that show the logged-in citizen's data.
+    /// What kind of screen this is, for systemd's STATUS and monitoring:
+    /// `promo`, `public`, `login`, `citizen` or `counter` — never more.
+    pub fn category(self) -> &'static str {
+        match self {
+            Screen::Promo => "promo",
+            Screen::Home
+            | Screen::Services
+            | Screen::ServiceList
+            | Screen::ServiceDetail
+            | Screen::ServiceSearch
+            | Screen::Contacts
+            | Screen::ContactDetail
+            | Screen::ContactSearch
+            | Screen::Elections
+            | Screen::WhereToVote
+            | Screen::HouseNumber
+            | Screen::PollingPlace
+            | Screen::Board
+            | Screen::BoardAgendas
+            | Screen::BoardNotice
+            | Screen::About => "public",
+            Screen::Login | Screen::Payment | Screen::PhoneLogin | Screen::LoginHelp => "login",
+            Screen::Dashboard
+            | Screen::DashboardNotice
+            | Screen::Obligations
+            | Screen::Pay
+            | Screen::Submissions
+            | Screen::Watchdog
+            | Screen::LoggedOut => "citizen",
+            Screen::StaffLogin | Screen::Counter | Screen::Service => "counter",
+        }
+    }
+
     pub fn is_personal(self) -> bool {
         matches!(
             self,

@@ -30,6 +30,28 @@ fn kiosk(mode: Mode) -> Kiosk {
 }
 
 #[test]
+fn every_screen_has_one_of_five_categories_and_personal_ones_are_citizen_or_counter() {
+    for screen in Screen::ALL {
+        let category = screen.category();
+        assert!(
+            ["promo", "public", "login", "citizen", "counter"].contains(&category),
+            "{}: {category}",
+            screen.name()
+        );
+        if screen.is_personal() {
+            assert!(
+                ["citizen", "counter"].contains(&category),
+                "{}",
+                screen.name()
+            );
+        }
+    }
+    assert_eq!(Screen::Promo.category(), "promo");
+    assert_eq!(Screen::PhoneLogin.category(), "login");
+    assert_eq!(Screen::BoardNotice.category(), "public");
+}
+
+#[test]
 fn starts_on_the_promotion_loop_and_starts_it() {
     let settings = KioskSettings {
         mode: Mode::Kiosk,

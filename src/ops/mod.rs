@@ -22,6 +22,12 @@ pub fn pet_watchdog() {
     let _ = sd_notify::notify(&[NotifyState::Watchdog]);
 }
 
+/// Tells systemd what the kiosk is doing (`systemctl status`): a category of
+/// screen, never anything of the person using it.
+pub fn notify_status(status: &str) {
+    let _ = sd_notify::notify(&[NotifyState::Status(status)]);
+}
+
 pub fn notify_stopping() {
     let _ = sd_notify::notify(&[NotifyState::Stopping]);
 }

@@ -427,7 +427,10 @@ impl Inner {
         for command in commands {
             tracing::debug!(?command, "kiosk command");
             match command {
-                Command::ShowScreen(screen) => tracing::info!(screen = screen.name(), "screen"),
+                Command::ShowScreen(screen) => {
+                    tracing::info!(screen = screen.name(), "screen");
+                    crate::ops::notify_status(&format!("screen: {}", screen.category()));
+                }
                 Command::StartPromo => self.promo.start(),
                 Command::StopPromo => self.promo.stop(),
                 Command::ApplyLanguage(language) => select_language(language),
