@@ -35,25 +35,7 @@ fn cpu_time() -> Duration {
 }
 
 /// A player that takes 16-bit mono samples in real time, as a sound card does.
-fn real_time_player(dir: &std::path::Path) -> String {
-    use std::os::unix::fs::PermissionsExt;
-    let path = dir.join("paced-player");
-    std::fs::write(
-        &path,
-        "#!/usr/bin/env python3\n\
-         import sys, time\n\
-         start = time.monotonic(); taken = 0\n\
-         while True:\n\
-         \x20   chunk = sys.stdin.buffer.read(4096)\n\
-         \x20   if not chunk: break\n\
-         \x20   taken += len(chunk)\n\
-         \x20   ahead = taken / 44100 - (time.monotonic() - start)\n\
-         \x20   if ahead > 0: time.sleep(ahead)\n",
-    )
-    .expect("write the player");
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    path.to_string_lossy().into_owned()
-}
+const REAL_TIME_PLAYER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/paced-player");
 
 fn main() {
     // `cargo bench` passes --bench; `cargo test --all-targets` runs this once
@@ -68,11 +50,9 @@ fn main() {
         speaker_device: device.clone(),
         ..Engine::default()
     };
-    let dir = std::env::temp_dir().join(format!("speech-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
     let paced = if device == "null" {
         Engine {
-            player: real_time_player(&dir),
+            player: REAL_TIME_PLAYER.into(),
             ..engine.clone()
         }
     } else {
@@ -124,7 +104,6 @@ fn main() {
     );
 
     if !full {
-        let _ = std::fs::remove_dir_all(&dir);
         return;
     }
     // CPU while speaking the whole home screen to its end, in real time.
@@ -153,5 +132,4 @@ fn main() {
         cpu.as_secs_f64(),
         100.0 * cpu.as_secs_f64() / wall.as_secs_f64()
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -242,34 +242,12 @@ fn processes_running(path: &str) -> usize {
 }
 
 /// A player that takes the sound as a sound card would, in real time (ALSA's
-/// null device swallows it at once): 16-bit mono at the kiosk's rate.
-fn real_time_player(dir: &Path) -> String {
-    let path = dir.join("paced-player");
-    std::fs::write(
-        &path,
-        format!(
-            "#!/usr/bin/env python3\n\
-             import sys, time\n\
-             start = time.monotonic(); taken = 0\n\
-             while True:\n\
-             \x20   chunk = sys.stdin.buffer.read(4096)\n\
-             \x20   if not chunk: break\n\
-             \x20   taken += len(chunk)\n\
-             \x20   ahead = taken / {} - (time.monotonic() - start)\n\
-             \x20   if ahead > 0: time.sleep(ahead)\n",
-            SAMPLE_RATE * 2
-        ),
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    path.to_str().unwrap().to_string()
-}
+/// null device swallows it at once).
+const REAL_TIME_PLAYER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/paced-player");
 
 #[test]
 fn stopping_silences_at_once_and_reports_nothing_for_the_stopped_job() {
-    let dir = tempfile::tempdir().unwrap();
-    let player = real_time_player(dir.path());
+    let player = REAL_TIME_PLAYER.to_string();
     let engine = Engine {
         player: player.clone(),
         ..null_engine()

@@ -231,20 +231,6 @@ fn speakable(text: &str) -> String {
 
 /// A day in words in `lang`: "3. listopadu 2026", "3 November 2026".
 pub fn date_words(lang: Language, day: NaiveDate) -> String {
-    const CS: [&str; 12] = [
-        "ledna",
-        "února",
-        "března",
-        "dubna",
-        "května",
-        "června",
-        "července",
-        "srpna",
-        "září",
-        "října",
-        "listopadu",
-        "prosince",
-    ];
     const EN: [&str; 12] = [
         "January",
         "February",
@@ -290,7 +276,7 @@ pub fn date_words(lang: Language, day: NaiveDate) -> String {
     let m = day.month0() as usize;
     let (d, y) = (day.day(), day.year());
     match lang {
-        Language::Cs => format!("{d}. {} {y}", CS[m]),
+        Language::Cs => crate::elections::date_in_words(day),
         Language::En => format!("{d} {} {y}", EN[m]),
         Language::De => format!("{d}. {} {y}", DE[m]),
         Language::Uk => format!("{d} {} {y}", UK[m]),
