@@ -190,7 +190,11 @@ fn document(index: usize, d: &Value) -> Option<BoardDocument> {
         return None;
     }
     let url_text = plain_text(url, Layout::Line, 4096);
-    let qr = https_url(&url_text).is_some_and(|u| u.len() <= MAX_QR_URL);
+    // A phone gets the URL in its normal form ("HTTPS://Example.cz" → "https://example.cz/").
+    let (url_text, qr) = match https_url(&url_text) {
+        Some(u) if u.len() <= MAX_QR_URL => (u, true),
+        _ => (url_text, false),
+    };
     let mut name = d
         .get("název")
         .map(|v| language_text(v, Layout::Line, MAX_TITLE))
@@ -241,12 +245,18 @@ fn https_url(url: &str) -> Option<String> {
     if url.contains(char::is_whitespace) || url.chars().any(char::is_control) {
         return None;
     }
+    // The URL parser repairs "https:/host" and "https:\\host" into a host it
+    // guesses; a notice's link must say what it means.
+    let scheme = url.get(..8)?;
+    if !scheme.eq_ignore_ascii_case("https://") {
+        return None;
+    }
     let parsed = reqwest::Url::parse(url).ok()?;
     (parsed.scheme() == "https"
         && parsed.host_str().is_some_and(|h| !h.is_empty())
         && parsed.username().is_empty()
         && parsed.password().is_none())
-    .then(|| url.to_string())
+    .then(|| parsed.to_string())
 }
 
 /// A `Časový okamžik`: `datum`, `datum_a_čas` or `nespecifikovaný` (its `typ`

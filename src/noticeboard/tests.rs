@@ -484,3 +484,37 @@ fn mangled_boards_never_panic_the_reader() {
         }
     }
 }
+
+/// Found by fuzzing (fuzz/corpus/noticeboard/regression-scheme-slash): the URL
+/// parser repairs "https:/-www…" into a host of its own guess; such a link
+/// gets no QR code, and a link that gets one is in its normal form.
+#[test]
+fn a_link_that_only_parses_after_repair_gets_no_qr_code() {
+    let n = one(json!({
+        "url": "https:/-www.litomerice.cz/uredni-deska/1",
+        "dokument": [
+            { "název": { "cs": "Rozpočet" }, "url": "https:/-www.litomerice.cz/files/ro-9-2026.pdf" },
+            { "název": { "cs": "Příloha" }, "url": "HTTPS://WWW.Litomerice.cz/files/a.pdf" },
+            { "název": { "cs": "Jiná" }, "url": "https:\\\\www.litomerice.cz\\b.pdf" }
+        ]
+    }))
+    .unwrap();
+    assert_eq!(n.url, None);
+    let docs: Vec<(&str, &str, bool)> = n
+        .documents
+        .iter()
+        .map(|d| (d.name.as_str(), d.url.as_str(), d.qr))
+        .collect();
+    assert_eq!(
+        docs,
+        [
+            (
+                "Rozpočet",
+                "https:/-www.litomerice.cz/files/ro-9-2026.pdf",
+                false
+            ),
+            ("Příloha", "https://www.litomerice.cz/files/a.pdf", true),
+            ("Jiná", "https:\\\\www.litomerice.cz\\b.pdf", false)
+        ]
+    );
+}
