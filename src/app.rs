@@ -201,6 +201,7 @@ pub fn run_kiosk(
         kiosk_ui.on_sync_now(move || now.sync_now());
         let plays = handle.clone();
         kiosk_ui.on_play(move |slide| {
+            ops::metrics::metrics().slide_played();
             plays.enqueue(
                 EventKind::ProofOfPlay,
                 serde_json::json!({ "slideId": slide.id, "seconds": slide.duration.as_secs() }),
@@ -222,6 +223,24 @@ pub fn run_kiosk(
     let watchdog = slint::Timer::default();
     if let Some(interval) = ops::watchdog_interval() {
         watchdog.start(slint::TimerMode::Repeated, interval, ops::pet_watchdog);
+    }
+    // The UI thread's beat for `portal_kiosk_ui_stall_max_seconds`.
+    let beat = slint::Timer::default();
+    if config.metrics.enabled {
+        let metrics = ops::metrics::metrics();
+        metrics.ui_beat();
+        beat.start(slint::TimerMode::Repeated, ops::metrics::UI_BEAT, || {
+            ops::metrics::metrics().ui_beat()
+        });
+        let listen = config.metrics.listen;
+        rt.spawn(async move {
+            match ops::metrics::serve(listen, metrics).await {
+                Ok(addr) => tracing::info!(%addr, "metrics endpoint up"),
+                // Another kiosk process on this machine, or a bad address: the
+                // kiosk runs on without its metrics.
+                Err(e) => tracing::error!(error = %e, "no metrics endpoint"),
+            }
+        });
     }
     let probe = ops::StallProbe::from_env();
     let quit = slint::Timer::default();

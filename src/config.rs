@@ -65,6 +65,8 @@ pub struct KioskConfig {
     #[serde(default)]
     pub speech: SpeechSection,
     #[serde(default)]
+    pub metrics: MetricsSection,
+    #[serde(default)]
     pub storage: StorageSection,
     #[serde(default)]
     pub logging: LoggingSection,
@@ -476,6 +478,25 @@ pub struct NoticeBoardSection {
     pub max_bytes: u64,
 }
 
+/// `[metrics]`: the Prometheus endpoint for the town's monitoring.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsSection {
+    pub enabled: bool,
+    /// A loopback address only; `portal-kiosk-metrics.socket` publishes it to
+    /// the monitoring server.
+    pub listen: std::net::SocketAddr,
+}
+
+impl Default for MetricsSection {
+    fn default() -> Self {
+        MetricsSection {
+            enabled: true,
+            listen: std::net::SocketAddr::from(([127, 0, 0, 1], 9464)),
+        }
+    }
+}
+
 /// `[speech]`: "Číst nahlas" (espeak-ng's voices through ALSA).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -807,6 +828,17 @@ impl KioskConfig {
                 format!(
                     "{} is not a rotation; expected 0, 90, 180 or 270",
                     s.rotation
+                ),
+            );
+        }
+
+        if !self.metrics.listen.ip().is_loopback() {
+            bad(
+                "metrics.listen",
+                format!(
+                    "{} is not a loopback address; the kiosk serves metrics on 127.0.0.1 or ::1 only \
+                     (portal-kiosk-metrics.socket publishes them to the monitoring server)",
+                    self.metrics.listen
                 ),
             );
         }

@@ -183,6 +183,19 @@ pub(super) struct Session {
     pub(super) staff: bool,
 }
 
+impl Session {
+    /// How it was opened, for monitoring: `card`, `phone` or `staff`.
+    pub(super) fn kind(&self) -> &'static str {
+        if self.staff {
+            "staff"
+        } else if self.confirm_name.is_some() {
+            "phone"
+        } else {
+            "card"
+        }
+    }
+}
+
 impl Kiosk {
     pub fn login_stage(&self) -> LoginStage {
         match &self.card {

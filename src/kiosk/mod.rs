@@ -563,6 +563,18 @@ pub struct Kiosk {
     now: Duration,
     /// "Číst nahlas".
     speech: Speech,
+    /// Sessions opened and ended since the adapters last took them (for the
+    /// metrics; see [`Kiosk::take_tallies`]).
+    tallies: Vec<Tally>,
+}
+
+/// A session opened or ended, for monitoring: how and why, never whose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tally {
+    /// `card`, `phone` or `staff`.
+    SessionStarted(&'static str),
+    /// `logout`, `card_removed`, `idle`, `expired`, `replaced` or `error`.
+    SessionEnded(&'static str),
 }
 
 impl Kiosk {
@@ -599,6 +611,7 @@ impl Kiosk {
                 volume: 7,
                 speaking: false,
             },
+            tallies: Vec::new(),
         };
         let mut commands = vec![
             Command::ApplyLanguage(kiosk.language),
@@ -703,10 +716,31 @@ impl Kiosk {
             || self.staff_pin_typed()
     }
 
+    /// Whether the card reader is there and answering (for monitoring).
+    pub fn reader_present(&self) -> bool {
+        self.has_reader && !matches!(self.card, CardSlot::Unknown | CardSlot::Unavailable)
+    }
+
+    /// The sessions opened and ended since the last call (oldest first).
+    pub fn take_tallies(&mut self) -> Vec<Tally> {
+        std::mem::take(&mut self.tallies)
+    }
+
     /// Feeds one event at time `now`; returns what the adapters must do.
     pub fn handle(&mut self, event: KioskEvent, now: Duration) -> Vec<Command> {
         let before = (self.screen, self.language, self.session.is_some());
+        let session_before = self.session.as_ref().map(|s| (s.id, s.kind()));
+        let why = end_reason(&event);
         let mut commands = self.handle_event(event, now);
+        let session_after = self.session.as_ref().map(|s| (s.id, s.kind()));
+        if session_before != session_after {
+            if session_before.is_some() {
+                self.tallies.push(Tally::SessionEnded(why));
+            }
+            if let Some((_, kind)) = session_after {
+                self.tallies.push(Tally::SessionStarted(kind));
+            }
+        }
         // Reading stops when what it reads goes: another screen, another
         // language, a session that ended.
         if self.speech.speaking && before != (self.screen, self.language, self.session.is_some()) {
@@ -996,6 +1030,19 @@ impl Kiosk {
 }
 
 /// Where a kiosk of this mode rests when nobody uses it.
+/// Why a session that `event` ended, ended.
+fn end_reason(event: &KioskEvent) -> &'static str {
+    match event {
+        KioskEvent::Logout => "logout",
+        KioskEvent::Card(CardEvent::Removed | CardEvent::Ready) => "card_removed",
+        // A card inserted during a phone's session takes over the kiosk.
+        KioskEvent::Card(CardEvent::Reading) => "replaced",
+        KioskEvent::Tick => "idle",
+        KioskEvent::SessionLost | KioskEvent::Data { .. } => "expired",
+        _ => "error",
+    }
+}
+
 pub fn resting_screen(mode: Mode) -> Screen {
     match mode {
         Mode::Kiosk | Mode::Signage => Screen::Promo,

@@ -4,6 +4,8 @@
 //! failure a citizen would see — stops the pets and systemd restarts the kiosk.
 //! Outside systemd (no `NOTIFY_SOCKET`) every call here does nothing.
 
+pub mod metrics;
+
 use std::time::Duration;
 
 use sd_notify::NotifyState;

@@ -124,6 +124,20 @@ pub fn snapshot(engine: &SyncEngine) -> Option<ContentSnapshot> {
     }
 }
 
+/// What the store says about syncing, for the metrics: each collection's last
+/// success and the outbox's length.
+fn report_metrics(engine: &SyncEngine) {
+    let metrics = crate::ops::metrics::metrics();
+    for name in COLLECTIONS {
+        if let Ok(Some(at)) = engine.store().sync_state(name).map(|s| s.last_success) {
+            metrics.set_synced(name, at);
+        }
+    }
+    if let Ok(events) = engine.store().outbox_len() {
+        metrics.set_outbox(events);
+    }
+}
+
 /// Runs until `Shutdown` or until every handle is dropped.
 pub async fn run(
     mut engine: SyncEngine,
@@ -143,6 +157,7 @@ pub async fn run(
     if let Some(s) = snapshot(&engine) {
         on_snapshot(s);
     }
+    report_metrics(&engine);
 
     loop {
         // Pull every collection that is due.
@@ -190,6 +205,7 @@ pub async fn run(
             engine.heartbeat("unknown", "unknown").await;
             heartbeat_due = Instant::now() + jittered(intervals.heartbeat, unit_random());
         }
+        report_metrics(&engine);
         // Tell the UI after every round: the data's age changes even without new content.
         let _ = changed;
         if let Some(s) = snapshot(&engine) {

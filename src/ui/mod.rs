@@ -397,6 +397,7 @@ impl Inner {
             UiUpdate::NoticeBoard(notices) => self.dispatch(KioskEvent::NoticeBoard(notices)),
             UiUpdate::Elections(info) => self.dispatch(KioskEvent::Elections(info)),
             UiUpdate::Print { job, report } => {
+                crate::ops::metrics::metrics().printer_report(&report);
                 let news = crate::print_orders::news(&report);
                 if let crate::printing::PrintReport::Preview { picture, .. } = report {
                     self.picture = Some(picture);
@@ -415,6 +416,14 @@ impl Inner {
     pub(crate) fn dispatch(&mut self, event: KioskEvent) {
         let now = (self.clock)();
         let commands = self.core.handle(event, now);
+        let metrics = crate::ops::metrics::metrics();
+        for tally in self.core.take_tallies() {
+            match tally {
+                crate::kiosk::Tally::SessionStarted(kind) => metrics.session_started(kind),
+                crate::kiosk::Tally::SessionEnded(reason) => metrics.session_ended(reason),
+            }
+        }
+        metrics.set_reader_present(self.core.reader_present());
         self.run(commands);
     }
 
@@ -430,6 +439,7 @@ impl Inner {
                 Command::ShowScreen(screen) => {
                     tracing::info!(screen = screen.name(), "screen");
                     crate::ops::notify_status(&format!("screen: {}", screen.category()));
+                    crate::ops::metrics::metrics().set_screen(screen.category());
                 }
                 Command::StartPromo => self.promo.start(),
                 Command::StopPromo => self.promo.stop(),
