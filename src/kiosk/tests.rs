@@ -1371,3 +1371,35 @@ fn a_failed_watchdog_save_does_not_take_over_another_screen() {
     assert_eq!(k.area().load, LoadState::Ready);
     assert_eq!(k.area().dashboard.map(|d| d.unpaid_count), Some(2));
 }
+
+#[test]
+fn sessions_are_tallied_by_how_they_opened_and_why_they_ended() {
+    use super::Tally;
+    let mut k = logged_in(1);
+    assert_eq!(k.take_tallies(), [Tally::SessionStarted("card")]);
+    assert!(k.take_tallies().is_empty(), "taken once");
+    k.handle(KioskEvent::Card(CardEvent::Removed), secs(5));
+    assert_eq!(k.take_tallies(), [Tally::SessionEnded("card_removed")]);
+
+    let mut k = logged_in(1);
+    k.take_tallies();
+    k.handle(KioskEvent::Logout, secs(5));
+    assert_eq!(k.take_tallies(), [Tally::SessionEnded("logout")]);
+
+    let mut k = logged_in(1);
+    k.take_tallies();
+    // Nobody touches it: the warning, then the end.
+    for t in 2..2000 {
+        k.handle(KioskEvent::Tick, secs(t));
+    }
+    assert_eq!(k.take_tallies(), [Tally::SessionEnded("idle")]);
+
+    let mut k = logged_in(1);
+    k.take_tallies();
+    k.handle(KioskEvent::SessionLost, secs(5));
+    assert_eq!(k.take_tallies(), [Tally::SessionEnded("expired")]);
+    // Nothing else is tallied: a screen change, a card, a failed login.
+    insert(&mut k, 6);
+    k.handle(KioskEvent::Home, secs(7));
+    assert!(k.take_tallies().is_empty());
+}
