@@ -186,17 +186,20 @@ pub fn run_kiosk(
     }
 
     let (handle, commands) = SyncHandle::new();
+    let mut sync_task = None;
     if let Some(engine) = engine {
         let updates = kiosk_ui.updates();
         let fallback = fallback.clone();
-        rt.spawn(sync::runner::run(engine, commands, move |snapshot| {
-            let tags: Vec<&str> = site_tags.iter().map(String::as_str).collect();
-            for update in
-                ui::updates_from_snapshot(&snapshot, &assets_dir, &tags, stale_after, &fallback)
-            {
-                updates.send(update);
-            }
-        }));
+        sync_task = Some(
+            rt.spawn(sync::runner::run(engine, commands, move |snapshot| {
+                let tags: Vec<&str> = site_tags.iter().map(String::as_str).collect();
+                for update in
+                    ui::updates_from_snapshot(&snapshot, &assets_dir, &tags, stale_after, &fallback)
+                {
+                    updates.send(update);
+                }
+            })),
+        );
         let now = handle.clone();
         kiosk_ui.on_sync_now(move || now.sync_now());
         let plays = handle.clone();
@@ -243,6 +246,8 @@ pub fn run_kiosk(
         });
     }
     let probe = ops::StallProbe::from_env();
+    #[cfg(feature = "devtools")]
+    let _freeze = freeze_for_tests();
     let quit = slint::Timer::default();
     if let Some(after) = exit_after {
         quit.start(slint::TimerMode::SingleShot, after, || {
@@ -272,16 +277,62 @@ pub fn run_kiosk(
     });
     let result = app.run().map_err(AppError::EventLoop);
     ops::notify_stopping();
+    let stopping = Instant::now();
     if let Some(probe) = probe {
         tracing::info!(
             worst_stall_ms = probe.worst().as_secs_f64() * 1000.0,
             "UI thread stall probe, final"
         );
     }
+    // Whoever is logged in is logged out (the backend session ends, the
+    // screen's models are wiped) before anything else stops.
+    kiosk_ui.dispatch(crate::kiosk::KioskEvent::Logout);
     handle.shutdown();
+    if let Some(task) = sync_task {
+        // Events handed over are stored; a pull under way is abandoned.
+        if rt
+            .block_on(async { tokio::time::timeout(SYNC_STOP_WAIT, task).await })
+            .is_err()
+        {
+            tracing::warn!("the sync engine did not stop in time");
+        }
+    }
+    // The reader's thread (its PC/SC wait cancelled), the printer's and the
+    // speech's stop with their owners.
     drop(kiosk_ui_and_app);
+    tracing::info!(
+        stop_ms = stopping.elapsed().as_millis() as u64,
+        "kiosk stopped"
+    );
     result
 }
+
+/// Development builds only: `PORTAL_KIOSK_TEST_FREEZE_UI_AFTER_MS=N` freezes
+/// the UI thread N ms after start — the failure the watchdog exists for, made
+/// on purpose by the supervisor test (tests/unit_cage.rs).
+#[cfg(feature = "devtools")]
+fn freeze_for_tests() -> Option<slint::Timer> {
+    let after: u64 = std::env::var("PORTAL_KIOSK_TEST_FREEZE_UI_AFTER_MS")
+        .ok()?
+        .parse()
+        .ok()?;
+    let timer = slint::Timer::default();
+    timer.start(
+        slint::TimerMode::SingleShot,
+        Duration::from_millis(after),
+        || {
+            tracing::warn!("test hook: freezing the UI thread");
+            loop {
+                std::thread::sleep(Duration::from_secs(3600));
+            }
+        },
+    );
+    Some(timer)
+}
+
+/// How long a stopping kiosk waits for the sync engine (systemd allows 10 s;
+/// the kiosk promises 5).
+const SYNC_STOP_WAIT: Duration = Duration::from_secs(3);
 
 /// The login's adapters for this config; none in signage mode or with the reader
 /// off. A kiosk (not a counter) with `[phone_login] enabled` also logs in with

@@ -52,12 +52,26 @@ pub struct ContentSnapshot {
 #[derive(Clone)]
 pub struct SyncHandle {
     tx: mpsc::UnboundedSender<SyncCommand>,
+    stop: std::sync::Arc<tokio::sync::Notify>,
+}
+
+/// The runner's end of a [`SyncHandle`].
+pub struct SyncCommands {
+    rx: mpsc::UnboundedReceiver<SyncCommand>,
+    stop: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl SyncHandle {
-    pub fn new() -> (SyncHandle, mpsc::UnboundedReceiver<SyncCommand>) {
+    pub fn new() -> (SyncHandle, SyncCommands) {
         let (tx, rx) = mpsc::unbounded_channel();
-        (SyncHandle { tx }, rx)
+        let stop = std::sync::Arc::new(tokio::sync::Notify::new());
+        (
+            SyncHandle {
+                tx,
+                stop: stop.clone(),
+            },
+            SyncCommands { rx, stop },
+        )
     }
 
     pub fn enqueue(&self, kind: EventKind, payload: serde_json::Value) {
@@ -72,8 +86,11 @@ impl SyncHandle {
         let _ = self.tx.send(SyncCommand::SyncNow);
     }
 
+    /// Stops the runner: a pull or push under way is abandoned (the store
+    /// keeps its last good copy), events already handed over are stored.
     pub fn shutdown(&self) {
         let _ = self.tx.send(SyncCommand::Shutdown);
+        self.stop.notify_one();
     }
 }
 
@@ -138,12 +155,31 @@ fn report_metrics(engine: &SyncEngine) {
     }
 }
 
+/// Stores the events still waiting in the channel (a shutdown mid-round).
+fn store_pending(engine: &SyncEngine, commands: &mut mpsc::UnboundedReceiver<SyncCommand>) {
+    while let Ok(command) = commands.try_recv() {
+        if let SyncCommand::Enqueue {
+            kind,
+            occurred_at,
+            payload,
+        } = command
+            && let Err(e) = engine.store().enqueue_event(kind, occurred_at, &payload)
+        {
+            tracing::error!(error = %e, "event could not be queued");
+        }
+    }
+}
+
 /// Runs until `Shutdown` or until every handle is dropped.
 pub async fn run(
     mut engine: SyncEngine,
-    mut commands: mpsc::UnboundedReceiver<SyncCommand>,
+    commands: SyncCommands,
     on_snapshot: impl Fn(ContentSnapshot) + Send + 'static,
 ) {
+    let SyncCommands {
+        rx: mut commands,
+        stop,
+    } = commands;
     let intervals = engine.settings.intervals;
     let backoff = Backoff {
         base: Duration::from_secs(5),
@@ -160,50 +196,61 @@ pub async fn run(
     report_metrics(&engine);
 
     loop {
-        // Pull every collection that is due.
+        // The network part of a round; a shutdown does not wait for it.
         let mut changed = false;
-        for name in COLLECTIONS {
-            if due[name] > Instant::now() {
-                continue;
-            }
-            let Some(report) = engine.pull_named(name).await else {
-                continue;
-            };
-            let failures = engine
-                .store()
-                .sync_state(name)
-                .map(|s| s.failures)
-                .unwrap_or(0);
-            let wait = match report.outcome {
-                PullOutcome::Failed => backoff.delay(failures.max(1), report.retry_after),
-                _ => jittered(intervals.for_collection(name), unit_random()),
-            };
-            due.insert(name, Instant::now() + wait);
-            if report.outcome == PullOutcome::Fetched {
-                changed = true;
-            }
-            if name == "promo" && report.outcome != PullOutcome::Failed {
-                let assets = engine.sync_assets().await;
-                changed |= assets.downloaded > 0 || assets.removed > 0;
-            }
-        }
-        if Instant::now() >= events_due {
-            let report = engine.push_events().await;
-            events_failures = if report.error.is_some() {
-                events_failures + 1
-            } else {
-                0
-            };
-            events_due = Instant::now()
-                + if events_failures > 0 {
-                    backoff.delay(events_failures, None)
-                } else {
-                    intervals.events
+        let work = async {
+            // Pull every collection that is due.
+            for name in COLLECTIONS {
+                if due[name] > Instant::now() {
+                    continue;
+                }
+                let Some(report) = engine.pull_named(name).await else {
+                    continue;
                 };
-        }
-        if Instant::now() >= heartbeat_due {
-            engine.heartbeat("unknown", "unknown").await;
-            heartbeat_due = Instant::now() + jittered(intervals.heartbeat, unit_random());
+                let failures = engine
+                    .store()
+                    .sync_state(name)
+                    .map(|s| s.failures)
+                    .unwrap_or(0);
+                let wait = match report.outcome {
+                    PullOutcome::Failed => backoff.delay(failures.max(1), report.retry_after),
+                    _ => jittered(intervals.for_collection(name), unit_random()),
+                };
+                due.insert(name, Instant::now() + wait);
+                if report.outcome == PullOutcome::Fetched {
+                    changed = true;
+                }
+                if name == "promo" && report.outcome != PullOutcome::Failed {
+                    let assets = engine.sync_assets().await;
+                    changed |= assets.downloaded > 0 || assets.removed > 0;
+                }
+            }
+            if Instant::now() >= events_due {
+                let report = engine.push_events().await;
+                events_failures = if report.error.is_some() {
+                    events_failures + 1
+                } else {
+                    0
+                };
+                events_due = Instant::now()
+                    + if events_failures > 0 {
+                        backoff.delay(events_failures, None)
+                    } else {
+                        intervals.events
+                    };
+            }
+            if Instant::now() >= heartbeat_due {
+                engine.heartbeat("unknown", "unknown").await;
+                heartbeat_due = Instant::now() + jittered(intervals.heartbeat, unit_random());
+            }
+        };
+        let stopped = tokio::select! {
+            () = work => false,
+            () = stop.notified() => true,
+        };
+        if stopped {
+            store_pending(&engine, &mut commands);
+            break;
         }
         report_metrics(&engine);
         // Tell the UI after every round: the data's age changes even without new content.
