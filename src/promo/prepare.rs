@@ -75,7 +75,7 @@ pub fn prepare_slide(
                     height: h,
                 });
             }
-            Ok(PreparedSlide::Image(cover(&img, width, height)))
+            Ok(PreparedSlide::Image(fit(&img, width, height)))
         }
         SlideKind::Text {
             title,
@@ -158,6 +158,74 @@ fn decode(source: &SlideImage) -> Result<RgbImage, SlideError> {
         }
     };
     Ok(image.to_rgb8())
+}
+
+/// How much the picture's and the screen's shapes may differ before cropping
+/// would cut away too much (a third of the picture): beyond it the whole
+/// picture is shown, the space around it in the colour of its edges.
+const MAX_COVER_MISMATCH: f64 = 1.5;
+
+/// The picture at exactly `width` × `height`: cropped to cover the screen when
+/// the shapes are close; whole ("contain") when they are not — a landscape
+/// slide with its headline baked in on a portrait panel keeps its headline.
+fn fit(img: &RgbImage, width: u32, height: u32) -> SharedPixelBuffer<Rgb8Pixel> {
+    let picture = f64::from(img.width().max(1)) / f64::from(img.height().max(1));
+    let screen = f64::from(width.max(1)) / f64::from(height.max(1));
+    if (picture / screen).max(screen / picture) <= MAX_COVER_MISMATCH {
+        return cover(img, width, height);
+    }
+    // Around it: the colour of the picture's own edge (the sky above, the
+    // ground below), so the picture seems to continue rather than to float.
+    let wide = picture > screen;
+    let edge = |first: bool| -> image::Rgb<u8> {
+        let (iw, ih) = (img.width(), img.height());
+        let band = 4.min(if wide { ih } else { iw });
+        let mut sum = [0u64; 3];
+        let mut n = 0u64;
+        for i in 0..band {
+            let line = if first {
+                i
+            } else {
+                (if wide { ih } else { iw }) - 1 - i
+            };
+            for j in 0..(if wide { iw } else { ih }) {
+                let p = if wide {
+                    img.get_pixel(j, line)
+                } else {
+                    img.get_pixel(line, j)
+                };
+                for c in 0..3 {
+                    sum[c] += u64::from(p.0[c]);
+                }
+                n += 1;
+            }
+        }
+        let n = n.max(1);
+        image::Rgb([(sum[0] / n) as u8, (sum[1] / n) as u8, (sum[2] / n) as u8])
+    };
+    let (before, after) = (edge(true), edge(false));
+    let (w, h) = if wide {
+        (
+            width,
+            ((f64::from(width) / picture).round() as u32).clamp(1, height),
+        )
+    } else {
+        (
+            ((f64::from(height) * picture).round() as u32).clamp(1, width),
+            height,
+        )
+    };
+    let (x0, y0) = ((width - w) / 2, (height - h) / 2);
+    let mut canvas = RgbImage::from_fn(width.max(1), height.max(1), |x, y| {
+        if (wide && y < y0) || (!wide && x < x0) {
+            before
+        } else {
+            after
+        }
+    });
+    let whole = imageops::resize(img, w, h, imageops::FilterType::Triangle);
+    imageops::overlay(&mut canvas, &whole, i64::from(x0), i64::from(y0));
+    SharedPixelBuffer::clone_from_slice(canvas.as_raw(), width.max(1), height.max(1))
 }
 
 /// Crops the middle of `img` to the screen's shape, then scales it to exactly
@@ -282,9 +350,9 @@ mod tests {
     fn image_is_scaled_to_cover_the_screen_exactly() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("wide.png");
-        // 400×100, left half red, right half blue.
-        let img = RgbImage::from_fn(400, 100, |x, _| {
-            if x < 200 {
+        // 300×200, left half red, right half blue.
+        let img = RgbImage::from_fn(300, 200, |x, _| {
+            if x < 150 {
                 image::Rgb([255, 0, 0])
             } else {
                 image::Rgb([0, 0, 255])
@@ -321,7 +389,47 @@ mod tests {
             panic!("expected an image")
         };
         assert_eq!((buf.width(), buf.height()), (1920, 1080));
-        assert_eq!(buf.as_slice()[0].r, 9);
+        assert_eq!(
+            buf.as_slice()[540 * 1920 + 960].r,
+            9,
+            "the picture in the middle"
+        );
+    }
+
+    #[test]
+    fn a_landscape_picture_on_a_portrait_panel_is_shown_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("landscape.png");
+        // 1920×1080 with a red headline strip at the left edge and a blue one at the right.
+        RgbImage::from_fn(1920, 1080, |x, _| match x {
+            0..100 => image::Rgb([255, 0, 0]),
+            1820.. => image::Rgb([0, 0, 255]),
+            _ => image::Rgb([250, 250, 250]),
+        })
+        .save(&path)
+        .unwrap();
+        let PreparedSlide::Image(buf) =
+            prepare_slide(&image_slide(SlideImage::File(path)), 720, 1280).unwrap()
+        else {
+            panic!("expected an image")
+        };
+        assert_eq!((buf.width(), buf.height()), (720, 1280));
+        let px = |x: u32, y: u32| buf.as_slice()[(y * 720 + x) as usize];
+        // Both edges of the picture are on screen, across the middle band.
+        assert_eq!((px(5, 640).r, px(5, 640).b), (255, 0), "left edge kept");
+        assert_eq!(
+            (px(714, 640).r, px(714, 640).b),
+            (0, 255),
+            "right edge kept"
+        );
+        // Above and below it: the colour of its top and bottom edge (here the
+        // average of red, white and blue), not a crop of the picture.
+        let edge = px(360, 20);
+        assert_eq!(edge, px(360, 1260));
+        assert!(
+            (230..245).contains(&edge.r) && (218..230).contains(&edge.g),
+            "{edge:?}"
+        );
     }
 
     #[test]
