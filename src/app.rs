@@ -179,6 +179,12 @@ pub fn run_kiosk(
         kiosk_ui.updates().send(update);
     }
     kiosk_ui.start_search(&config.storage.data_dir.join(crate::store::STORE_FILE));
+    // Validated with the config: a bad range never gets here.
+    if let Ok(sleep) = crate::schedule::ScreenSleep::parse(&config.screen.sleep) {
+        let backlight = (!config.screen.backlight.is_empty())
+            .then(|| std::path::PathBuf::from(&config.screen.backlight));
+        kiosk_ui.set_screen_sleep(sleep, backlight, || chrono::Local::now().time());
+    }
     // For citizens at a kiosk: not on a display nobody touches, nor at the
     // staff's desk.
     if config.speech.enabled && config.kiosk.mode == crate::config::Mode::Kiosk {

@@ -90,6 +90,13 @@ pub struct ScreenSection {
     /// Clockwise rotation of the panel in degrees: 0, 90, 180 or 270.
     pub rotation: u32,
     pub fullscreen: bool,
+    /// The night hours when the screen sleeps, local time: "22:00-06:00",
+    /// several separated by commas; "" never (the hospital).
+    pub sleep: String,
+    /// A sysfs backlight of the panel (e.g. /sys/class/backlight/intel_backlight)
+    /// switched off while asleep; "" (or one the kiosk may not write): a black
+    /// screen only.
+    pub backlight: String,
 }
 
 impl Default for ScreenSection {
@@ -99,6 +106,8 @@ impl Default for ScreenSection {
             height: 1080,
             rotation: 0,
             fullscreen: true,
+            sleep: String::new(),
+            backlight: String::new(),
         }
     }
 }
@@ -839,6 +848,19 @@ impl KioskConfig {
                     "{} is not a loopback address; the kiosk serves metrics on 127.0.0.1 or ::1 only \
                      (portal-kiosk-metrics.socket publishes them to the monitoring server)",
                     self.metrics.listen
+                ),
+            );
+        }
+
+        if let Err(e) = crate::schedule::ScreenSleep::parse(&s.sleep) {
+            bad("screen.sleep", e);
+        }
+        if !s.backlight.is_empty() && !s.backlight.starts_with("/sys/class/backlight/") {
+            bad(
+                "screen.backlight",
+                format!(
+                    "`{}` is not a backlight; expected a directory under /sys/class/backlight/",
+                    s.backlight
                 ),
             );
         }

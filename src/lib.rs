@@ -22,6 +22,7 @@ pub mod print_orders;
 pub mod printing;
 pub mod promo;
 pub mod receipt;
+pub mod schedule;
 pub mod search;
 pub mod services;
 pub mod speech;

@@ -177,6 +177,22 @@ fn broken_cases() -> Vec<BrokenCase> {
             "expected 0, 90, 180 or 270",
         ),
         (
+            "night hours that are not hours",
+            format!("{MINIMAL}\n[screen]\nsleep = \"22:00-6\"\n"),
+            12,
+            9,
+            Some("screen.sleep"),
+            "`6` is not a time of day",
+        ),
+        (
+            "metrics published beyond the machine",
+            format!("{MINIMAL}\n[metrics]\nlisten = \"0.0.0.0:9464\"\n"),
+            12,
+            10,
+            Some("metrics.listen"),
+            "not a loopback address",
+        ),
+        (
             "default language not offered",
             format!("{MINIMAL}\n[languages]\ndefault = \"de\"\navailable = [\"cs\", \"en\"]\n"),
             12,

@@ -333,6 +333,11 @@ pub enum KioskEvent {
     Volume(VolumeStep),
     /// The speech adapter said everything (or could not).
     SpeechEnded,
+    /// The site's night hours began (`asleep`) or ended: the screen sleeps
+    /// once the kiosk is at rest, and wakes at a touch, a card or the morning.
+    Schedule {
+        asleep: bool,
+    },
 }
 
 /// A tap on the volume buttons.
@@ -427,6 +432,8 @@ pub enum Command {
     StopSpeaking,
     /// The volume step (1–10) from now on, also for what is being said.
     SetVolume(u8),
+    /// Blank the screen (and switch its backlight off where it can) or light it again.
+    Blank(bool),
 }
 
 /// Per-site settings the core needs.
@@ -566,6 +573,10 @@ pub struct Kiosk {
     /// Sessions opened and ended since the adapters last took them (for the
     /// metrics; see [`Kiosk::take_tallies`]).
     tallies: Vec<Tally>,
+    /// The site's night hours are on.
+    night: bool,
+    /// The screen is blank.
+    asleep: bool,
 }
 
 /// A session opened or ended, for monitoring: how and why, never whose.
@@ -612,6 +623,8 @@ impl Kiosk {
                 speaking: false,
             },
             tallies: Vec::new(),
+            night: false,
+            asleep: false,
         };
         let mut commands = vec![
             Command::ApplyLanguage(kiosk.language),
@@ -716,6 +729,34 @@ impl Kiosk {
             || self.staff_pin_typed()
     }
 
+    /// Whether the screen is blank for the night.
+    pub fn asleep(&self) -> bool {
+        self.asleep
+    }
+
+    /// At night the screen sleeps whenever the kiosk comes to rest on the loop
+    /// (never in the middle of somebody's use); anything that leaves the loop —
+    /// a touch, a card — or the morning lights it again.
+    fn sleep_or_wake(&mut self, commands: &mut Vec<Command>) {
+        let resting = self.screen == Screen::Promo
+            && self.session.is_none()
+            && self.login.is_none()
+            && self.phone.is_none();
+        if self.asleep && !(self.night && resting) {
+            self.asleep = false;
+            commands.insert(0, Command::Blank(false));
+            if self.screen == Screen::Promo && !commands.contains(&Command::StartPromo) {
+                commands.push(Command::StartPromo);
+            }
+        } else if !self.asleep && self.night && resting {
+            self.asleep = true;
+            commands.retain(|c| *c != Command::StartPromo);
+            commands.push(Command::StopPromo);
+            commands.push(Command::StopSpeaking);
+            commands.push(Command::Blank(true));
+        }
+    }
+
     /// Whether the card reader is there and answering (for monitoring).
     pub fn reader_present(&self) -> bool {
         self.has_reader && !matches!(self.card, CardSlot::Unknown | CardSlot::Unavailable)
@@ -741,6 +782,7 @@ impl Kiosk {
                 self.tallies.push(Tally::SessionStarted(kind));
             }
         }
+        self.sleep_or_wake(&mut commands);
         // Reading stops when what it reads goes: another screen, another
         // language, a session that ended.
         if self.speech.speaking && before != (self.screen, self.language, self.session.is_some()) {
@@ -752,6 +794,11 @@ impl Kiosk {
 
     fn handle_event(&mut self, event: KioskEvent, now: Duration) -> Vec<Command> {
         self.now = now;
+        if let KioskEvent::Schedule { asleep } = event {
+            // Signage displays sleep at night too.
+            self.night = asleep;
+            return Vec::new();
+        }
         if self.settings.mode == Mode::Signage {
             // Display-only: nothing a passer-by does changes the screen.
             return Vec::new();
@@ -775,6 +822,7 @@ impl Kiosk {
                 | KioskEvent::NoticeBoard(_)
                 | KioskEvent::Elections(_)
                 | KioskEvent::SpeechEnded
+                | KioskEvent::Schedule { .. }
         );
         if user_action {
             self.last_activity = now;
@@ -865,6 +913,7 @@ impl Kiosk {
                 self.speech.speaking = false;
                 Vec::new()
             }
+            KioskEvent::Schedule { .. } => Vec::new(),
             KioskEvent::Logout | KioskEvent::SessionLost => {
                 if self.session.is_some() {
                     self.end_session(now)

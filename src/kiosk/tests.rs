@@ -1403,3 +1403,73 @@ fn sessions_are_tallied_by_how_they_opened_and_why_they_ended() {
     k.handle(KioskEvent::Home, secs(7));
     assert!(k.take_tallies().is_empty());
 }
+
+#[test]
+fn at_night_the_screen_sleeps_at_rest_and_a_touch_or_a_card_wakes_it() {
+    let mut k = kiosk(Mode::Kiosk);
+    let commands = k.handle(KioskEvent::Schedule { asleep: true }, secs(1));
+    assert!(k.asleep());
+    assert!(commands.contains(&Command::Blank(true)));
+    assert!(commands.contains(&Command::StopPromo));
+    // Ticks change nothing while asleep.
+    assert!(k.handle(KioskEvent::Tick, secs(2)).is_empty());
+
+    // A touch: the home screen, lit.
+    let commands = k.handle(KioskEvent::Touch, secs(3));
+    assert!(!k.asleep());
+    assert_eq!(commands.first(), Some(&Command::Blank(false)));
+    assert_eq!(k.screen(), Screen::Home);
+    // Left alone, back to rest — and asleep again, without a slide played.
+    let mut later = Vec::new();
+    for t in 4..200 {
+        later.extend(k.handle(KioskEvent::Tick, secs(t)));
+    }
+    assert!(k.asleep());
+    assert!(later.contains(&Command::Blank(true)));
+    assert!(!later.contains(&Command::StartPromo));
+
+    // A card: the PIN pad, lit.
+    let commands = insert(&mut k, 300);
+    assert!(!k.asleep());
+    assert_eq!(commands.first(), Some(&Command::Blank(false)));
+    assert_eq!(k.screen(), Screen::Login);
+}
+
+#[test]
+fn the_night_never_interrupts_a_session_and_the_morning_restarts_the_loop() {
+    let mut k = logged_in(1);
+    let commands = k.handle(KioskEvent::Schedule { asleep: true }, secs(2));
+    assert!(
+        !commands.contains(&Command::Blank(true)),
+        "not over Jana's data"
+    );
+    assert!(!k.asleep());
+    k.handle(KioskEvent::Logout, secs(3));
+    k.handle(KioskEvent::Card(CardEvent::Removed), secs(4));
+    let mut commands = Vec::new();
+    for t in 5..200 {
+        commands.extend(k.handle(KioskEvent::Tick, secs(t)));
+    }
+    assert_eq!(k.screen(), Screen::Promo);
+    assert!(k.asleep(), "asleep once the kiosk is at rest");
+    assert!(commands.contains(&Command::Blank(true)));
+
+    let morning = k.handle(KioskEvent::Schedule { asleep: false }, secs(300));
+    assert!(!k.asleep());
+    assert_eq!(
+        morning,
+        vec![Command::Blank(false), Command::StartPromo],
+        "lit, and the loop plays again"
+    );
+}
+
+#[test]
+fn a_signage_display_sleeps_and_wakes_by_the_clock_only() {
+    let mut k = kiosk(Mode::Signage);
+    k.handle(KioskEvent::Schedule { asleep: true }, secs(1));
+    assert!(k.asleep());
+    k.handle(KioskEvent::Touch, secs(2));
+    assert!(k.asleep(), "nobody wakes a display");
+    k.handle(KioskEvent::Schedule { asleep: false }, secs(3));
+    assert!(!k.asleep());
+}

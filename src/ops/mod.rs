@@ -10,6 +10,13 @@ use std::time::Duration;
 
 use sd_notify::NotifyState;
 
+/// Switches a sysfs backlight (`/sys/class/backlight/<name>`) on or off
+/// through its `bl_power` (0 on, 4 powered down). Needs write access to it
+/// (the package's udev rule gives the kiosk's group that).
+pub fn set_backlight(dir: &std::path::Path, on: bool) -> std::io::Result<()> {
+    std::fs::write(dir.join("bl_power"), if on { "0\n" } else { "4\n" })
+}
+
 /// Tells systemd that the kiosk is up (first frame on screen).
 pub fn notify_ready(status: &str) {
     let _ = sd_notify::notify(&[NotifyState::Ready, NotifyState::Status(status)]);

@@ -157,6 +157,19 @@ pub(crate) struct Inner {
     board_drawn: controllers::board::Drawn,
     /// "Číst nahlas" (None: this kiosk does not speak).
     speaker: Option<crate::speech::Speaker>,
+    /// The site's night hours, if it has any.
+    night: Option<NightWatch>,
+}
+
+/// Checks the site's night hours against the wall clock once a tick.
+struct NightWatch {
+    sleep: crate::schedule::ScreenSleep,
+    /// The panel's backlight directory, switched off while asleep.
+    backlight: Option<std::path::PathBuf>,
+    /// Local time of day (a mock in tests).
+    wall: Box<dyn Fn() -> chrono::NaiveTime>,
+    /// What the core was last told.
+    told: Option<bool>,
 }
 
 impl KioskUi {
@@ -222,6 +235,7 @@ impl KioskUi {
             drawn_voting: 0,
             board_drawn: controllers::board::Drawn::default(),
             speaker: None,
+            night: None,
         }));
         inner.borrow_mut().run(commands);
         controllers::flow::bind(app, &inner);
@@ -240,7 +254,9 @@ impl KioskUi {
             Duration::from_secs(1),
             move || {
                 if let Some(inner) = weak.upgrade() {
-                    inner.borrow_mut().dispatch(KioskEvent::Tick);
+                    let mut inner = inner.borrow_mut();
+                    inner.dispatch(KioskEvent::Tick);
+                    inner.watch_the_night();
                 }
             },
         );
@@ -320,6 +336,29 @@ impl KioskUi {
         if let Some(app) = self.inner.borrow().app.upgrade() {
             controllers::flow::apply(&app, &view);
         }
+    }
+
+    /// The site's night hours (`[screen] sleep`), checked against `wall` (local
+    /// time of day) every second; `backlight` is switched off while asleep.
+    pub fn set_screen_sleep(
+        &self,
+        sleep: crate::schedule::ScreenSleep,
+        backlight: Option<std::path::PathBuf>,
+        wall: impl Fn() -> chrono::NaiveTime + 'static,
+    ) {
+        let mut inner = self.inner.borrow_mut();
+        inner.night = (!sleep.is_never()).then(|| NightWatch {
+            sleep,
+            backlight,
+            wall: Box::new(wall),
+            told: None,
+        });
+        inner.watch_the_night();
+    }
+
+    /// Whether the screen is blank for the night.
+    pub fn asleep(&self) -> bool {
+        self.inner.borrow().core.asleep()
     }
 
     /// What "Číst nahlas" would say now (for tests).
@@ -410,6 +449,19 @@ impl Inner {
                 self.picture = None;
             }
             UiUpdate::Core(event) => self.dispatch(event),
+        }
+    }
+
+    /// Tells the core when the night hours begin or end.
+    fn watch_the_night(&mut self) {
+        let Some(watch) = self.night.as_mut() else {
+            return;
+        };
+        let asleep = watch.sleep.asleep_at((watch.wall)());
+        if watch.told != Some(asleep) {
+            watch.told = Some(asleep);
+            tracing::info!(asleep, "night hours");
+            self.dispatch(KioskEvent::Schedule { asleep });
         }
     }
 
@@ -571,6 +623,24 @@ impl Inner {
                 Command::SetVolume(volume) => {
                     if let Some(speaker) = &self.speaker {
                         speaker.set_volume(volume);
+                    }
+                }
+                Command::Blank(asleep) => {
+                    app.global::<Flow>().set_asleep(asleep);
+                    let metrics = crate::ops::metrics::metrics();
+                    metrics.set_asleep(asleep);
+                    if !asleep {
+                        metrics.set_screen(self.core.screen().category());
+                    }
+                    crate::ops::notify_status(if asleep {
+                        "screen: asleep"
+                    } else {
+                        "screen: awake"
+                    });
+                    if let Some(dir) = self.night.as_ref().and_then(|n| n.backlight.as_ref())
+                        && let Err(e) = crate::ops::set_backlight(dir, !asleep)
+                    {
+                        tracing::warn!(error = %e, "cannot switch the backlight; the screen is black only");
                     }
                 }
             }
