@@ -1,0 +1,219 @@
+#!/usr/bin/python3
+"""Figures of the kiosk as its unit runs it (issue 17), under a real headless
+cage, supervised as systemd would (its own NOTIFY_SOCKET, Restart=always):
+
+  * kill -9 of the kiosk → the loop on screen again: the supervisor sees the
+    session end (cage exits with its only client), waits the unit's RestartSec
+    and starts `portal-kiosk session` again; the figure runs until the new
+    kiosk's READY=1 (sent when its window is up);
+  * CPU while asleep: the kiosk's utime+stime over 60 s with the night hours on
+    (`[screen] sleep` covering now), % of one core;
+  * CPU in the loop and PSS, for comparison, over the same 60 s awake.
+
+Usage:  cargo build [--release]; tools/install-deps --test
+        /usr/bin/python3 tests/perf/supervise.py [--binary target/release/portal-kiosk] [--runs 5]
+As root the session runs as nobody (cage refuses root), like the unit's user.
+"""
+
+import argparse
+import datetime
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+NOBODY = 65534
+RESTART_SEC = 1.0  # systemd/portal-kiosk.service: RestartSec=1
+
+
+def unit_restart_sec():
+    with open(os.path.join(ROOT, "systemd", "portal-kiosk.service"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("RestartSec="):
+                return float(line.split("=", 1)[1].strip().rstrip("s"))
+    return RESTART_SEC
+
+
+class Session:
+    def __init__(self, binary, sleep=""):
+        self.dir = tempfile.mkdtemp(prefix="kiosk-perf-")
+        os.chmod(self.dir, 0o755)
+        self.bin = os.path.join(self.dir, "portal-kiosk")
+        shutil.copy(binary, self.bin)
+        self.xdg = os.path.join(self.dir, "xdg")
+        data = os.path.join(self.dir, "data")
+        for d in (self.xdg, data):
+            os.mkdir(d, 0o700)
+            if os.geteuid() == 0:
+                os.chown(d, NOBODY, NOBODY)
+        creds = os.path.join(self.dir, "credentials.toml")
+        with open(creds, "w", encoding="utf-8") as f:
+            f.write('token = "kiosk-token-perf-0001"\n')
+        if os.geteuid() == 0:
+            os.chown(creds, NOBODY, NOBODY)
+        self.config = os.path.join(self.dir, "kiosk.toml")
+        with open(self.config, "w", encoding="utf-8") as f:
+            f.write(f"""[kiosk]
+id = "lt-perf-01"
+site = "Perf"
+mode = "kiosk"
+[screen]
+width = 1280
+height = 720
+fullscreen = true
+sleep = "{sleep}"
+[backend]
+url = "http://127.0.0.1:9/kiosk/v1/"
+credentials_file = "{creds}"
+[card_reader]
+enabled = false
+[printer]
+enabled = false
+[speech]
+enabled = false
+[metrics]
+enabled = false
+[storage]
+data_dir = "{data}"
+""")
+        self.sock_path = os.path.join(self.dir, "notify.sock")
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(self.sock_path)
+        os.chmod(self.sock_path, 0o777)
+        self.sock.settimeout(0.05)
+        self.proc = None
+
+    def start(self):
+        env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "WATCHDOG_PID")}
+        env.update(HOME=self.dir, XDG_RUNTIME_DIR=self.xdg, WLR_BACKENDS="headless",
+                   WLR_RENDERER="pixman", WLR_LIBINPUT_NO_DEVICES="1", NOTIFY_SOCKET=self.sock_path)
+        cmd = [self.bin, "session", "--config", self.config]
+        if os.geteuid() == 0:
+            cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd
+        for name in os.listdir(self.xdg):
+            path = os.path.join(self.xdg, name)
+            if name.startswith("wayland-") and os.geteuid() == 0:
+                os.remove(path)
+        self.log = open(os.path.join(self.dir, "session.log"), "ab")
+        self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=self.log)
+
+    def wait_ready(self, limit=60):
+        end = time.monotonic() + limit
+        while time.monotonic() < end:
+            try:
+                msg = self.sock.recv(4096).decode()
+            except socket.timeout:
+                continue
+            if "READY=1" in msg.split("\n"):
+                return time.monotonic()
+        with open(os.path.join(self.dir, "session.log"), encoding="utf-8", errors="replace") as f:
+            sys.stderr.write(f.read()[-3000:])
+        raise SystemExit("no READY=1 within %d s" % limit)
+
+    def kiosk_pid(self):
+        pid = self.proc.pid
+        for _ in range(100):
+            try:
+                with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as f:
+                    kids = f.read().split()
+                if kids:
+                    return int(kids[0])
+            except FileNotFoundError:
+                pass
+            time.sleep(0.05)
+        raise SystemExit("no kiosk process under cage")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            try:
+                os.kill(self.kiosk_pid(), signal.SIGKILL)
+            except (SystemExit, ProcessLookupError):
+                pass
+            self.proc.kill()
+            self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def pss_mb(pid):
+    with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def restart_figures(binary, runs):
+    restart = unit_restart_sec()
+    s = Session(binary)
+    times = []
+    try:
+        s.start()
+        s.wait_ready()
+        for _ in range(runs):
+            time.sleep(3)
+            killed = time.monotonic()
+            os.kill(s.kiosk_pid(), signal.SIGKILL)
+            s.proc.wait()  # cage ends with its only client
+            time.sleep(max(0.0, restart - (time.monotonic() - killed)))
+            s.start()
+            times.append(s.wait_ready() - killed)
+    finally:
+        s.stop()
+    return restart, times
+
+
+def cpu_figure(binary, sleep, seconds):
+    s = Session(binary, sleep)
+    try:
+        s.start()
+        s.wait_ready()
+        time.sleep(5)
+        pid = s.kiosk_pid()
+        before = cpu_seconds(pid)
+        time.sleep(seconds)
+        used = cpu_seconds(pid) - before
+        return 100.0 * used / seconds, pss_mb(pid)
+    finally:
+        s.stop()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", default=None)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--seconds", type=int, default=60)
+    args = ap.parse_args()
+    binary = args.binary
+    if not binary:
+        for candidate in ("target/release/portal-kiosk", "target/debug/portal-kiosk"):
+            if os.path.exists(os.path.join(ROOT, candidate)):
+                binary = os.path.join(ROOT, candidate)
+                break
+    if not binary:
+        sys.exit("no portal-kiosk binary; build one or pass --binary")
+    print(f"binary: {binary}")
+    restart, times = restart_figures(binary, args.runs)
+    print(f"kill -9 → READY again (RestartSec={restart:g}): median {statistics.median(times):.2f} s, "
+          f"max {max(times):.2f} s (n = {len(times)})")
+    now = datetime.datetime.now()
+    night = f"{(now - datetime.timedelta(hours=1)):%H:%M}-{(now + datetime.timedelta(hours=2)):%H:%M}"
+    cpu, pss = cpu_figure(binary, night, args.seconds)
+    print(f"asleep ({night}): CPU {cpu:.3f} % of a core over {args.seconds} s, PSS {pss:.1f} MB")
+    cpu, pss = cpu_figure(binary, "", args.seconds)
+    print(f"awake, the loop: CPU {cpu:.3f} % of a core over {args.seconds} s, PSS {pss:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
