@@ -218,6 +218,7 @@ enum NoticeBoardCommand {
 
 fn main() -> ExitCode {
     ops::mark_process_start();
+    ops::return_large_blocks();
     let started = Instant::now();
     let cli = Cli::parse();
     let result = match cli.command {

@@ -10,6 +10,18 @@ use std::time::Duration;
 
 use sd_notify::NotifyState;
 
+/// Keeps glibc's malloc from holding on to freed slide pictures: a block of
+/// 1 MiB or more (a decoded or prepared slide is 6 MB at 1920×1080) is always
+/// mapped on its own and returned to the system when freed. By default glibc
+/// raises that threshold after the first such block is freed, after which
+/// every slide's pixels stay in the heap for good.
+pub fn return_large_blocks() {
+    // SAFETY: mallopt with an integer parameter, before other threads start.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
 /// Switches a sysfs backlight (`/sys/class/backlight/<name>`) on or off
 /// through its `bl_power` (0 on, 4 powered down). Needs write access to it
 /// (the package's udev rule gives the kiosk's group that).
