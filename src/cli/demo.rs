@@ -56,6 +56,10 @@ pub fn demo(
         config.backend.credentials_file = embedded.credentials_file.clone();
         // Plain http on loopback: the production CA pin does not apply.
         config.backend.ca_file = None;
+        // Signed playlists on, as a town should run them: the demo pins the
+        // key the embedded portal signs with.
+        config.promo.require_signature = true;
+        config.promo.keys = vec![embedded.portal.state.promo_public_key().to_base64()];
         if config.kiosk.mode == Mode::Counter {
             // The demo counter is registered at the portal as a counter.
             config.backend.credentials_file = embedded.counter_credentials_file.clone();

@@ -125,7 +125,10 @@ fn demo_promo(conn: &Connection) -> Result<PromoPlaylist, DevPortalError> {
             urgent: false,
         });
     }
-    Ok(PromoPlaylist { slides })
+    Ok(PromoPlaylist {
+        slides,
+        signature: None,
+    })
 }
 
 pub fn seed_demo(conn: &Connection) -> Result<(), DevPortalError> {

@@ -304,6 +304,7 @@ mod tests {
     fn duplicate_slide_ids_are_refused() {
         let p = PromoPlaylist {
             slides: vec![slide("a"), slide("a")],
+            signature: None,
         };
         assert_eq!(
             p.validate().unwrap_err().reason,
@@ -317,7 +318,8 @@ mod tests {
         s.kind = SlideKind::Image;
         assert!(
             PromoPlaylist {
-                slides: vec![s.clone()]
+                slides: vec![s.clone()],
+                signature: None,
             }
             .validate()
             .unwrap_err()
@@ -332,11 +334,14 @@ mod tests {
             content_type: "image/png".into(),
         });
         assert!(
-            PromoPlaylist { slides: vec![s] }
-                .validate()
-                .unwrap_err()
-                .reason
-                .contains("SHA-256")
+            PromoPlaylist {
+                slides: vec![s],
+                signature: None,
+            }
+            .validate()
+            .unwrap_err()
+            .reason
+            .contains("SHA-256")
         );
     }
 
@@ -346,11 +351,14 @@ mod tests {
         s.kind = SlideKind::Qr;
         s.qr_url = Some("http://evil.example/".into());
         assert!(
-            PromoPlaylist { slides: vec![s] }
-                .validate()
-                .unwrap_err()
-                .reason
-                .contains("not an https URL")
+            PromoPlaylist {
+                slides: vec![s],
+                signature: None,
+            }
+            .validate()
+            .unwrap_err()
+            .reason
+            .contains("not an https URL")
         );
     }
 

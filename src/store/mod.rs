@@ -650,11 +650,29 @@ impl StoredCollection for PromoPlaylist {
                 serde_json::to_string(s)?
             ])?;
         }
+        let signature = match &self.signature {
+            Some(sig) => Some(serde_json::to_string(sig)?),
+            None => None,
+        };
+        tx.execute(
+            "INSERT OR REPLACE INTO promo_meta (id, signature) VALUES (1, ?1)",
+            params![signature],
+        )?;
         Ok(())
     }
     fn read(conn: &Connection) -> Result<Self> {
+        let signature: Option<String> = conn
+            .query_row("SELECT signature FROM promo_meta WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .flatten();
         Ok(PromoPlaylist {
             slides: read_json(conn, "SELECT json FROM promo_slides ORDER BY position")?,
+            signature: match signature {
+                Some(json) => Some(serde_json::from_str(&json)?),
+                None => None,
+            },
         })
     }
 }

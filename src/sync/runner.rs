@@ -84,9 +84,14 @@ fn unit_random() -> f64 {
 
 /// What the store has now; None if it cannot be read (then the UI keeps what it shows).
 pub fn snapshot(engine: &SyncEngine) -> Option<ContentSnapshot> {
-    match engine.store().load::<PromoPlaylist>() {
+    match engine.playable_playlist() {
         Ok(playlist) => Some(ContentSnapshot {
-            playlist,
+            // Not verified where it must be: nothing synced plays (the local
+            // or bundled fallback does).
+            playlist: playlist.unwrap_or(PromoPlaylist {
+                slides: Vec::new(),
+                signature: None,
+            }),
             contacts: engine
                 .store()
                 .load::<crate::portal::types::ContactDirectory>()

@@ -60,9 +60,9 @@ pub fn updates_from_snapshot(
     stale_after: Duration,
     fallback: &Playlist,
 ) -> Vec<UiUpdate> {
-    let now = chrono::Local::now();
-    let synced =
-        Playlist::from_portal(&snapshot.playlist, assets_dir, now.naive_local(), site_tags);
+    // Schedules are Prague wall-clock time, whatever the system's zone.
+    let now = crate::promo::prague::now_local();
+    let synced = Playlist::from_portal(&snapshot.playlist, assets_dir, now, site_tags);
     let urgent = snapshot.playlist.slides.iter().any(|s| s.urgent) && !synced.is_empty();
     let playlist = if synced.is_empty() {
         fallback.clone()
