@@ -153,7 +153,8 @@ enum CliCommand {
         allow_remote: bool,
         /// Sign playlists with the Ed25519 key in FILE (base64 of the 32-byte
         /// seed); a FILE that does not exist is created with a new key.
-        /// Without it, a new key every start. The public key is printed.
+        /// Without it, the key kept in the database (made on its first
+        /// start). The public key is printed.
         #[arg(long)]
         promo_key: Option<PathBuf>,
     },

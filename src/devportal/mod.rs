@@ -120,6 +120,7 @@ impl PortalState {
         let admin_token = random_token().map_err(DevPortalError::Seed)?;
         let auth = auth::AuthState::new().map_err(DevPortalError::Seed)?;
         let me = me::MeState::new(&auth.citizens).map_err(DevPortalError::Seed)?;
+        let promo = promo::PromoSigning::open(&conn).map_err(DevPortalError::Seed)?;
         Ok(PortalState {
             db: Mutex::new(conn),
             admin_token,
@@ -127,7 +128,7 @@ impl PortalState {
             me,
             staff: staff::StaffState::new(),
             device: device::DeviceState::new(),
-            promo: promo::PromoSigning::generate().map_err(DevPortalError::Seed)?,
+            promo,
         })
     }
 

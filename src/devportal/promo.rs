@@ -1,6 +1,6 @@
 //! The development portal's side of signed playlists and proof of play: it
-//! signs the playlist it serves with its Ed25519 key (generated at start, or
-//! given with `dev-portal --promo-key FILE`), shows the public key to pin, can
+//! signs the playlist it serves with its Ed25519 key (generated on the first
+//! start and kept in its database, or given with `dev-portal --promo-key FILE`), shows the public key to pin, can
 //! be told to serve an unsigned, tampered or wrongly signed playlist for
 //! tests, and sums the proof-of-play events into a report per slide × site ×
 //! day (JSON or CSV).
@@ -63,12 +63,47 @@ pub(crate) struct PromoSigning {
 }
 
 impl PromoSigning {
-    pub(super) fn generate() -> Result<PromoSigning, String> {
+    #[cfg(test)]
+    fn generate() -> Result<PromoSigning, String> {
         let (signer, _) = PlaylistSigner::generate()?;
-        Ok(PromoSigning {
+        Ok(PromoSigning::with(signer))
+    }
+
+    fn with(signer: PlaylistSigner) -> PromoSigning {
+        PromoSigning {
             signer: std::sync::RwLock::new(Arc::new(signer)),
             mode: std::sync::Mutex::new(SigningMode::Signed),
-        })
+        }
+    }
+
+    /// The key kept in the portal's database (`settings`), made there on
+    /// the first start: a restarted portal serves the same signed bytes, so
+    /// kiosks get 304s as before.
+    pub(super) fn open(conn: &rusqlite::Connection) -> Result<PromoSigning, String> {
+        use base64::Engine;
+        use rusqlite::OptionalExtension;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let stored: Option<String> = conn
+            .query_row(
+                "SELECT value FROM settings WHERE key = 'promo_key_seed'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| e.to_string())?;
+        let seed: Option<[u8; 32]> = stored
+            .and_then(|text| b64.decode(text).ok())
+            .and_then(|raw| raw.as_slice().try_into().ok());
+        if let Some(seed) = seed {
+            return Ok(PromoSigning::with(PlaylistSigner::from_seed(&seed)?));
+        }
+        let (signer, seed) = PlaylistSigner::generate()?;
+        conn.execute(
+            "INSERT OR REPLACE INTO settings (key, value) VALUES ('promo_key_seed', ?1)",
+            [b64.encode(seed)],
+        )
+        .map_err(|e| e.to_string())?;
+        Ok(PromoSigning::with(signer))
     }
 
     pub(super) fn set_key(&self, signer: PlaylistSigner) {

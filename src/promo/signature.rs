@@ -552,7 +552,8 @@ mod tests {
         let s = signer(1);
         let t = trust(&[&s]);
         let signed = s.sign(playlist());
-        let tamperings: Vec<(&str, Box<dyn Fn(&mut PromoPlaylist)>)> = vec![
+        type Tamper = Box<dyn Fn(&mut PromoPlaylist)>;
+        let tamperings: Vec<(&str, Tamper)> = vec![
             ("slide text", Box::new(|p| p.slides[0].title.push('!'))),
             ("slide body", Box::new(|p| p.slides[2].body = "Jiný".into())),
             (
