@@ -282,6 +282,36 @@ async fn a_stored_playlist_that_no_longer_verifies_is_not_played() {
     assert_eq!(strict.playable_playlist().unwrap(), None);
 }
 
+/// The demo's setup (`EmbeddedPortal::configure`): signatures required, the
+/// portal's key pinned; the kiosk's own engine (`app::sync_engine`) takes the
+/// demo playlist, and refuses a tampered one.
+#[tokio::test]
+async fn the_demo_plays_signed_playlists() {
+    let dir = tempfile::tempdir().unwrap();
+    let embedded = devportal::start_embedded(&dir.path().join("portal"))
+        .await
+        .unwrap();
+    let mut config = portal_kiosk::config::KioskConfig::embedded_default().unwrap();
+    embedded.configure(&mut config);
+    config.storage.data_dir = dir.path().join("data");
+    assert!(config.promo.require_signature);
+    let mut engine = portal_kiosk::app::sync_engine(&config).unwrap();
+    let report = engine.pass().await;
+    assert!(report.all_ok(), "{report}");
+    let playing = engine.playable_playlist().unwrap().unwrap();
+    assert!(playing.slides.len() >= 5, "the demo slides play");
+    assert_eq!(
+        engine.playlist_verify_status().counts().state,
+        VerifyState::Verified
+    );
+    embedded
+        .portal
+        .state
+        .set_promo_signing(devportal::SigningMode::Tampered);
+    assert_eq!(engine.pull_promo().await.outcome, PullOutcome::Failed);
+    assert_eq!(engine.playable_playlist().unwrap().unwrap(), playing);
+}
+
 #[test]
 fn playlist_verify_exits_0_or_1() {
     let dir = tempfile::tempdir().unwrap();

@@ -52,14 +52,9 @@ pub fn demo(
                 &dir.path().join("portal"),
             ))
             .map_err(|e| format!("cannot start the embedded development portal: {e}"))?;
-        config.backend.url = embedded.portal.kiosk_api_url();
-        config.backend.credentials_file = embedded.credentials_file.clone();
-        // Plain http on loopback: the production CA pin does not apply.
-        config.backend.ca_file = None;
-        // Signed playlists on, as a town should run them: the demo pins the
-        // key the embedded portal signs with.
-        config.promo.require_signature = true;
-        config.promo.keys = vec![embedded.portal.state.promo_public_key().to_base64()];
+        // Its address, the demo kiosk's token, and its playlist key pinned
+        // with signatures required.
+        embedded.configure(&mut config);
         if config.kiosk.mode == Mode::Counter {
             // The demo counter is registered at the portal as a counter.
             config.backend.credentials_file = embedded.counter_credentials_file.clone();

@@ -320,6 +320,20 @@ pub struct EmbeddedPortal {
     pub counter_credentials_file: PathBuf,
 }
 
+impl EmbeddedPortal {
+    /// Points a kiosk config at this portal as the station kiosk: its
+    /// address (plain http on loopback, so no CA pin), the credentials, and
+    /// signed playlists required with this portal's key pinned — as a town
+    /// should run them.
+    pub fn configure(&self, config: &mut crate::config::KioskConfig) {
+        config.backend.url = self.portal.kiosk_api_url();
+        config.backend.credentials_file = self.credentials_file.clone();
+        config.backend.ca_file = None;
+        config.promo.require_signature = true;
+        config.promo.keys = vec![self.portal.state.promo_public_key().to_base64()];
+    }
+}
+
 pub async fn start_embedded(dir: &Path) -> Result<EmbeddedPortal, DevPortalError> {
     std::fs::create_dir_all(dir).map_err(|e| DevPortalError::Seed(e.to_string()))?;
     let portal = start("127.0.0.1:0", &dir.join("dev-portal.sqlite"), true).await?;
