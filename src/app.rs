@@ -172,6 +172,7 @@ pub fn run_kiosk(
         matches!(
             u,
             UiUpdate::DataAge { .. }
+                | UiUpdate::Notices(_)
                 | UiUpdate::Contacts(_)
                 | UiUpdate::Catalogue(_)
                 | UiUpdate::NoticeBoard(_)

@@ -720,6 +720,7 @@ fn data_age_is_stale_only_past_the_threshold_and_survives_clock_jumps() {
             playlist: PromoPlaylist {
                 slides: vec![],
                 signature: None,
+                notices: Vec::new(),
             },
             contacts: Vec::new(),
             services: Default::default(),

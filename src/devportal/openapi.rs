@@ -92,6 +92,8 @@ contract. An injected fault can make a kiosk operation answer any status, includ
         Problem,
         PromoPlaylist,
         PlaylistSignature,
+        UrgentNotice,
+        NoticeSeverity,
         PromoSlide,
         SlideKind,
         AssetRef,

@@ -128,6 +128,7 @@ fn demo_promo(conn: &Connection) -> Result<PromoPlaylist, DevPortalError> {
     Ok(PromoPlaylist {
         slides,
         signature: None,
+        notices: Vec::new(),
     })
 }
 

@@ -299,6 +299,9 @@ pub enum KioskEvent {
     Contacts(Vec<crate::portal::types::Department>),
     /// The sync engine reported how old the public data is.
     SyncReported,
+    /// The town's urgent notices in force here, as "Číst nahlas" says them
+    /// on the home screen (most severe first; empty: none).
+    UrgentNotices(Vec<String>),
     /// The town's service catalogue (public content, synced).
     Catalogue(std::sync::Arc<Vec<crate::portal::types::Service>>),
     /// A touch on the services' or contacts' screens.
@@ -563,6 +566,8 @@ pub struct Kiosk {
     now: Duration,
     /// "Číst nahlas".
     speech: Speech,
+    /// The urgent notices in force, as said aloud (town content, Czech).
+    urgent_notices: Vec<String>,
 }
 
 impl Kiosk {
@@ -587,6 +592,7 @@ impl Kiosk {
             services: services::Services::default(),
             board: board::Board::default(),
             voting: voting::Voting::default(),
+            urgent_notices: Vec::new(),
             has_reader: true,
             phone: None,
             phone_available: false,
@@ -735,6 +741,7 @@ impl Kiosk {
                 | KioskEvent::Printer { .. }
                 | KioskEvent::Contacts(_)
                 | KioskEvent::SyncReported
+                | KioskEvent::UrgentNotices(_)
                 | KioskEvent::Catalogue(_)
                 | KioskEvent::SearchResult { .. }
                 | KioskEvent::Phone { .. }
@@ -812,6 +819,10 @@ impl Kiosk {
             KioskEvent::Printer { job, news } => self.printer_news(job, news),
             KioskEvent::Contacts(departments) => self.contacts(departments),
             KioskEvent::SyncReported => self.sync_reported(),
+            KioskEvent::UrgentNotices(spoken) => {
+                self.urgent_notices = spoken;
+                Vec::new()
+            }
             KioskEvent::Catalogue(services) => self.catalogue(services),
             KioskEvent::Services(event) => self.services_event(event),
             KioskEvent::Text(edit) if self.screen == Screen::WhereToVote => self.voting_text(edit),

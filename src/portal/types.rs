@@ -88,11 +88,54 @@ pub struct PromoSlide {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PromoPlaylist {
     pub slides: Vec<PromoSlide>,
+    /// Urgent notices: each interrupts the loop on the screens it targets
+    /// (within one `sync.promo_seconds`) and stays on top of it, and as a
+    /// banner on the home screen, until it expires or is withdrawn (left out
+    /// of the playlist). Signed with the slides.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<UrgentNotice>,
     /// The backend's Ed25519 signature over the playlist's canonical bytes
     /// (README "Signed playlists"); a kiosk with `promo.require_signature`
     /// refuses a playlist without a valid one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<PlaylistSignature>,
+}
+
+/// How serious an urgent notice is (its colour on screen and the word read aloud).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum NoticeSeverity {
+    /// Good to know (a changed opening time).
+    Info,
+    /// Affects many (a closed square, a water outage).
+    Warning,
+    /// Danger (a flood warning, an evacuation).
+    Critical,
+}
+
+/// An urgent notice of the town ("Uzavírka Mírového náměstí").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UrgentNotice {
+    pub id: String,
+    pub severity: NoticeSeverity,
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+    /// An optional picture; the notice is shown without it until it is
+    /// downloaded and its hash checked (and if it never checks out).
+    #[serde(default)]
+    pub asset: Option<AssetRef>,
+    /// Site ids (kiosk ids or modes) it is for; empty = every screen.
+    #[serde(default)]
+    pub sites: Vec<String>,
+    /// When it starts to show (default: at once).
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub starts_at: Option<Timestamp>,
+    /// When it stops showing (required: a notice never hangs forever).
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: Timestamp,
 }
 
 /// An Ed25519 signature over the playlist's canonical bytes. These are, each
@@ -104,8 +147,13 @@ pub struct PromoPlaylist {
 /// `validFrom=YYYY-MM-DD|-`, `validTo=YYYY-MM-DD|-`, `weekdays=<n>,<n>…`
 /// (empty if none), `hoursFrom=HH:MM:SS|-`, `hoursTo=HH:MM:SS|-`,
 /// `sites=<count>`, one `site=<S>` per site, `priority=<n>`,
-/// `urgent=true|false`, `end`. `<S>` is the byte length of the UTF-8 text,
-/// `:`, and the text as it is (`title=5:Ahoj!`).
+/// `urgent=true|false`, `end`; then `notices=<count>` and per notice in order
+/// `notice=<index from 0>`, `id=<S>`, `severity=info|warning|critical`,
+/// `title=<S>`, `body=<S>`, the asset lines as for a slide, `sites=<count>`,
+/// one `site=<S>` per site, `startsAt=<RFC 3339 UTC>|-`,
+/// `expiresAt=<RFC 3339 UTC>`, `end`. `<S>` is the byte length of the UTF-8
+/// text, `:`, and the text as it is (`title=5:Ahoj!`); a time is
+/// `YYYY-MM-DDTHH:MM:SS[.fraction]Z`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PlaylistSignature {

@@ -145,6 +145,36 @@ impl Validate for PromoPlaylist {
                 );
             }
         }
+        unique(
+            Self::NAME,
+            "notice id",
+            self.notices.iter().map(|n| n.id.as_str()),
+        )?;
+        for n in &self.notices {
+            if n.title.trim().is_empty() {
+                return fail(Self::NAME, format!("notice `{}` has no title", n.id));
+            }
+            if let Some(asset) = &n.asset
+                && (!is_sha256_hex(&asset.sha256)
+                    || asset.size == 0
+                    || asset.size > MAX_ASSET_BYTES
+                    || !matches!(asset.content_type.as_str(), "image/png" | "image/jpeg"))
+            {
+                return fail(
+                    Self::NAME,
+                    format!(
+                        "notice `{}` picture is not a PNG or JPEG with a SHA-256 and a size up to 32 MiB",
+                        n.id
+                    ),
+                );
+            }
+            if n.starts_at.is_some_and(|s| s >= n.expires_at) {
+                return fail(
+                    Self::NAME,
+                    format!("notice `{}` expires before it starts", n.id),
+                );
+            }
+        }
         Ok(())
     }
 }
@@ -305,6 +335,7 @@ mod tests {
         let p = PromoPlaylist {
             slides: vec![slide("a"), slide("a")],
             signature: None,
+            notices: Vec::new(),
         };
         assert_eq!(
             p.validate().unwrap_err().reason,
@@ -320,6 +351,7 @@ mod tests {
             PromoPlaylist {
                 slides: vec![s.clone()],
                 signature: None,
+                notices: Vec::new(),
             }
             .validate()
             .unwrap_err()
@@ -337,6 +369,7 @@ mod tests {
             PromoPlaylist {
                 slides: vec![s],
                 signature: None,
+                notices: Vec::new(),
             }
             .validate()
             .unwrap_err()
@@ -354,6 +387,7 @@ mod tests {
             PromoPlaylist {
                 slides: vec![s],
                 signature: None,
+                notices: Vec::new(),
             }
             .validate()
             .unwrap_err()

@@ -6,6 +6,7 @@
 //! slide that cannot be read or decoded is skipped with a log line — the loop never
 //! stops and never crashes because of content.
 
+pub mod notices;
 mod playlist;
 pub mod prague;
 mod prepare;

@@ -276,6 +276,7 @@ mod tests {
         let p = PromoPlaylist {
             slides: vec![workdays, weekend],
             signature: None,
+            notices: Vec::new(),
         };
         // 2027-05-03 is a Monday; summer time.
         let expected = ["w", "w", "w", "w", "w", "e", "e"];
@@ -317,6 +318,7 @@ mod tests {
         let p = PromoPlaylist {
             slides: vec![c, a, b],
             signature: None,
+            notices: Vec::new(),
         };
         let on = local("2027-03-28T10:00");
         assert_eq!(playing_at(&p, on, &["nadrazi"]), vec!["b", "a", "c"]);
@@ -335,6 +337,7 @@ mod tests {
                 slide("den", hours((8, 0), (20, 0))),
             ],
             signature: None,
+            notices: Vec::new(),
         };
         let from = crate::promo::prague::earliest(local("2027-03-27T00:00"));
         let to = crate::promo::prague::earliest(local("2027-03-29T00:00"));

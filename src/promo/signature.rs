@@ -14,7 +14,9 @@ use base64::engine::general_purpose::STANDARD as B64;
 use ring::signature::{ED25519, Ed25519KeyPair, KeyPair, UnparsedPublicKey};
 use sha2::{Digest, Sha256};
 
-use crate::portal::types::{PlaylistSignature, PromoPlaylist, PromoSlide, SlideKind};
+use crate::portal::types::{
+    NoticeSeverity, PlaylistSignature, PromoPlaylist, PromoSlide, SlideKind, UrgentNotice,
+};
 
 /// First line of the canonical form: the format and its version.
 pub const CANONICAL_HEADER: &str = "portal-kiosk-playlist-v1";
@@ -84,6 +86,19 @@ fn kind_name(kind: SlideKind) -> &'static str {
 /// priority=<signed decimal>
 /// urgent=true|false
 /// end
+/// notices=<count>
+/// # then for each urgent notice, in order (index from 0):
+/// notice=<index>
+/// id=<S>
+/// severity=info|warning|critical
+/// title=<S>
+/// body=<S>
+/// asset=-                      # or the five asset lines, as for a slide
+/// sites=<count>
+/// site=<S>                     # one line per site, as listed
+/// startsAt=YYYY-MM-DDTHH:MM:SS[.fraction]Z|-
+/// expiresAt=YYYY-MM-DDTHH:MM:SS[.fraction]Z
+/// end
 /// ```
 ///
 /// Every line ends with `\n` (0x0A), there are no comments or blank lines,
@@ -92,11 +107,18 @@ fn kind_name(kind: SlideKind) -> &'static str {
 /// without leading zeros or `+`; times are 24-hour with a `.fraction` only if
 /// not whole seconds. The `signature` member itself is not covered.
 pub fn canonical_bytes(playlist: &PromoPlaylist) -> Vec<u8> {
-    let mut out = Vec::with_capacity(256 * (playlist.slides.len() + 1));
+    // Destructured without `..`: a new member does not compile until it is
+    // part of the signed bytes (only the signature itself is not).
+    let PromoPlaylist {
+        slides,
+        notices,
+        signature: _,
+    } = playlist;
+    let mut out = Vec::with_capacity(256 * (slides.len() + notices.len() + 1));
     out.extend_from_slice(CANONICAL_HEADER.as_bytes());
     out.push(b'\n');
-    put_plain(&mut out, "slides", &playlist.slides.len().to_string());
-    for (index, slide) in playlist.slides.iter().enumerate() {
+    put_plain(&mut out, "slides", &slides.len().to_string());
+    for (index, slide) in slides.iter().enumerate() {
         // Destructured without `..`: a new slide field does not compile until
         // it is part of the signed bytes.
         let PromoSlide {
@@ -117,23 +139,7 @@ pub fn canonical_bytes(playlist: &PromoPlaylist) -> Vec<u8> {
         put_str(&mut out, "title", title);
         put_str(&mut out, "body", body);
         put_opt_str(&mut out, "qrUrl", qr_url.as_deref());
-        match asset {
-            None => put_plain(&mut out, "asset", "-"),
-            Some(a) => {
-                let crate::portal::types::AssetRef {
-                    sha256,
-                    size,
-                    width,
-                    height,
-                    content_type,
-                } = a;
-                put_plain(&mut out, "asset.sha256", sha256);
-                put_plain(&mut out, "asset.size", &size.to_string());
-                put_plain(&mut out, "asset.width", &width.to_string());
-                put_plain(&mut out, "asset.height", &height.to_string());
-                put_str(&mut out, "asset.contentType", content_type);
-            }
-        }
+        put_asset(&mut out, asset.as_ref());
         put_plain(&mut out, "durationSeconds", &duration_seconds.to_string());
         let crate::portal::types::SlideSchedule {
             valid_from,
@@ -163,7 +169,66 @@ pub fn canonical_bytes(playlist: &PromoPlaylist) -> Vec<u8> {
         put_plain(&mut out, "urgent", if *urgent { "true" } else { "false" });
         out.extend_from_slice(b"end\n");
     }
+    put_plain(&mut out, "notices", &notices.len().to_string());
+    for (index, notice) in notices.iter().enumerate() {
+        let UrgentNotice {
+            id,
+            severity,
+            title,
+            body,
+            asset,
+            sites,
+            starts_at,
+            expires_at,
+        } = notice;
+        put_plain(&mut out, "notice", &index.to_string());
+        put_str(&mut out, "id", id);
+        let severity = match severity {
+            NoticeSeverity::Info => "info",
+            NoticeSeverity::Warning => "warning",
+            NoticeSeverity::Critical => "critical",
+        };
+        put_plain(&mut out, "severity", severity);
+        put_str(&mut out, "title", title);
+        put_str(&mut out, "body", body);
+        put_asset(&mut out, asset.as_ref());
+        put_plain(&mut out, "sites", &sites.len().to_string());
+        for site in sites {
+            put_str(&mut out, "site", site);
+        }
+        let time = |t: &crate::portal::types::Timestamp| {
+            t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+        };
+        put_plain(
+            &mut out,
+            "startsAt",
+            &starts_at.as_ref().map(time).unwrap_or_else(|| "-".into()),
+        );
+        put_plain(&mut out, "expiresAt", &time(expires_at));
+        out.extend_from_slice(b"end\n");
+    }
     out
+}
+
+/// `asset=-`, or the asset's five lines.
+fn put_asset(out: &mut Vec<u8>, asset: Option<&crate::portal::types::AssetRef>) {
+    match asset {
+        None => put_plain(out, "asset", "-"),
+        Some(a) => {
+            let crate::portal::types::AssetRef {
+                sha256,
+                size,
+                width,
+                height,
+                content_type,
+            } = a;
+            put_plain(out, "asset.sha256", sha256);
+            put_plain(out, "asset.size", &size.to_string());
+            put_plain(out, "asset.width", &width.to_string());
+            put_plain(out, "asset.height", &height.to_string());
+            put_str(out, "asset.contentType", content_type);
+        }
+    }
 }
 
 /// The id of a public key: the first 8 bytes of its SHA-256, lower-case hex.
@@ -494,6 +559,7 @@ mod tests {
         PromoPlaylist {
             slides: vec![slide("a", "Vítejte"), image, slide("c", "Konec")],
             signature: None,
+            notices: Vec::new(),
         }
     }
 
@@ -526,7 +592,7 @@ mod tests {
              asset.size=1234\nasset.width=1920\nasset.height=1080\nasset.contentType=10:image/jpeg\n\
              durationSeconds=8\nvalidFrom=2027-03-01\nvalidTo=-\nweekdays=1,2,3\n\
              hoursFrom=22:00:00\nhoursTo=02:00:00\nsites=2\nsite=7:nadrazi\nsite=10:lt-demo-01\n\
-             priority=0\nurgent=false\nend\n"
+             priority=0\nurgent=false\nend\nnotices=0\n"
         );
     }
 
@@ -628,9 +694,68 @@ mod tests {
             .sign(PromoPlaylist {
                 slides: vec![slide("a", "Jiný")],
                 signature: None,
+                notices: Vec::new(),
             })
             .signature;
         assert_eq!(t.check(&borrowed).state, VerifyState::BadSignature);
+    }
+
+    #[test]
+    fn urgent_notices_are_signed_too() {
+        let s = signer(1);
+        let t = trust(&[&s]);
+        let mut p = playlist();
+        p.notices = vec![UrgentNotice {
+            id: "voda".into(),
+            severity: NoticeSeverity::Warning,
+            title: "Výpadek vody".into(),
+            body: "Ulice Dlouhá".into(),
+            asset: None,
+            sites: vec!["nadrazi".into()],
+            starts_at: None,
+            expires_at: "2027-05-10T12:00:00Z".parse().unwrap(),
+        }];
+        let text = String::from_utf8(canonical_bytes(&p)).unwrap();
+        assert!(
+            text.ends_with(
+                "notices=1\nnotice=0\nid=4:voda\nseverity=warning\ntitle=13:Výpadek vody\n\
+                 body=12:Ulice Dlouhá\nasset=-\nsites=1\nsite=7:nadrazi\nstartsAt=-\n\
+                 expiresAt=2027-05-10T12:00:00Z\nend\n"
+            ),
+            "{text}"
+        );
+        let signed = s.sign(p);
+        assert!(t.check(&signed).accept);
+        type Tamper = Box<dyn Fn(&mut PromoPlaylist)>;
+        let tamperings: Vec<(&str, Tamper)> = vec![
+            (
+                "title",
+                Box::new(|p| p.notices[0].title = "Evakuace".into()),
+            ),
+            (
+                "severity",
+                Box::new(|p| p.notices[0].severity = NoticeSeverity::Critical),
+            ),
+            ("sites", Box::new(|p| p.notices[0].sites.clear())),
+            (
+                "expiry",
+                Box::new(|p| p.notices[0].expires_at = "2030-01-01T00:00:00Z".parse().unwrap()),
+            ),
+            ("withdrawn", Box::new(|p| p.notices.clear())),
+            (
+                "added",
+                Box::new(|p| {
+                    let mut n = p.notices[0].clone();
+                    n.id = "podvrh".into();
+                    p.notices.push(n);
+                }),
+            ),
+        ];
+        for (what, tamper) in tamperings {
+            let mut p = signed.clone();
+            tamper(&mut p);
+            assert_eq!(t.check(&p).state, VerifyState::BadSignature, "{what}");
+        }
     }
 
     #[test]

@@ -655,20 +655,23 @@ impl StoredCollection for PromoPlaylist {
             None => None,
         };
         tx.execute(
-            "INSERT OR REPLACE INTO promo_meta (id, signature) VALUES (1, ?1)",
-            params![signature],
+            "INSERT OR REPLACE INTO promo_meta (id, signature, notices) VALUES (1, ?1, ?2)",
+            params![signature, serde_json::to_string(&self.notices)?],
         )?;
         Ok(())
     }
     fn read(conn: &Connection) -> Result<Self> {
-        let signature: Option<String> = conn
-            .query_row("SELECT signature FROM promo_meta WHERE id = 1", [], |r| {
-                r.get(0)
-            })
+        let (signature, notices): (Option<String>, String) = conn
+            .query_row(
+                "SELECT signature, notices FROM promo_meta WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?
-            .flatten();
+            .unwrap_or((None, "[]".into()));
         Ok(PromoPlaylist {
             slides: read_json(conn, "SELECT json FROM promo_slides ORDER BY position")?,
+            notices: serde_json::from_str(&notices)?,
             signature: match signature {
                 Some(json) => Some(serde_json::from_str(&json)?),
                 None => None,

@@ -116,10 +116,12 @@ const MIGRATIONS: &[&str] = &[
          page TEXT
      );",
     // 6: the playlist's signature (JSON), kept with its slides so a stored
-    // playlist can be verified again when it is read.
+    // playlist can be verified again when it is read, and its urgent notices
+    // (a JSON array).
     "CREATE TABLE promo_meta (
          id        INTEGER PRIMARY KEY CHECK (id = 1),
-         signature TEXT
+         signature TEXT,
+         notices   TEXT NOT NULL DEFAULT '[]'
      );",
 ];
 

@@ -91,6 +91,7 @@ pub fn snapshot(engine: &SyncEngine) -> Option<ContentSnapshot> {
             playlist: playlist.unwrap_or(PromoPlaylist {
                 slides: Vec::new(),
                 signature: None,
+                notices: Vec::new(),
             }),
             contacts: engine
                 .store()

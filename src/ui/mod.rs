@@ -384,6 +384,27 @@ impl Inner {
     fn apply_update(&mut self, update: UiUpdate) {
         match update {
             UiUpdate::Playlist { playlist, urgent } => self.promo.set_playlist(playlist, urgent),
+            UiUpdate::Notices(notices) => {
+                if let Some(app) = self.app.upgrade() {
+                    let promo = app.global::<Promo>();
+                    let first = notices.first();
+                    promo.set_notice_shown(first.is_some());
+                    promo.set_notice_critical(first.is_some_and(|n| {
+                        n.severity == crate::portal::types::NoticeSeverity::Critical
+                    }));
+                    promo.set_notice_label(
+                        first
+                            .map(|n| crate::promo::notices::label(n.severity))
+                            .unwrap_or_default()
+                            .into(),
+                    );
+                    promo.set_notice_title(first.map(|n| n.title.as_str()).unwrap_or("").into());
+                    promo.set_notice_body(first.map(|n| n.body.as_str()).unwrap_or("").into());
+                    promo.set_notice_more(notices.len().saturating_sub(1) as i32);
+                }
+                let spoken = notices.iter().map(crate::promo::notices::spoken).collect();
+                self.dispatch(KioskEvent::UrgentNotices(spoken));
+            }
             UiUpdate::DataAge { stale, as_of } => {
                 if let Some(app) = self.app.upgrade() {
                     let flow = app.global::<Flow>();
