@@ -312,6 +312,109 @@ async fn the_demo_plays_signed_playlists() {
     assert_eq!(engine.playable_playlist().unwrap().unwrap(), playing);
 }
 
+/// Urgent notices over loopback: published with the playlist (and signed
+/// with it), in force on the sites they target, gone when withdrawn or
+/// expired; an expired one is refused at publication; a picture that fails
+/// its hash leaves the notice as text.
+#[tokio::test]
+async fn urgent_notices_appear_target_expire_and_are_withdrawn() {
+    use portal_kiosk::promo::notices::active_notices;
+    let s = Setup::new().await;
+    let mut engine = s.engine(vec![s.portal.state.promo_public_key()]);
+    assert_eq!(engine.pull_promo().await.outcome, PullOutcome::Fetched);
+    let mut playlist: PromoPlaylist = engine.store().load().unwrap();
+    playlist.signature = None;
+    let assets = s.data_dir(DEMO_KIOSK_ID).join("assets");
+    // A picture of the notice: one of the demo slides' assets, stored at the portal.
+    let picture = playlist
+        .slides
+        .iter()
+        .find_map(|sl| sl.asset.clone())
+        .unwrap();
+    let now = chrono::Utc::now();
+    let notice = |id: &str, sites: &[&str], minutes: i64| UrgentNotice {
+        id: id.into(),
+        severity: NoticeSeverity::Warning,
+        title: format!("Uzavírka {id}"),
+        body: "Objížďka přes Dlouhou".into(),
+        asset: None,
+        sites: sites.iter().map(|s| s.to_string()).collect(),
+        starts_at: None,
+        expires_at: now + chrono::Duration::minutes(minutes),
+    };
+    let mut with_picture = notice("namesti", &[], 60);
+    with_picture.severity = NoticeSeverity::Critical;
+    with_picture.asset = Some(picture.clone());
+    playlist.notices = vec![
+        with_picture,
+        notice("nadrazi", &["lt-nadrazi-01"], 60),
+        notice("kiosky", &["kiosk"], 60),
+    ];
+    // The picture's download fails its hash check once.
+    s.fault("assets", "wrong-hash", -1).await;
+    std::fs::remove_dir_all(&assets).ok();
+    s.publish(&playlist).await;
+    assert_eq!(engine.pull_promo().await.outcome, PullOutcome::Fetched);
+    let report = engine.sync_assets().await;
+    assert!(report.failed > 0, "{report:?}");
+    let stored = engine.playable_playlist().unwrap().unwrap();
+    let ids = |tags: &[&str], at: chrono::DateTime<chrono::Utc>| -> Vec<(String, bool)> {
+        active_notices(&stored, at, tags, &assets)
+            .into_iter()
+            .map(|n| (n.id, n.picture.is_some()))
+            .collect()
+    };
+    // Appears, and targets: the station gets its own, a kiosk the kiosks' one.
+    assert_eq!(
+        ids(&[DEMO_KIOSK_ID, "kiosk"], now),
+        [
+            ("namesti".to_string(), false),
+            ("kiosky".to_string(), false)
+        ],
+        "the picture failed its hash: shown as text"
+    );
+    assert_eq!(
+        ids(&["lt-nadrazi-01", "signage"], now).len(),
+        2,
+        "namesti and nadrazi"
+    );
+    // Expires: an hour later nothing is in force.
+    assert!(
+        ids(
+            &[DEMO_KIOSK_ID, "kiosk"],
+            now + chrono::Duration::minutes(61)
+        )
+        .is_empty()
+    );
+    // The picture downloads once the hash checks out.
+    s.clear_fault("assets").await;
+    assert_eq!(engine.sync_assets().await.failed, 0);
+    assert_eq!(ids(&[DEMO_KIOSK_ID], now)[0], ("namesti".to_string(), true));
+
+    // A playlist altered on the way is refused, its notices with it.
+    s.signing("tampered").await;
+    assert_eq!(engine.pull_promo().await.outcome, PullOutcome::Failed);
+    s.signing("signed").await;
+
+    // Withdrawn: the next playlist has no notices.
+    playlist.notices.clear();
+    s.publish(&playlist).await;
+    assert_eq!(engine.pull_promo().await.outcome, PullOutcome::Fetched);
+    let stored = engine.playable_playlist().unwrap().unwrap();
+    assert!(active_notices(&stored, now, &[DEMO_KIOSK_ID, "kiosk"], &assets).is_empty());
+
+    // Already expired: refused at publication.
+    playlist.notices = vec![notice("stara", &[], -5)];
+    let r = s
+        .admin(reqwest::Method::PUT, "content/promo")
+        .json(&playlist)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("expired already"));
+}
+
 #[test]
 fn playlist_verify_exits_0_or_1() {
     let dir = tempfile::tempdir().unwrap();

@@ -584,7 +584,16 @@ pub(super) async fn put_content(
     BodyBytes(body): BodyBytes,
 ) -> Response {
     let canonical = match collection.as_str() {
-        "promo" => canonical::<PromoPlaylist>(&body),
+        "promo" => canonical::<PromoPlaylist>(&body).and_then(|json| {
+            // A notice that has expired already is a mistake of whoever
+            // publishes it (a kiosk would never show it).
+            let playlist: PromoPlaylist = serde_json::from_str(&json).map_err(|e| e.to_string())?;
+            let now = chrono::Utc::now();
+            match playlist.notices.iter().find(|n| n.expires_at <= now) {
+                Some(n) => Err(format!("notice `{}` has expired already", n.id)),
+                None => Ok(json),
+            }
+        }),
         "services" => canonical::<ServiceCatalogue>(&body),
         "contacts" => canonical::<ContactDirectory>(&body),
         "elections" => canonical::<ElectionInfo>(&body),
