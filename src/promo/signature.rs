@@ -719,7 +719,7 @@ mod tests {
         assert!(
             text.ends_with(
                 "notices=1\nnotice=0\nid=4:voda\nseverity=warning\ntitle=13:Výpadek vody\n\
-                 body=12:Ulice Dlouhá\nasset=-\nsites=1\nsite=7:nadrazi\nstartsAt=-\n\
+                 body=13:Ulice Dlouhá\nasset=-\nsites=1\nsite=7:nadrazi\nstartsAt=-\n\
                  expiresAt=2027-05-10T12:00:00Z\nend\n"
             ),
             "{text}"
