@@ -140,7 +140,11 @@ fn home_reads_the_urgent_notices_first_in_czech_and_forgets_them_when_gone() {
         .position(|(_, text)| text.contains("Výpadek vody"))
         .expect("the notice is read");
     assert_eq!(at, 1, "right after the heading: {voiced:?}");
-    assert_eq!(voiced[at].0, Language::Cs, "town content in the Czech voice");
+    assert_eq!(
+        voiced[at].0,
+        Language::Cs,
+        "town content in the Czech voice"
+    );
     // Withdrawn or expired: no longer read.
     k.handle(KioskEvent::UrgentNotices(Vec::new()), secs(3));
     assert!(!spoken(&k).contains("Výpadek vody"));

@@ -86,6 +86,18 @@ pub fn next_change(
         .min()
 }
 
+/// The next moment after `now` any notice (of any site) starts or expires:
+/// when the sync engine wakes to tell the UI.
+pub fn next_change_anywhere(playlist: &PromoPlaylist, now: Timestamp) -> Option<Timestamp> {
+    playlist
+        .notices
+        .iter()
+        .flat_map(|n| [n.starts_at, Some(n.expires_at)])
+        .flatten()
+        .filter(|t| *t > now)
+        .min()
+}
+
 /// The severity in words, shown with the notice (never colour alone).
 pub fn label(severity: NoticeSeverity) -> &'static str {
     match severity {
@@ -179,6 +191,15 @@ mod tests {
             Some(t("2027-05-10T12:00:00Z"))
         );
         assert_eq!(next_change(&p, t("2027-05-10T12:00:00Z"), &[]), None);
+        // A notice for another site: not a change here, but the engine wakes for it.
+        let mut other = notice("other", NoticeSeverity::Info, &["elsewhere"]);
+        other.expires_at = t("2027-05-10T10:00:00Z");
+        let p = playlist(vec![other]);
+        assert_eq!(next_change(&p, t("2027-05-10T08:00:00Z"), &["here"]), None);
+        assert_eq!(
+            next_change_anywhere(&p, t("2027-05-10T08:00:00Z")),
+            Some(t("2027-05-10T10:00:00Z"))
+        );
     }
 
     #[test]

@@ -198,7 +198,14 @@ pub async fn run(
         }
         // Tell the UI after every round: the data's age changes even without new content.
         let _ = changed;
+        // Wake again when an urgent notice starts or expires, even while the
+        // backend is away and everything else backs off.
+        let mut notice_due = None;
         if let Some(s) = snapshot(&engine) {
+            notice_due =
+                crate::promo::notices::next_change_anywhere(&s.playlist, chrono::Utc::now())
+                    .and_then(|t| (t - chrono::Utc::now()).to_std().ok())
+                    .map(|wait| Instant::now() + wait + Duration::from_millis(500));
             on_snapshot(s);
         }
 
@@ -206,6 +213,7 @@ pub async fn run(
             .values()
             .copied()
             .chain([events_due, heartbeat_due])
+            .chain(notice_due)
             .min()
             .unwrap_or_else(Instant::now);
         tokio::select! {
