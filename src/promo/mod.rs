@@ -16,7 +16,9 @@ pub mod signature;
 pub use playlist::{
     DemoSlide, Playlist, PlaylistError, PlaylistSlide, SlideImage, SlideKind, demo_slides,
 };
-pub use prepare::{PreparedSlide, SlideError, SlidePreparer, prepare_slide, qr_code_image};
+pub use prepare::{
+    PreparedSlide, SlideError, SlidePreparer, prepare_picture, prepare_slide, qr_code_image,
+};
 pub use signature::{
     PlaylistSigner, PlaylistTrust, PublicKey, SignatureError, Verdict, VerifyState, VerifyStatus,
 };

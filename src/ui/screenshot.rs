@@ -473,8 +473,15 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
                 show_slide(&app, slide, options)?;
                 snap(format!("{}{suffix}", screen.name()))?;
             }
-            // An urgent notice over the loop.
+            // An urgent notice over the loop, with a picture.
             show_notice(&app, true);
+            if let Some(SlideKind::Image(source)) = first_image.map(|s| &s.kind)
+                && let Ok(pixels) = crate::promo::prepare_picture(source, 640, 640)
+            {
+                let promo = app.global::<Promo>();
+                promo.set_notice_picture(slint::Image::from_rgb8(pixels));
+                promo.set_notice_has_picture(true);
+            }
             snap(format!("{}-notice", screen.name()))?;
             show_notice(&app, false);
             app.global::<Promo>().set_slot_a(Default::default());
@@ -511,6 +518,9 @@ fn show_notice(app: &AppWindow, on: bool) {
         "Dnes od 8 do 14 hodin. Cisterna s pitnou vodou stojí na Mírovém náměstí.".into(),
     );
     promo.set_notice_more(0);
+    if !on {
+        promo.set_notice_has_picture(false);
+    }
 }
 
 fn show_slide(
