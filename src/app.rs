@@ -100,7 +100,9 @@ pub fn sync_engine(config: &KioskConfig) -> Result<SyncEngine, AppError> {
     let board = config
         .notice_board
         .settings(Duration::from_secs(config.backend.timeout_seconds));
-    Ok(SyncEngine::new(client, store, settings).with_notice_board(board))
+    Ok(SyncEngine::new(client, store, settings)
+        .with_notice_board(board)
+        .with_playlist_trust(crate::promo::PlaylistTrust::from_config(&config.promo)))
 }
 
 /// Builds the kiosk for `config` and runs its window until it closes (or
@@ -170,6 +172,7 @@ pub fn run_kiosk(
         matches!(
             u,
             UiUpdate::DataAge { .. }
+                | UiUpdate::Notices(_)
                 | UiUpdate::Contacts(_)
                 | UiUpdate::Catalogue(_)
                 | UiUpdate::NoticeBoard(_)

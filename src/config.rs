@@ -411,6 +411,12 @@ pub struct PromoSection {
     /// Local playlist used until the backend's playlist has been synced; empty = bundled demo.
     #[serde(default)]
     pub playlist: Option<PathBuf>,
+    /// Play only playlists signed by one of `keys` (README "Signed
+    /// playlists"); a refused playlist leaves the last verified one playing.
+    pub require_signature: bool,
+    /// The backend's Ed25519 public keys, base64 of 32 bytes each; more than
+    /// one while a key is being rotated.
+    pub keys: Vec<String>,
 }
 
 impl Default for PromoSection {
@@ -419,6 +425,8 @@ impl Default for PromoSection {
             default_slide_seconds: 8,
             transition_ms: 160,
             playlist: None,
+            require_signature: false,
+            keys: Vec::new(),
         }
     }
 }
@@ -1025,6 +1033,17 @@ impl KioskConfig {
                 ),
             );
         }
+        for (i, key) in promo.keys.iter().enumerate() {
+            if let Err(e) = crate::promo::PublicKey::from_base64(key) {
+                bad(&format!("promo.keys[{i}]"), format!("the playlist key {e}"));
+            }
+        }
+        if promo.require_signature && promo.keys.is_empty() {
+            bad(
+                "promo.require_signature",
+                "is true but `promo.keys` names no key: every playlist would be refused".into(),
+            );
+        }
 
         let sync = &self.sync;
         for (key, value, min, max) in [
@@ -1151,7 +1170,15 @@ fn key_span(table: &toml::de::DeTable<'_>, key: &str) -> Option<Range<usize>> {
     let mut found = None;
     let mut parts = key.split('.').peekable();
     while let Some(part) = parts.next() {
-        let (k, v) = current.iter().find(|(k, _)| k.get_ref().as_ref() == part)?;
+        // `keys[2]`: the third element of the array `keys`.
+        let (name, index) = match part.strip_suffix(']').and_then(|p| p.split_once('[')) {
+            Some((name, i)) => (name, i.parse::<usize>().ok()),
+            None => (part, None),
+        };
+        let (k, v) = current.iter().find(|(k, _)| k.get_ref().as_ref() == name)?;
+        if let (Some(i), toml::de::DeValue::Array(items)) = (index, v.get_ref()) {
+            return Some(items.get(i).map_or(v.span(), |item| item.span()));
+        }
         found = Some(if parts.peek().is_none() {
             v.span()
         } else {
@@ -1249,6 +1276,49 @@ mod tests {
                 errors[0]
             );
         }
+    }
+
+    #[test]
+    fn playlist_keys_must_be_32_bytes_and_errors_name_line_and_key() {
+        let good = crate::promo::PlaylistSigner::from_seed(&[7; 32])
+            .unwrap()
+            .public_key()
+            .to_base64();
+        let short = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=="; // 31 bytes
+        let with = |keys: &str| {
+            let text = DEFAULT_TOML
+                .replace("require_signature = false\n", "require_signature = true\n")
+                .replace("keys = []\n", &format!("keys = [\n  {keys}\n]\n"));
+            assert!(!text.contains("keys = []"));
+            let line = text.lines().position(|l| l == "keys = [").unwrap() + 1;
+            (KioskConfig::parse(&text, Path::new("site.toml")), line)
+        };
+        let (c, _) = with(&format!("\"{good}\""));
+        let c = c.unwrap();
+        assert!(c.promo.require_signature);
+        assert_eq!(
+            crate::promo::PlaylistTrust::from_config(&c.promo)
+                .keys
+                .len(),
+            1
+        );
+        let (errors, line) = with(&format!("\"{good}\",\n  \"{short}\""));
+        let errors = errors.unwrap_err().0;
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].key.as_deref(), Some("promo.keys[1]"));
+        // `keys = [`, the good key, then the short one.
+        assert_eq!(errors[0].line, Some(line + 2), "{}", errors[0]);
+        assert!(errors[0].message.contains("31 bytes"), "{}", errors[0]);
+        let (errors, _) = with("\"not base64!\"");
+        let shown = errors.unwrap_err().to_string();
+        assert!(
+            shown.contains("promo.keys[0]") && shown.contains("not base64"),
+            "{shown}"
+        );
+        // Required with no key at all.
+        let (errors, _) = with("");
+        let shown = errors.unwrap_err().to_string();
+        assert!(shown.contains("promo.require_signature"), "{shown}");
     }
 
     #[test]

@@ -151,6 +151,12 @@ enum CliCommand {
         /// Listen on a non-loopback address (plain HTTP: a test lab only).
         #[arg(long)]
         allow_remote: bool,
+        /// Sign playlists with the Ed25519 key in FILE (base64 of the 32-byte
+        /// seed); a FILE that does not exist is created with a new key.
+        /// Without it, the key kept in the database (made on its first
+        /// start). The public key is printed.
+        #[arg(long)]
+        promo_key: Option<PathBuf>,
     },
     /// Print the OpenAPI document of the kiosk API.
     #[cfg(feature = "devtools")]
@@ -169,6 +175,11 @@ enum CliCommand {
         large_text: bool,
         #[arg(long, default_value = "1920x1080", value_parser = cli::parse_size)]
         size: (u32, u32),
+    },
+    /// The promotion playlist: check its signature, or show what plays when.
+    Playlist {
+        #[command(subcommand)]
+        command: PlaylistCommand,
     },
     /// The town's úřední deska in the OFN format (Úřední desky, JSON-LD).
     NoticeBoard {
@@ -196,6 +207,36 @@ enum CliCommand {
         /// What to say.
         #[arg(required = true)]
         text: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum PlaylistCommand {
+    /// Check a playlist file (JSON as `GET /kiosk/v1/promo` serves it) as a
+    /// kiosk would: exit 0 if it is signed by one of the keys, else 1.
+    Verify {
+        file: PathBuf,
+        /// A public key, base64 of 32 bytes, or @FILE holding one; repeat
+        /// for several (key rotation).
+        #[arg(long = "key", required = true)]
+        keys: Vec<String>,
+    },
+    /// Print what plays when at a site, one line per change, between two
+    /// Europe/Prague wall-clock times (YYYY-MM-DDTHH:MM).
+    Simulate {
+        /// A site tag: the kiosk's id or its mode; repeat for several.
+        #[arg(long = "site", required = true)]
+        sites: Vec<String>,
+        #[arg(long, value_parser = cli::playlist::parse_local)]
+        from: chrono::NaiveDateTime,
+        #[arg(long, value_parser = cli::playlist::parse_local)]
+        to: chrono::NaiveDateTime,
+        /// A playlist file (JSON as the backend serves it) …
+        #[arg(long, conflicts_with = "config", required_unless_present = "config")]
+        file: Option<PathBuf>,
+        /// … or the playlist stored by the kiosk with this config.
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
 }
 
@@ -271,7 +312,14 @@ fn main() -> ExitCode {
             db,
             seed,
             allow_remote,
-        } => cli::devportal::dev_portal(&listen, &db, seed.is_some(), allow_remote),
+            promo_key,
+        } => cli::devportal::dev_portal(
+            &listen,
+            &db,
+            seed.is_some(),
+            allow_remote,
+            promo_key.as_deref(),
+        ),
         #[cfg(feature = "devtools")]
         CliCommand::Openapi => cli::devportal::openapi(),
         #[cfg(feature = "devtools")]
@@ -290,6 +338,29 @@ fn main() -> ExitCode {
             config,
             text,
         } => cli::speech::say(&lang, &out, volume, config, &text),
+        CliCommand::Playlist {
+            command: PlaylistCommand::Verify { file, keys },
+        } => cli::playlist::verify(&file, &keys),
+        CliCommand::Playlist {
+            command:
+                PlaylistCommand::Simulate {
+                    sites,
+                    from,
+                    to,
+                    file,
+                    config,
+                },
+        } => {
+            let source = match (file, config) {
+                (Some(file), _) => cli::playlist::Source::File(file),
+                (None, Some(config)) => cli::playlist::Source::Config(config),
+                (None, None) => {
+                    eprintln!("portal-kiosk: give --file or --config");
+                    return ExitCode::FAILURE;
+                }
+            };
+            cli::playlist::simulate(source, &sites, from, to)
+        }
         CliCommand::NoticeBoard {
             command:
                 NoticeBoardCommand::Check {

@@ -621,7 +621,8 @@ impl World {
                 | Command::Search { .. }
                 | Command::Speak(_)
                 | Command::StopSpeaking
-                | Command::SetVolume(_) => {}
+                | Command::SetVolume(_)
+                | Command::Blank(_) => {}
                 // No phone login here (its races are in src/kiosk/phone_tests.rs).
                 Command::PhoneLogin { .. } | Command::PhoneCancel(_) => {}
             }

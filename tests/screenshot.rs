@@ -3,10 +3,12 @@
 use std::path::Path;
 use std::process::Command;
 
-const SCREENS: [&str; 39] = [
+const SCREENS: [&str; 41] = [
     "promo",
     "promo-text",
+    "promo-notice",
     "home",
+    "home-notice",
     "services",
     "contacts",
     "elections",

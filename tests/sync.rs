@@ -717,7 +717,11 @@ fn data_age_is_stale_only_past_the_threshold_and_survives_clock_jumps() {
     let fallback = Playlist::demo(Duration::from_secs(8));
     let age = |synced_at: Option<chrono::DateTime<chrono::Utc>>| {
         let snapshot = ContentSnapshot {
-            playlist: PromoPlaylist { slides: vec![] },
+            playlist: PromoPlaylist {
+                slides: vec![],
+                signature: None,
+                notices: Vec::new(),
+            },
             contacts: Vec::new(),
             services: Default::default(),
             notice_board: Default::default(),

@@ -406,3 +406,44 @@ fn every_slide_put_on_screen_is_counted_once() {
     i_slint_backend_testing::mock_elapsed_time(Duration::from_secs(30));
     assert_eq!(plays.borrow().len(), 2);
 }
+
+#[test]
+fn an_urgent_notice_covers_the_loop_shows_on_home_and_goes_when_withdrawn() {
+    use portal_kiosk::portal::types::NoticeSeverity;
+    use portal_kiosk::promo::notices::ActiveNotice;
+    use portal_kiosk::ui::UiUpdate;
+    let (app, ui) = kiosk(Mode::Kiosk, demo());
+    let promo = app.global::<Promo>();
+    assert!(!promo.get_notice_shown());
+    let notice = |id: &str, severity, title: &str| ActiveNotice {
+        id: id.into(),
+        severity,
+        title: title.into(),
+        body: "Dnes od 8 do 14 hodin.".into(),
+        picture: None,
+        expires_at: chrono::Utc::now() + chrono::Duration::hours(1),
+    };
+    ui.updates().send(UiUpdate::Notices(vec![
+        notice("voda", NoticeSeverity::Critical, "Výpadek vody"),
+        notice("namesti", NoticeSeverity::Info, "Uzavírka náměstí"),
+    ]));
+    ui.pump_updates();
+    assert!(promo.get_notice_shown());
+    assert!(promo.get_notice_critical());
+    assert_eq!(promo.get_notice_more(), 1);
+    assert!(shows(&app, "Varování: Výpadek vody"), "over the loop");
+    assert!(shows(&app, "Výpadek vody"));
+    // The loop still opens home, where the notice is a banner.
+    touch(&app, "Dotkněte se obrazovky");
+    assert_eq!(screen(&app), ScreenId::Home);
+    assert!(shows(&app, "Varování:"));
+    assert!(shows(
+        &app,
+        "Varování: Výpadek vody. Dnes od 8 do 14 hodin."
+    ));
+    // Withdrawn (or expired): gone from home at once.
+    ui.updates().send(UiUpdate::Notices(Vec::new()));
+    ui.pump_updates();
+    assert!(!promo.get_notice_shown());
+    assert!(!shows(&app, "Varování:"));
+}

@@ -52,10 +52,9 @@ pub fn demo(
                 &dir.path().join("portal"),
             ))
             .map_err(|e| format!("cannot start the embedded development portal: {e}"))?;
-        config.backend.url = embedded.portal.kiosk_api_url();
-        config.backend.credentials_file = embedded.credentials_file.clone();
-        // Plain http on loopback: the production CA pin does not apply.
-        config.backend.ca_file = None;
+        // Its address, the demo kiosk's token, and its playlist key pinned
+        // with signatures required.
+        embedded.configure(&mut config);
         if config.kiosk.mode == Mode::Counter {
             // The demo counter is registered at the portal as a counter.
             config.backend.credentials_file = embedded.counter_credentials_file.clone();

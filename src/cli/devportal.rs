@@ -11,6 +11,7 @@ pub fn dev_portal(
     db: &std::path::Path,
     seed: bool,
     allow_remote: bool,
+    promo_key: Option<&std::path::Path>,
 ) -> Result<(), String> {
     if !is_loopback_listen(listen)? {
         if !allow_remote {
@@ -33,7 +34,17 @@ pub fn dev_portal(
         let portal = portal_kiosk::devportal::start(listen, db, seed)
             .await
             .map_err(|e| e.to_string())?;
+        if let Some(file) = promo_key {
+            let seed = promo_key_seed(file)?;
+            portal.state.set_promo_key(&seed)?;
+        }
         println!("development portal: {}", portal.kiosk_api_url());
+        let key = portal.state.promo_public_key();
+        println!(
+            "playlist key: {} (id {}; a kiosk's promo.keys)",
+            key.to_base64(),
+            key.id
+        );
         println!("kiosk token: {}", portal_kiosk::devportal::DEMO_KIOSK_TOKEN);
         println!(
             "counter token: {} (kiosk {})",
@@ -46,6 +57,41 @@ pub fn dev_portal(
         portal.stop().await;
         Ok(())
     })
+}
+
+/// The 32-byte seed in `file` (base64), or a new one written there (0600).
+fn promo_key_seed(file: &std::path::Path) -> Result<[u8; 32], String> {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    match std::fs::read_to_string(file) {
+        Ok(text) => {
+            let raw = b64
+                .decode(text.trim())
+                .map_err(|_| format!("{}: not base64", file.display()))?;
+            raw.as_slice().try_into().map_err(|_| {
+                format!(
+                    "{}: {} bytes; an Ed25519 seed is 32 bytes (44 base64 characters)",
+                    file.display(),
+                    raw.len()
+                )
+            })
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let (_, seed) = portal_kiosk::promo::PlaylistSigner::generate()?;
+            use std::io::Write;
+            use std::os::unix::fs::OpenOptionsExt;
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(file)
+                .and_then(|mut f| writeln!(f, "{}", b64.encode(seed)))
+                .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+            eprintln!("a new playlist key was written to {}", file.display());
+            Ok(seed)
+        }
+        Err(e) => Err(format!("cannot read {}: {e}", file.display())),
+    }
 }
 
 /// Whether `listen` (`IP:PORT` or `localhost:PORT`) is a loopback address.

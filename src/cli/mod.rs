@@ -13,6 +13,7 @@ pub mod demo;
 pub mod devportal;
 pub mod noticeboard;
 pub mod payment;
+pub mod playlist;
 pub mod receipt;
 pub mod run;
 #[cfg(feature = "devtools")]

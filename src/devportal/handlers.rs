@@ -41,6 +41,7 @@ pub(super) fn routes() -> Routes {
         .get("/admin/v1/events", list_events)
         .get("/admin/v1/heartbeats", list_heartbeats)
         .merge(super::me::routes())
+        .merge(super::promo::routes())
 }
 
 /// The (method, path) pairs the router serves.
@@ -200,6 +201,15 @@ async fn serve_collection_as(
         .optional()
     });
     let (json, etag) = match row {
+        // The playlist is signed as it is served (the key and the mode may
+        // change while the portal runs); its ETag is of the served bytes.
+        Ok(Some((json, _))) if name == "promo" => match state.promo.serve(&json) {
+            Ok(served) => {
+                let etag = super::etag_of(served.as_bytes());
+                (served, etag)
+            }
+            Err(e) => return internal(e),
+        },
         Ok(Some(row)) => row,
         Ok(None) => {
             return problem(
@@ -481,7 +491,8 @@ pub(super) async fn post_events(
     security(("kioskToken" = [])),
     request_body(content = Heartbeat, example = json!({"kioskId": "lt-demo-01", "version": "0.1.0",
         "uptimeSeconds": 3600, "lastSyncAt": "2026-03-02T08:15:00Z", "printer": "ok", "reader": "ok",
-        "freeDiskBytes": 10_000_000_000u64})),
+        "freeDiskBytes": 10_000_000_000u64,
+        "playlist": {"state": "verified", "required": true, "refused": 0}})),
     responses((status = 204, description = "Recorded"),
               (status = 400, description = "Not a heartbeat")))]
 pub(super) async fn post_heartbeat(
@@ -573,7 +584,16 @@ pub(super) async fn put_content(
     BodyBytes(body): BodyBytes,
 ) -> Response {
     let canonical = match collection.as_str() {
-        "promo" => canonical::<PromoPlaylist>(&body),
+        "promo" => canonical::<PromoPlaylist>(&body).and_then(|json| {
+            // A notice that has expired already is a mistake of whoever
+            // publishes it (a kiosk would never show it).
+            let playlist: PromoPlaylist = serde_json::from_str(&json).map_err(|e| e.to_string())?;
+            let now = chrono::Utc::now();
+            match playlist.notices.iter().find(|n| n.expires_at <= now) {
+                Some(n) => Err(format!("notice `{}` has expired already", n.id)),
+                None => Ok(json),
+            }
+        }),
         "services" => canonical::<ServiceCatalogue>(&body),
         "contacts" => canonical::<ContactDirectory>(&body),
         "elections" => canonical::<ElectionInfo>(&body),

@@ -16,6 +16,7 @@ mod handlers;
 mod me;
 mod ofn;
 mod openapi;
+mod promo;
 mod routes;
 mod seed;
 mod staff;
@@ -30,6 +31,7 @@ use tokio::net::TcpListener;
 
 pub use device::{APPROVAL_PATH, DecideError, kiosk_place, normalise_user_code};
 pub use faults::Fault;
+pub use promo::{PlayCount, ProofOfPlayReport, SigningMode};
 pub use routes::Served;
 pub use staff::{LOOKUP_LIMIT, LOOKUP_WINDOW};
 
@@ -67,6 +69,8 @@ pub struct PortalState {
     pub(crate) staff: staff::StaffState,
     /// Phone logins (RFC 8628): live device codes and approval forms.
     pub(crate) device: device::DeviceState,
+    /// The playlist's signing key and serving mode.
+    pub(crate) promo: promo::PromoSigning,
 }
 
 impl PortalState {
@@ -116,6 +120,7 @@ impl PortalState {
         let admin_token = random_token().map_err(DevPortalError::Seed)?;
         let auth = auth::AuthState::new().map_err(DevPortalError::Seed)?;
         let me = me::MeState::new(&auth.citizens).map_err(DevPortalError::Seed)?;
+        let promo = promo::PromoSigning::open(&conn).map_err(DevPortalError::Seed)?;
         Ok(PortalState {
             db: Mutex::new(conn),
             admin_token,
@@ -123,7 +128,30 @@ impl PortalState {
             me,
             staff: staff::StaffState::new(),
             device: device::DeviceState::new(),
+            promo,
         })
+    }
+
+    /// The public key of the playlist signatures (a kiosk's `promo.keys`).
+    pub fn promo_public_key(&self) -> crate::promo::PublicKey {
+        self.promo.signer().public_key().clone()
+    }
+
+    /// Signs playlists with the key of this 32-byte Ed25519 seed from now on.
+    pub fn set_promo_key(&self, seed: &[u8; 32]) -> Result<(), String> {
+        self.promo
+            .set_key(crate::promo::PlaylistSigner::from_seed(seed)?);
+        Ok(())
+    }
+
+    /// Serves the playlist signed, unsigned, tampered or with a foreign key.
+    pub fn set_promo_signing(&self, mode: SigningMode) {
+        self.promo.set_mode(mode);
+    }
+
+    /// Proof of play per slide × site × day from the stored events.
+    pub fn proof_of_play(&self) -> rusqlite::Result<ProofOfPlayReport> {
+        promo::proof_of_play(self)
     }
 
     /// The admin API's bearer token of this start.
@@ -290,6 +318,20 @@ pub struct EmbeddedPortal {
     pub credentials_file: PathBuf,
     /// The counter's credentials ([`DEMO_COUNTER_TOKEN`]).
     pub counter_credentials_file: PathBuf,
+}
+
+impl EmbeddedPortal {
+    /// Points a kiosk config at this portal as the station kiosk: its
+    /// address (plain http on loopback, so no CA pin), the credentials, and
+    /// signed playlists required with this portal's key pinned — as a town
+    /// should run them.
+    pub fn configure(&self, config: &mut crate::config::KioskConfig) {
+        config.backend.url = self.portal.kiosk_api_url();
+        config.backend.credentials_file = self.credentials_file.clone();
+        config.backend.ca_file = None;
+        config.promo.require_signature = true;
+        config.promo.keys = vec![self.portal.state.promo_public_key().to_base64()];
+    }
 }
 
 pub async fn start_embedded(dir: &Path) -> Result<EmbeddedPortal, DevPortalError> {

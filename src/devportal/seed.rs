@@ -125,7 +125,11 @@ fn demo_promo(conn: &Connection) -> Result<PromoPlaylist, DevPortalError> {
             urgent: false,
         });
     }
-    Ok(PromoPlaylist { slides })
+    Ok(PromoPlaylist {
+        slides,
+        signature: None,
+        notices: Vec::new(),
+    })
 }
 
 pub fn seed_demo(conn: &Connection) -> Result<(), DevPortalError> {

@@ -299,6 +299,9 @@ pub enum KioskEvent {
     Contacts(Vec<crate::portal::types::Department>),
     /// The sync engine reported how old the public data is.
     SyncReported,
+    /// The town's urgent notices in force here, as "Číst nahlas" says them
+    /// on the home screen (most severe first; empty: none).
+    UrgentNotices(Vec<String>),
     /// The town's service catalogue (public content, synced).
     Catalogue(std::sync::Arc<Vec<crate::portal::types::Service>>),
     /// A touch on the services' or contacts' screens.
@@ -577,6 +580,8 @@ pub struct Kiosk {
     night: bool,
     /// The screen is blank.
     asleep: bool,
+    /// The urgent notices in force, as said aloud (town content, Czech).
+    urgent_notices: Vec<String>,
 }
 
 /// A session opened or ended, for monitoring: how and why, never whose.
@@ -610,6 +615,7 @@ impl Kiosk {
             services: services::Services::default(),
             board: board::Board::default(),
             voting: voting::Voting::default(),
+            urgent_notices: Vec::new(),
             has_reader: true,
             phone: None,
             phone_available: false,
@@ -816,6 +822,7 @@ impl Kiosk {
                 | KioskEvent::Printer { .. }
                 | KioskEvent::Contacts(_)
                 | KioskEvent::SyncReported
+                | KioskEvent::UrgentNotices(_)
                 | KioskEvent::Catalogue(_)
                 | KioskEvent::SearchResult { .. }
                 | KioskEvent::Phone { .. }
@@ -894,6 +901,10 @@ impl Kiosk {
             KioskEvent::Printer { job, news } => self.printer_news(job, news),
             KioskEvent::Contacts(departments) => self.contacts(departments),
             KioskEvent::SyncReported => self.sync_reported(),
+            KioskEvent::UrgentNotices(spoken) => {
+                self.urgent_notices = spoken;
+                Vec::new()
+            }
             KioskEvent::Catalogue(services) => self.catalogue(services),
             KioskEvent::Services(event) => self.services_event(event),
             KioskEvent::Text(edit) if self.screen == Screen::WhereToVote => self.voting_text(edit),

@@ -399,6 +399,10 @@ impl Kiosk {
 
     fn read_home(&self, r: &mut Reader) {
         r.ui("Portál občana Litoměřice");
+        // The town's urgent notices first, in Czech (town content).
+        for notice in &self.urgent_notices {
+            r.cz(notice);
+        }
         r.ui("Dobrý den. Co potřebujete vyřídit?");
         let tiles: [(&str, &str); 6] = [
             (

@@ -128,6 +128,29 @@ fn home_reads_its_heading_tiles_and_actions_in_the_language_shown() {
 }
 
 #[test]
+fn home_reads_the_urgent_notices_first_in_czech_and_forgets_them_when_gone() {
+    let mut k = kiosk(false);
+    let notice = "Důležité upozornění: Výpadek vody. Dnes od 8 do 14 hodin.".to_string();
+    k.handle(KioskEvent::UrgentNotices(vec![notice.clone()]), secs(1));
+    k.handle(KioskEvent::ChooseLanguage(Language::En), secs(2));
+    let script = k.reading(today());
+    let voiced = script.voiced();
+    let at = voiced
+        .iter()
+        .position(|(_, text)| text.contains("Výpadek vody"))
+        .expect("the notice is read");
+    assert_eq!(at, 1, "right after the heading: {voiced:?}");
+    assert_eq!(
+        voiced[at].0,
+        Language::Cs,
+        "town content in the Czech voice"
+    );
+    // Withdrawn or expired: no longer read.
+    k.handle(KioskEvent::UrgentNotices(Vec::new()), secs(3));
+    assert!(!spoken(&k).contains("Výpadek vody"));
+}
+
+#[test]
 fn the_towns_content_is_said_by_the_czech_voice_in_any_language() {
     let mut k = kiosk(false);
     k.handle(

@@ -64,6 +64,8 @@ pub struct Metrics {
     ui_stall: Gauge,
     stalls: Mutex<Stalls>,
     asleep: IntGauge,
+    playlist_verified: IntGaugeVec,
+    playlists_refused: IntGauge,
 }
 
 /// The UI thread's beats: the last one and the worst gaps of the window.
@@ -229,6 +231,17 @@ impl Metrics {
                 gaps: VecDeque::new(),
             }),
             asleep: gauge(&r, "portal_kiosk_asleep", "1 while the screen sleeps."),
+            playlist_verified: gauge_vec(
+                &r,
+                "portal_kiosk_playlist_verified",
+                "1 for the result of the last playlist check (signed playlists).",
+                "state",
+            ),
+            playlists_refused: gauge(
+                &r,
+                "portal_kiosk_playlists_refused",
+                "Playlists refused (unsigned, unknown key, bad signature) since the kiosk started.",
+            ),
             registry: r,
             started: Instant::now(),
         };
@@ -284,6 +297,17 @@ impl Metrics {
             R::Invalid { .. } | R::Preview { .. } => return,
         };
         self.set_printer_state(printer_label(state));
+    }
+
+    /// The signed playlists' state: one-hot samples and the refusals so far.
+    pub fn set_playlist_verification(&self, samples: &[(&str, u64)], refused: u64) {
+        for (state, value) in samples {
+            self.playlist_verified
+                .with_label_values(&[state])
+                .set(i64::try_from(*value).unwrap_or(0));
+        }
+        self.playlists_refused
+            .set(i64::try_from(refused).unwrap_or(i64::MAX));
     }
 
     pub fn set_reader_present(&self, present: bool) {

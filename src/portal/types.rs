@@ -88,6 +88,80 @@ pub struct PromoSlide {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PromoPlaylist {
     pub slides: Vec<PromoSlide>,
+    /// Urgent notices: each interrupts the loop on the screens it targets
+    /// (within one `sync.promo_seconds`) and stays on top of it, and as a
+    /// banner on the home screen, until it expires or is withdrawn (left out
+    /// of the playlist). Signed with the slides.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<UrgentNotice>,
+    /// The backend's Ed25519 signature over the playlist's canonical bytes
+    /// (README "Signed playlists"); a kiosk with `promo.require_signature`
+    /// refuses a playlist without a valid one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<PlaylistSignature>,
+}
+
+/// How serious an urgent notice is (its colour on screen and the word read aloud).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum NoticeSeverity {
+    /// Good to know (a changed opening time).
+    Info,
+    /// Affects many (a closed square, a water outage).
+    Warning,
+    /// Danger (a flood warning, an evacuation).
+    Critical,
+}
+
+/// An urgent notice of the town ("Uzavírka Mírového náměstí").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UrgentNotice {
+    pub id: String,
+    pub severity: NoticeSeverity,
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+    /// An optional picture; the notice is shown without it until it is
+    /// downloaded and its hash checked (and if it never checks out).
+    #[serde(default)]
+    pub asset: Option<AssetRef>,
+    /// Site ids (kiosk ids or modes) it is for; empty = every screen.
+    #[serde(default)]
+    pub sites: Vec<String>,
+    /// When it starts to show (default: at once).
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub starts_at: Option<Timestamp>,
+    /// When it stops showing (required: a notice never hangs forever).
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: Timestamp,
+}
+
+/// An Ed25519 signature over the playlist's canonical bytes. These are, each
+/// line ended by `\n`: `portal-kiosk-playlist-v1`, `slides=<count>`, then per
+/// slide in playlist order `slide=<index from 0>`, `id=<S>`,
+/// `kind=image|text|qr|notice`, `title=<S>`, `body=<S>`, `qrUrl=<S>|-`, either
+/// `asset=-` or `asset.sha256=<hex>`, `asset.size=<n>`, `asset.width=<n>`,
+/// `asset.height=<n>`, `asset.contentType=<S>`; then `durationSeconds=<n>`,
+/// `validFrom=YYYY-MM-DD|-`, `validTo=YYYY-MM-DD|-`, `weekdays=<n>,<n>…`
+/// (empty if none), `hoursFrom=HH:MM:SS|-`, `hoursTo=HH:MM:SS|-`,
+/// `sites=<count>`, one `site=<S>` per site, `priority=<n>`,
+/// `urgent=true|false`, `end`; then `notices=<count>` and per notice in order
+/// `notice=<index from 0>`, `id=<S>`, `severity=info|warning|critical`,
+/// `title=<S>`, `body=<S>`, the asset lines as for a slide, `sites=<count>`,
+/// one `site=<S>` per site, `startsAt=<RFC 3339 UTC>|-`,
+/// `expiresAt=<RFC 3339 UTC>`, `end`. `<S>` is the byte length of the UTF-8
+/// text, `:`, and the text as it is (`title=5:Ahoj!`); a time is
+/// `YYYY-MM-DDTHH:MM:SS[.fraction]Z`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PlaylistSignature {
+    /// The signing key's id: the first 8 bytes of the SHA-256 of its 32-byte
+    /// public key, as 16 lower-case hex digits.
+    pub key_id: String,
+    /// The 64-byte Ed25519 signature, base64 (standard alphabet, padded).
+    pub sig: String,
 }
 
 // ---------------------------------------------------------------- services
@@ -348,6 +422,22 @@ pub struct Heartbeat {
     /// "ok", "no-reader", "pcscd-down", "disabled", "unknown".
     pub reader: String,
     pub free_disk_bytes: u64,
+    /// The checks of playlists from the backend since the kiosk started
+    /// (left out by kiosks older than signed playlists).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub playlist: Option<PlaylistCheckReport>,
+}
+
+/// How the kiosk's checks of signed playlists went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PlaylistCheckReport {
+    /// The result of the last check.
+    pub state: crate::promo::VerifyState,
+    /// Whether the kiosk plays only verified playlists (`promo.require_signature`).
+    pub required: bool,
+    /// Playlists refused since the start (the last verified one kept playing).
+    pub refused: u64,
 }
 
 /// RFC 9457 problem details.

@@ -145,6 +145,36 @@ impl Validate for PromoPlaylist {
                 );
             }
         }
+        unique(
+            Self::NAME,
+            "notice id",
+            self.notices.iter().map(|n| n.id.as_str()),
+        )?;
+        for n in &self.notices {
+            if n.title.trim().is_empty() {
+                return fail(Self::NAME, format!("notice `{}` has no title", n.id));
+            }
+            if let Some(asset) = &n.asset
+                && (!is_sha256_hex(&asset.sha256)
+                    || asset.size == 0
+                    || asset.size > MAX_ASSET_BYTES
+                    || !matches!(asset.content_type.as_str(), "image/png" | "image/jpeg"))
+            {
+                return fail(
+                    Self::NAME,
+                    format!(
+                        "notice `{}` picture is not a PNG or JPEG with a SHA-256 and a size up to 32 MiB",
+                        n.id
+                    ),
+                );
+            }
+            if n.starts_at.is_some_and(|s| s >= n.expires_at) {
+                return fail(
+                    Self::NAME,
+                    format!("notice `{}` expires before it starts", n.id),
+                );
+            }
+        }
         Ok(())
     }
 }
@@ -304,6 +334,8 @@ mod tests {
     fn duplicate_slide_ids_are_refused() {
         let p = PromoPlaylist {
             slides: vec![slide("a"), slide("a")],
+            signature: None,
+            notices: Vec::new(),
         };
         assert_eq!(
             p.validate().unwrap_err().reason,
@@ -317,7 +349,9 @@ mod tests {
         s.kind = SlideKind::Image;
         assert!(
             PromoPlaylist {
-                slides: vec![s.clone()]
+                slides: vec![s.clone()],
+                signature: None,
+                notices: Vec::new(),
             }
             .validate()
             .unwrap_err()
@@ -332,11 +366,15 @@ mod tests {
             content_type: "image/png".into(),
         });
         assert!(
-            PromoPlaylist { slides: vec![s] }
-                .validate()
-                .unwrap_err()
-                .reason
-                .contains("SHA-256")
+            PromoPlaylist {
+                slides: vec![s],
+                signature: None,
+                notices: Vec::new(),
+            }
+            .validate()
+            .unwrap_err()
+            .reason
+            .contains("SHA-256")
         );
     }
 
@@ -346,11 +384,15 @@ mod tests {
         s.kind = SlideKind::Qr;
         s.qr_url = Some("http://evil.example/".into());
         assert!(
-            PromoPlaylist { slides: vec![s] }
-                .validate()
-                .unwrap_err()
-                .reason
-                .contains("not an https URL")
+            PromoPlaylist {
+                slides: vec![s],
+                signature: None,
+                notices: Vec::new(),
+            }
+            .validate()
+            .unwrap_err()
+            .reason
+            .contains("not an https URL")
         );
     }
 

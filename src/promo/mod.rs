@@ -6,13 +6,22 @@
 //! slide that cannot be read or decoded is skipped with a log line — the loop never
 //! stops and never crashes because of content.
 
+pub mod notices;
 mod playlist;
+pub mod prague;
 mod prepare;
+pub mod schedule;
+pub mod signature;
 
 pub use playlist::{
     DemoSlide, Playlist, PlaylistError, PlaylistSlide, SlideImage, SlideKind, demo_slides,
 };
-pub use prepare::{PreparedSlide, SlideError, SlidePreparer, prepare_slide, qr_code_image};
+pub use prepare::{
+    PreparedSlide, SlideError, SlidePreparer, prepare_picture, prepare_slide, qr_code_image,
+};
+pub use signature::{
+    PlaylistSigner, PlaylistTrust, PublicKey, SignatureError, Verdict, VerifyState, VerifyStatus,
+};
 
 /// Which slide comes after `index` in a playlist of `len` slides.
 pub fn next_index(index: usize, len: usize) -> usize {

@@ -167,8 +167,8 @@ impl Playlist {
         Playlist::parse(&text, path, default_duration, &resolve, "local")
     }
 
-    /// The synced playlist as it plays now: slides outside their schedule or not
-    /// meant for this site are left out, and so are pictures not (yet) verified
+    /// The synced playlist as it plays at `now` (Prague wall-clock time, see
+    /// [`super::schedule`]): slides outside their schedule or not meant for this site are left out, and so are pictures not (yet) verified
     /// on disk. Urgent slides come first, then by priority.
     pub fn from_portal(
         playlist: &crate::portal::types::PromoPlaylist,
@@ -177,27 +177,9 @@ impl Playlist {
         site_tags: &[&str],
     ) -> Playlist {
         use crate::portal::types::SlideKind as Kind;
-        use chrono::Datelike;
         let mut chosen: Vec<(&crate::portal::types::PromoSlide, PlaylistSlide)> = Vec::new();
         for slide in &playlist.slides {
-            let s = &slide.schedule;
-            let today = now.date();
-            let time = now.time();
-            let on_day =
-                s.valid_from.is_none_or(|d| d <= today) && s.valid_to.is_none_or(|d| today <= d);
-            let on_weekday = s.weekdays.is_empty()
-                || s.weekdays
-                    .contains(&(today.weekday().number_from_monday() as u8));
-            let in_hours = match (s.hours_from, s.hours_to) {
-                (Some(from), Some(to)) if from <= to => from <= time && time < to,
-                (Some(from), Some(to)) => time >= from || time < to, // over midnight
-                (Some(from), None) => time >= from,
-                (None, Some(to)) => time < to,
-                (None, None) => true,
-            };
-            let here =
-                s.sites.is_empty() || s.sites.iter().any(|t| site_tags.contains(&t.as_str()));
-            if !(on_day && on_weekday && in_hours && here) {
+            if !super::schedule::plays_at(slide, now, site_tags) {
                 continue;
             }
             let kind = match slide.kind {

@@ -194,8 +194,8 @@ fn fit(img: &RgbImage, width: u32, height: u32) -> SharedPixelBuffer<Rgb8Pixel> 
                 } else {
                     img.get_pixel(line, j)
                 };
-                for c in 0..3 {
-                    sum[c] += u64::from(p.0[c]);
+                for (total, channel) in sum.iter_mut().zip(p.0) {
+                    *total += u64::from(channel);
                 }
                 n += 1;
             }
@@ -253,6 +253,42 @@ fn cover(img: &RgbImage, width: u32, height: u32) -> SharedPixelBuffer<Rgb8Pixel
         imageops::resize(&cropped, width, height, imageops::FilterType::Triangle)
     };
     SharedPixelBuffer::clone_from_slice(scaled.as_raw(), width, height)
+}
+
+/// A picture scaled to fit within `max_width` × `max_height`, its shape kept
+/// (an urgent notice's picture beside its text). Like a slide, never on the UI thread.
+pub fn prepare_picture(
+    source: &SlideImage,
+    max_width: u32,
+    max_height: u32,
+) -> Result<SharedPixelBuffer<Rgb8Pixel>, SlideError> {
+    let img = decode(source)?;
+    let (w, h) = (img.width().max(1), img.height().max(1));
+    if w / h > MAX_ASPECT_RATIO || h / w > MAX_ASPECT_RATIO {
+        return Err(SlideError::Shape {
+            width: w,
+            height: h,
+        });
+    }
+    let (mw, mh) = (u64::from(max_width.max(1)), u64::from(max_height.max(1)));
+    let (w64, h64) = (u64::from(w), u64::from(h));
+    // The largest size of the picture's shape within the box, never enlarged.
+    let (tw, th) = if w64 * mh > h64 * mw {
+        (mw, (h64 * mw / w64).max(1))
+    } else {
+        ((w64 * mh / h64).max(1), mh)
+    };
+    let (tw, th) = (tw.min(w64) as u32, th.min(h64) as u32);
+    let scaled = if (tw, th) == (w, h) {
+        img
+    } else {
+        imageops::resize(&img, tw, th, imageops::FilterType::Triangle)
+    };
+    Ok(SharedPixelBuffer::clone_from_slice(
+        scaled.as_raw(),
+        scaled.width(),
+        scaled.height(),
+    ))
 }
 
 /// Pictures more elongated than this are content mistakes, not slides.
@@ -344,6 +380,23 @@ mod tests {
             kind: SlideKind::Image(source),
             duration: Duration::from_secs(8),
         }
+    }
+
+    #[test]
+    fn a_notice_picture_fits_its_box_with_its_shape_and_is_never_enlarged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wide.png");
+        RgbImage::from_pixel(400, 100, image::Rgb([1, 2, 3]))
+            .save(&path)
+            .unwrap();
+        let source = SlideImage::File(path);
+        let fit = prepare_picture(&source, 200, 200).unwrap();
+        assert_eq!((fit.width(), fit.height()), (200, 50));
+        let small = prepare_picture(&source, 1000, 1000).unwrap();
+        assert_eq!((small.width(), small.height()), (400, 100));
+        let broken = dir.path().join("broken.png");
+        std::fs::write(&broken, b"not a picture").unwrap();
+        assert!(prepare_picture(&SlideImage::File(broken), 200, 200).is_err());
     }
 
     #[test]

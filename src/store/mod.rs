@@ -650,11 +650,32 @@ impl StoredCollection for PromoPlaylist {
                 serde_json::to_string(s)?
             ])?;
         }
+        let signature = match &self.signature {
+            Some(sig) => Some(serde_json::to_string(sig)?),
+            None => None,
+        };
+        tx.execute(
+            "INSERT OR REPLACE INTO promo_meta (id, signature, notices) VALUES (1, ?1, ?2)",
+            params![signature, serde_json::to_string(&self.notices)?],
+        )?;
         Ok(())
     }
     fn read(conn: &Connection) -> Result<Self> {
+        let (signature, notices): (Option<String>, String) = conn
+            .query_row(
+                "SELECT signature, notices FROM promo_meta WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .unwrap_or((None, "[]".into()));
         Ok(PromoPlaylist {
             slides: read_json(conn, "SELECT json FROM promo_slides ORDER BY position")?,
+            notices: serde_json::from_str(&notices)?,
+            signature: match signature {
+                Some(json) => Some(serde_json::from_str(&json)?),
+                None => None,
+            },
         })
     }
 }

@@ -115,6 +115,14 @@ const MIGRATIONS: &[&str] = &[
          id   INTEGER PRIMARY KEY CHECK (id = 1),
          page TEXT
      );",
+    // 6: the playlist's signature (JSON), kept with its slides so a stored
+    // playlist can be verified again when it is read, and its urgent notices
+    // (a JSON array).
+    "CREATE TABLE promo_meta (
+         id        INTEGER PRIMARY KEY CHECK (id = 1),
+         signature TEXT,
+         notices   TEXT NOT NULL DEFAULT '[]'
+     );",
 ];
 
 pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {

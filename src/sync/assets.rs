@@ -1,6 +1,6 @@
 //! Content-addressed assets: `ASSETS/<sha256>`, written to a temp file, checked
-//! for size and hash, then renamed into place. Files no slide refers to are
-//! removed; the directory never grows past its budget.
+//! for size and hash, then renamed into place. Files no slide or urgent
+//! notice refers to are removed; the directory never grows past its budget.
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -64,8 +64,13 @@ pub async fn sync_assets(
         return (report, changes);
     }
     let mut wanted: Vec<&AssetRef> = Vec::new();
-    for slide in &playlist.slides {
-        if let Some(a) = &slide.asset
+    let pictures = playlist
+        .slides
+        .iter()
+        .map(|s| &s.asset)
+        .chain(playlist.notices.iter().map(|n| &n.asset));
+    for asset in pictures {
+        if let Some(a) = asset
             && is_sha256_hex(&a.sha256)
             && !wanted.iter().any(|w| w.sha256 == a.sha256)
         {

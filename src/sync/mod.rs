@@ -172,6 +172,12 @@ pub struct SyncEngine {
     board_snapshot:
         std::sync::Mutex<Option<(String, std::sync::Arc<Vec<crate::noticeboard::BoardNotice>>)>>,
     started: Instant,
+    /// Which playlists may be stored and played (`[promo]` keys).
+    trust: crate::promo::PlaylistTrust,
+    /// How the checks of playlists went (heartbeat, metrics).
+    verify_status: std::sync::Arc<crate::promo::VerifyStatus>,
+    /// The stored playlist failed its check when read (logged once).
+    stored_refused: std::sync::atomic::AtomicBool,
 }
 
 impl SyncEngine {
@@ -183,7 +189,47 @@ impl SyncEngine {
             board: BoardSettings::default(),
             board_snapshot: std::sync::Mutex::new(None),
             started: Instant::now(),
+            trust: crate::promo::PlaylistTrust::default(),
+            verify_status: std::sync::Arc::default(),
+            stored_refused: std::sync::atomic::AtomicBool::new(false),
         }
+    }
+
+    /// The same engine checking playlists as `trust` says (the default: no
+    /// keys, nothing required — every valid playlist is taken).
+    pub fn with_playlist_trust(mut self, trust: crate::promo::PlaylistTrust) -> SyncEngine {
+        self.trust = trust;
+        self
+    }
+
+    /// The record of playlist checks: its [`crate::promo::VerifyStatus::metric_samples`]
+    /// are the gauge `portal_kiosk_playlist_verified{state}`; the heartbeat
+    /// carries its counts.
+    pub fn playlist_verify_status(&self) -> std::sync::Arc<crate::promo::VerifyStatus> {
+        self.verify_status.clone()
+    }
+
+    /// The stored playlist, if it may play: where signatures are required, a
+    /// stored playlist that does not verify (stored before they were, or
+    /// altered in the store) is not played — None, as if there were none.
+    pub fn playable_playlist(&self) -> Result<Option<PromoPlaylist>, StoreError> {
+        let playlist: PromoPlaylist = self.store.load()?;
+        let nothing_stored = playlist.slides.is_empty() && playlist.signature.is_none();
+        if !self.trust.require_signature || nothing_stored {
+            return Ok(Some(playlist));
+        }
+        let verdict = self.trust.check(&playlist);
+        let refused = !verdict.accept;
+        let was = self
+            .stored_refused
+            .swap(refused, std::sync::atomic::Ordering::Relaxed);
+        if refused && !was {
+            tracing::warn!(
+                state = verdict.state.as_str(),
+                "the stored playlist does not verify; it is not played"
+            );
+        }
+        Ok((!refused).then_some(playlist))
     }
 
     /// The same engine reading the notice board as `board` says (the default:
@@ -203,6 +249,46 @@ impl SyncEngine {
 
     /// One pull of one collection.
     pub async fn pull<C: Collection + StoredCollection>(&mut self) -> CollectionReport {
+        self.pull_checked::<C>(|_| Ok(())).await
+    }
+
+    /// One pull of the playlist: a fresh one is stored only if its signature
+    /// passes (`[promo]`); a refused one leaves the last one stored and playing.
+    pub async fn pull_promo(&mut self) -> CollectionReport {
+        let trust = self.trust.clone();
+        let status = self.verify_status.clone();
+        let report = self.pull_checked::<PromoPlaylist>(move |playlist| {
+            let verdict = trust.check(playlist);
+            status.record(&verdict);
+            match (&verdict.reason, verdict.accept) {
+                (None, _) => Ok(()),
+                (Some(reason), true) => {
+                    if !trust.keys.is_empty() {
+                        tracing::warn!(%reason, "playlist taken without a valid signature (promo.require_signature is off)");
+                    }
+                    Ok(())
+                }
+                (Some(reason), false) => Err(format!(
+                    "playlist refused: {reason}; the last verified playlist keeps playing"
+                )),
+            }
+        })
+        .await;
+        if report.outcome == PullOutcome::NotModified
+            && let Ok(stored) = self.store.load::<PromoPlaylist>()
+        {
+            // The backend serves what the kiosk has (again): report its state.
+            self.verify_status
+                .set_state(self.trust.check(&stored).state);
+        }
+        report
+    }
+
+    /// One pull; a fresh value replaces the stored copy only if `check` passes.
+    async fn pull_checked<C: Collection + StoredCollection>(
+        &mut self,
+        check: impl FnOnce(&C) -> Result<(), String>,
+    ) -> CollectionReport {
         let state = self.store.sync_state(C::PATH).unwrap_or_default();
         let result = self.client.fetch::<C>(state.etag.as_deref()).await;
         let now = chrono::Utc::now();
@@ -211,12 +297,16 @@ impl SyncEngine {
                 Ok(()) => (PullOutcome::NotModified, None, None),
                 Err(e) => (PullOutcome::Failed, Some(e.to_string()), None),
             },
-            Ok(Fetched::Fresh { value, etag }) => match self.store.replace(&value, &etag, now) {
+            Ok(Fetched::Fresh { value, etag }) => match check(&value).and_then(|()| {
+                self.store
+                    .replace(&value, &etag, now)
+                    .map_err(|e| e.to_string())
+            }) {
                 Ok(()) => {
                     tracing::info!(collection = C::PATH, "collection updated");
                     (PullOutcome::Fetched, None, None)
                 }
-                Err(e) => (PullOutcome::Failed, Some(e.to_string()), None),
+                Err(e) => (PullOutcome::Failed, Some(e), None),
             },
             Err(e) => (PullOutcome::Failed, Some(e.to_string()), e.retry_after()),
         };
@@ -336,7 +426,7 @@ impl SyncEngine {
     /// Pulls a collection by its API name.
     pub async fn pull_named(&mut self, collection: &str) -> Option<CollectionReport> {
         Some(match collection {
-            "promo" => self.pull::<PromoPlaylist>().await,
+            "promo" => self.pull_promo().await,
             "services" => self.pull::<ServiceCatalogue>().await,
             "contacts" => self.pull::<ContactDirectory>().await,
             "elections" => self.pull::<ElectionInfo>().await,
@@ -431,6 +521,14 @@ impl SyncEngine {
             printer: printer.to_string(),
             reader: reader.to_string(),
             free_disk_bytes: free_disk_bytes(&self.settings.assets_dir),
+            playlist: {
+                let counts = self.verify_status.counts();
+                Some(crate::portal::types::PlaylistCheckReport {
+                    state: counts.state,
+                    required: self.trust.require_signature,
+                    refused: counts.refused,
+                })
+            },
         };
         match self.client.heartbeat(&heartbeat).await {
             Ok(()) => true,

@@ -101,9 +101,15 @@ fn unit_random() -> f64 {
 
 /// What the store has now; None if it cannot be read (then the UI keeps what it shows).
 pub fn snapshot(engine: &SyncEngine) -> Option<ContentSnapshot> {
-    match engine.store().load::<PromoPlaylist>() {
+    match engine.playable_playlist() {
         Ok(playlist) => Some(ContentSnapshot {
-            playlist,
+            // Not verified where it must be: nothing synced plays (the local
+            // or bundled fallback does).
+            playlist: playlist.unwrap_or(PromoPlaylist {
+                slides: Vec::new(),
+                signature: None,
+                notices: Vec::new(),
+            }),
             contacts: engine
                 .store()
                 .load::<crate::portal::types::ContactDirectory>()
@@ -153,6 +159,11 @@ fn report_metrics(engine: &SyncEngine) {
     if let Ok(events) = engine.store().outbox_len() {
         metrics.set_outbox(events);
     }
+    let verification = engine.playlist_verify_status();
+    metrics.set_playlist_verification(
+        &verification.metric_samples(),
+        verification.counts().refused,
+    );
 }
 
 /// Stores the events still waiting in the channel (a shutdown mid-round).
@@ -255,7 +266,14 @@ pub async fn run(
         report_metrics(&engine);
         // Tell the UI after every round: the data's age changes even without new content.
         let _ = changed;
+        // Wake again when an urgent notice starts or expires, even while the
+        // backend is away and everything else backs off.
+        let mut notice_due = None;
         if let Some(s) = snapshot(&engine) {
+            notice_due =
+                crate::promo::notices::next_change_anywhere(&s.playlist, chrono::Utc::now())
+                    .and_then(|t| (t - chrono::Utc::now()).to_std().ok())
+                    .map(|wait| Instant::now() + wait + Duration::from_millis(500));
             on_snapshot(s);
         }
 
@@ -263,6 +281,7 @@ pub async fn run(
             .values()
             .copied()
             .chain([events_due, heartbeat_due])
+            .chain(notice_due)
             .min()
             .unwrap_or_else(Instant::now);
         tokio::select! {

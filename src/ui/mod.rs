@@ -419,10 +419,64 @@ impl KioskUi {
     }
 }
 
+/// Decodes an urgent notice's picture on a thread of its own (never on the
+/// UI thread) and shows it if the same notice is still on screen.
+fn show_notice_picture(app: slint::Weak<AppWindow>, title: String, path: std::path::PathBuf) {
+    let spawned = std::thread::Builder::new()
+        .name("notice-picture".into())
+        .spawn(move || {
+            let source = crate::promo::SlideImage::File(path);
+            match crate::promo::prepare_picture(&source, 640, 640) {
+                Ok(pixels) => {
+                    let _ = app.upgrade_in_event_loop(move |app| {
+                        let promo = app.global::<Promo>();
+                        if promo.get_notice_shown() && promo.get_notice_title() == title.as_str() {
+                            promo.set_notice_picture(slint::Image::from_rgb8(pixels));
+                            promo.set_notice_has_picture(true);
+                        }
+                    });
+                }
+                Err(e) => tracing::warn!(error = %e, "the urgent notice's picture cannot be shown"),
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "no thread for the urgent notice's picture");
+    }
+}
+
 impl Inner {
     fn apply_update(&mut self, update: UiUpdate) {
         match update {
             UiUpdate::Playlist { playlist, urgent } => self.promo.set_playlist(playlist, urgent),
+            UiUpdate::Notices(notices) => {
+                if let Some(app) = self.app.upgrade() {
+                    let promo = app.global::<Promo>();
+                    let first = notices.first();
+                    promo.set_notice_shown(first.is_some());
+                    promo.set_notice_critical(first.is_some_and(|n| {
+                        n.severity == crate::portal::types::NoticeSeverity::Critical
+                    }));
+                    promo.set_notice_label(
+                        first
+                            .map(|n| crate::promo::notices::label(n.severity))
+                            .unwrap_or_default()
+                            .into(),
+                    );
+                    promo.set_notice_title(first.map(|n| n.title.as_str()).unwrap_or("").into());
+                    promo.set_notice_body(first.map(|n| n.body.as_str()).unwrap_or("").into());
+                    promo.set_notice_more(notices.len().saturating_sub(1) as i32);
+                    promo.set_notice_has_picture(false);
+                    if let Some(picture) = first.and_then(|n| n.picture.clone()) {
+                        show_notice_picture(
+                            self.app.clone(),
+                            first.map(|n| n.title.clone()).unwrap_or_default(),
+                            picture,
+                        );
+                    }
+                }
+                let spoken = notices.iter().map(crate::promo::notices::spoken).collect();
+                self.dispatch(KioskEvent::UrgentNotices(spoken));
+            }
             UiUpdate::DataAge { stale, as_of } => {
                 if let Some(app) = self.app.upgrade() {
                     let flow = app.global::<Flow>();

@@ -473,6 +473,17 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
                 show_slide(&app, slide, options)?;
                 snap(format!("{}{suffix}", screen.name()))?;
             }
+            // An urgent notice over the loop, with a picture.
+            show_notice(&app, true);
+            if let Some(SlideKind::Image(source)) = first_image.map(|s| &s.kind)
+                && let Ok(pixels) = crate::promo::prepare_picture(source, 640, 640)
+            {
+                let promo = app.global::<Promo>();
+                promo.set_notice_picture(slint::Image::from_rgb8(pixels));
+                promo.set_notice_has_picture(true);
+            }
+            snap(format!("{}-notice", screen.name()))?;
+            show_notice(&app, false);
             app.global::<Promo>().set_slot_a(Default::default());
         } else if screen == Screen::Home {
             snap(screen.name().to_string())?;
@@ -482,12 +493,34 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
             apply_view(&app, &reading);
             snap("home-reading".into())?;
             apply_view(&app, &view);
+            // An urgent notice as the home screen's banner.
+            show_notice(&app, true);
+            snap("home-notice".into())?;
+            show_notice(&app, false);
         } else {
             snap(screen.name().to_string())?;
         }
     }
     let _ = app.hide();
     Ok(shots)
+}
+
+/// The demo urgent notice (a water outage) on, or off.
+fn show_notice(app: &AppWindow, on: bool) {
+    let promo = app.global::<Promo>();
+    promo.set_notice_shown(on);
+    promo.set_notice_critical(false);
+    promo.set_notice_label(
+        crate::promo::notices::label(crate::portal::types::NoticeSeverity::Warning).into(),
+    );
+    promo.set_notice_title("Výpadek vody v ulici Dlouhá".into());
+    promo.set_notice_body(
+        "Dnes od 8 do 14 hodin. Cisterna s pitnou vodou stojí na Mírovém náměstí.".into(),
+    );
+    promo.set_notice_more(0);
+    if !on {
+        promo.set_notice_has_picture(false);
+    }
 }
 
 fn show_slide(

@@ -14,6 +14,8 @@ use crate::promo::Playlist;
 pub enum UiUpdate {
     /// The synced playlist changed (or its schedule moved on).
     Playlist { playlist: Playlist, urgent: bool },
+    /// The urgent notices in force here now, most severe first.
+    Notices(Vec<crate::promo::notices::ActiveNotice>),
     /// How old the public data is; `stale` shows the small staff indicator.
     DataAge { stale: bool, as_of: String },
     /// The town's departments (public content).
@@ -60,9 +62,9 @@ pub fn updates_from_snapshot(
     stale_after: Duration,
     fallback: &Playlist,
 ) -> Vec<UiUpdate> {
-    let now = chrono::Local::now();
-    let synced =
-        Playlist::from_portal(&snapshot.playlist, assets_dir, now.naive_local(), site_tags);
+    // Schedules are Prague wall-clock time, whatever the system's zone.
+    let now = crate::promo::prague::now_local();
+    let synced = Playlist::from_portal(&snapshot.playlist, assets_dir, now, site_tags);
     let urgent = snapshot.playlist.slides.iter().any(|s| s.urgent) && !synced.is_empty();
     let playlist = if synced.is_empty() {
         fallback.clone()
@@ -81,8 +83,15 @@ pub fn updates_from_snapshot(
                 .to_string()
         })
         .unwrap_or_default();
+    let notices = crate::promo::notices::active_notices(
+        &snapshot.playlist,
+        chrono::Utc::now(),
+        site_tags,
+        assets_dir,
+    );
     vec![
         UiUpdate::Playlist { playlist, urgent },
+        UiUpdate::Notices(notices),
         UiUpdate::DataAge { stale, as_of },
         UiUpdate::Contacts(snapshot.contacts.clone()),
         UiUpdate::Catalogue(snapshot.services.clone()),
