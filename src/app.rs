@@ -186,7 +186,11 @@ pub fn run_kiosk(
     if let Ok(sleep) = crate::schedule::ScreenSleep::parse(&config.screen.sleep) {
         let backlight = (!config.screen.backlight.is_empty())
             .then(|| std::path::PathBuf::from(&config.screen.backlight));
-        kiosk_ui.set_screen_sleep(sleep, backlight, || chrono::Local::now().time());
+        // Prague civil time, as the playlists' schedules: whatever the PC's
+        // own time zone says.
+        kiosk_ui.set_screen_sleep(sleep, backlight, || {
+            crate::promo::prague::now_local().time()
+        });
     }
     // For citizens at a kiosk: not on a display nobody touches, nor at the
     // staff's desk.

@@ -1,5 +1,6 @@
 //! When a kiosk's screen sleeps: the site's night hours (`[screen] sleep =
-//! "22:00-06:00"`), read as local wall-clock time. A range may cross midnight;
+//! "22:00-06:00"`), read as Prague wall-clock time (the app asks with
+//! `promo::prague::now_local`, as the playlists' schedules do). A range may cross midnight;
 //! several ranges are separated by commas. Nothing here knows the time: the
 //! caller asks [`ScreenSleep::asleep_at`] with its clock's local time, so the
 //! rule is tested with any time, DST changes included.
