@@ -128,6 +128,7 @@ contract. An injected fault can make a kiosk operation answer any status, includ
         super::promo::SigningRequest,
         super::promo::PlayCount,
         super::promo::ProofOfPlayReport,
+        super::promo::ReportFormat,
         AuthChallenge,
         AuthCardRequest,
         AuthSession,

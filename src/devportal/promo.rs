@@ -253,10 +253,20 @@ struct ReportQuery {
     format: Option<String>,
 }
 
+/// The report's formats, for the OpenAPI document (the handler reads the
+/// query itself, to answer an unknown one with a problem).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum ReportFormat {
+    Json,
+    Csv,
+}
+
 /// Proof of play per slide × site × day, from the events stored exactly once.
 #[utoipa::path(get, path = "/admin/v1/reports/proof-of-play", tag = "admin", operation_id = "adminGetProofOfPlay",
     security(("adminToken" = [])),
-    params(("format" = Option<String>, Query, description = "`json` (default) or `csv`")),
+    params(("format" = Option<ReportFormat>, Query, description = "`json` (default) or `csv`")),
     responses((status = 200, description = "Plays by day (Europe/Prague), site and slide. CSV: a header \
         `day,site,slide_id,plays,seconds`, one row per line (RFC 4180)",
         content((ProofOfPlayReport = "application/json"), (String = "text/csv"))),
