@@ -105,39 +105,30 @@ mod tests {
         }
     }
 
-    /// Local wall time is what counts, so the DST changes of Europe/Prague
-    /// move nothing: the arcade still sleeps from 22:00 to 06:00 local time on
-    /// the nights the clocks change. (Fixed offsets stand in for the zone:
-    /// CET +1 before the change, CEST +2 after, and back in October.)
+    /// Prague wall time is what counts (the kiosk asks through
+    /// `promo::prague`, which knows the EU rule), so the DST changes move
+    /// nothing: the arcade still sleeps from 22:00 to 06:00 on the nights the
+    /// clocks change.
     #[test]
     fn dst_nights_sleep_by_the_wall_clock() {
+        use crate::promo::prague::to_local;
         let night = ScreenSleep::parse("22:00-06:00").unwrap();
-        let cet = chrono::FixedOffset::east_opt(3600).unwrap();
-        let cest = chrono::FixedOffset::east_opt(7200).unwrap();
+        let at = |utc: chrono::DateTime<chrono::Utc>| to_local(utc).time();
+        let minute = chrono::Duration::minutes(1);
         // 2027-03-28: 02:00 CET becomes 03:00 CEST (01:00 UTC).
         let change = chrono::Utc.with_ymd_and_hms(2027, 3, 28, 1, 0, 0).unwrap();
-        let before = (change - chrono::Duration::minutes(1)).with_timezone(&cet);
-        let after = change.with_timezone(&cest);
-        assert_eq!((before.time(), after.time()), (t(1, 59), t(3, 0)));
-        assert!(night.asleep_at(before.time()) && night.asleep_at(after.time()));
+        assert_eq!((at(change - minute), at(change)), (t(1, 59), t(3, 0)));
+        assert!(night.asleep_at(at(change - minute)) && night.asleep_at(at(change)));
         // Waking at 06:00 CEST, i.e. 04:00 UTC that day.
         let wake = chrono::Utc.with_ymd_and_hms(2027, 3, 28, 4, 0, 0).unwrap();
-        assert!(!night.asleep_at(wake.with_timezone(&cest).time()));
-        assert!(
-            night.asleep_at(
-                (wake - chrono::Duration::minutes(1))
-                    .with_timezone(&cest)
-                    .time()
-            )
-        );
+        assert!(!night.asleep_at(at(wake)) && night.asleep_at(at(wake - minute)));
         // 2027-10-31: 03:00 CEST becomes 02:00 CET — the hour 02:00–03:00 twice,
         // asleep both times; waking at 06:00 CET (05:00 UTC).
         let back = chrono::Utc.with_ymd_and_hms(2027, 10, 31, 1, 0, 0).unwrap();
-        let first = (back - chrono::Duration::minutes(30)).with_timezone(&cest);
-        let second = (back + chrono::Duration::minutes(30)).with_timezone(&cet);
-        assert_eq!(first.time(), second.time());
-        assert!(night.asleep_at(first.time()) && night.asleep_at(second.time()));
+        let half = chrono::Duration::minutes(30);
+        assert_eq!(at(back - half), at(back + half));
+        assert!(night.asleep_at(at(back - half)) && night.asleep_at(at(back + half)));
         let wake = chrono::Utc.with_ymd_and_hms(2027, 10, 31, 5, 0, 0).unwrap();
-        assert!(!night.asleep_at(wake.with_timezone(&cet).time()));
+        assert!(!night.asleep_at(at(wake)) && night.asleep_at(at(wake - minute)));
     }
 }

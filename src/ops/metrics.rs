@@ -87,36 +87,35 @@ pub enum MetricsError {
     },
 }
 
-fn gauge(registry: &Registry, name: &str, help: &str) -> IntGauge {
-    let g = IntGauge::with_opts(Opts::new(name, help)).expect("a valid metric name");
+/// Registers one of this module's metrics. Every name, help text and label
+/// is a constant of this module and each is registered once, so neither
+/// making nor registering can fail at run time; the tests build a `Metrics`,
+/// so a mistake here fails them, never a kiosk.
+fn add<M: prometheus::core::Collector + Clone + 'static>(
+    registry: &Registry,
+    made: prometheus::Result<M>,
+) -> M {
+    let metric = made.expect("a constant, valid metric name");
     registry
-        .register(Box::new(g.clone()))
+        .register(Box::new(metric.clone()))
         .expect("each metric registered once");
-    g
+    metric
+}
+
+fn gauge(registry: &Registry, name: &str, help: &str) -> IntGauge {
+    add(registry, IntGauge::with_opts(Opts::new(name, help)))
 }
 
 fn float_gauge(registry: &Registry, name: &str, help: &str) -> Gauge {
-    let g = Gauge::with_opts(Opts::new(name, help)).expect("a valid metric name");
-    registry
-        .register(Box::new(g.clone()))
-        .expect("each metric registered once");
-    g
+    add(registry, Gauge::with_opts(Opts::new(name, help)))
 }
 
 fn gauge_vec(registry: &Registry, name: &str, help: &str, label: &str) -> IntGaugeVec {
-    let g = IntGaugeVec::new(Opts::new(name, help), &[label]).expect("a valid metric name");
-    registry
-        .register(Box::new(g.clone()))
-        .expect("each metric registered once");
-    g
+    add(registry, IntGaugeVec::new(Opts::new(name, help), &[label]))
 }
 
 fn float_gauge_vec(registry: &Registry, name: &str, help: &str, label: &str) -> GaugeVec {
-    let g = GaugeVec::new(Opts::new(name, help), &[label]).expect("a valid metric name");
-    registry
-        .register(Box::new(g.clone()))
-        .expect("each metric registered once");
-    g
+    add(registry, GaugeVec::new(Opts::new(name, help), &[label]))
 }
 
 fn counter_vec(
@@ -126,23 +125,19 @@ fn counter_vec(
     label: &str,
     values: &[&str],
 ) -> IntCounterVec {
-    let c = IntCounterVec::new(Opts::new(name, help), &[label]).expect("a valid metric name");
+    let c = add(
+        registry,
+        IntCounterVec::new(Opts::new(name, help), &[label]),
+    );
     for v in values {
         // Every value is there from the start, at 0: rate() needs the zero.
         c.with_label_values(&[v]);
     }
-    registry
-        .register(Box::new(c.clone()))
-        .expect("each metric registered once");
     c
 }
 
 fn counter(registry: &Registry, name: &str, help: &str) -> IntCounter {
-    let c = IntCounter::with_opts(Opts::new(name, help)).expect("a valid metric name");
-    registry
-        .register(Box::new(c.clone()))
-        .expect("each metric registered once");
-    c
+    add(registry, IntCounter::with_opts(Opts::new(name, help)))
 }
 
 /// The label of a collection: `notice-board` → `notice_board`.
