@@ -7,7 +7,7 @@ use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use portal_kiosk::payment::{Amount, CzechAccount};
-use portal_kiosk::receipt::{PaymentSlipData, PrinterUri, Slip, SlipHeader, printer, profile};
+use portal_kiosk::receipt::{PaymentSlipData, PrinterUri, Slip, printer, profile};
 
 fn report(name: &str, target_ms: f64, mut samples: Vec<Duration>) {
     samples.sort();
@@ -25,11 +25,13 @@ fn report(name: &str, target_ms: f64, mut samples: Vec<Duration>) {
 }
 
 fn main() {
-    let header = SlipHeader {
-        kiosk_id: "lt-bench-01".into(),
-        slip_number: 7,
-        printed_at: chrono::Local::now().naive_local(),
-    };
+    let header = portal_kiosk::receipt::SlipOrigin::new(
+        "lt-bench-01",
+        &portal_kiosk::config::KioskConfig::embedded_default()
+            .expect("the default config")
+            .town,
+    )
+    .header(7, chrono::Local::now().naive_local());
     let data = PaymentSlipData {
         what: "Poplatek za komunální odpad".into(),
         period: "2026".into(),

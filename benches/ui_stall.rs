@@ -127,7 +127,12 @@ fn main() {
         portal_kiosk::receipt::printer::PrinterUri::parse(&format!("preview:{}", slips.display()))
             .expect("printer uri"),
         portal_kiosk::receipt::profiles::profile(PROFILE).expect("profile"),
-        "lt-bench-01".into(),
+        portal_kiosk::receipt::SlipOrigin::new(
+            "lt-bench-01",
+            &portal_kiosk::config::KioskConfig::embedded_default()
+                .unwrap()
+                .town,
+        ),
         dir.path().join("kiosk-data"),
     )
     .expect("printer thread");
@@ -148,8 +153,14 @@ fn main() {
                 languages: Language::ALL.to_vec(),
                 session: SessionTimes::default(),
             },
-            identity: KioskIdentity::new("lt-bench-01", "Kiosek pro měření")
-                .with_printer_profile(PROFILE),
+            identity: KioskIdentity::new(
+                "lt-bench-01",
+                "Kiosek pro měření",
+                &portal_kiosk::config::KioskConfig::embedded_default()
+                    .expect("default config")
+                    .town,
+            )
+            .with_printer_profile(PROFILE),
             playlist: Playlist::demo(Duration::from_secs(8)),
             screen_size: (1920, 1080),
             fade: Duration::from_millis(160),

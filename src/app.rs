@@ -124,10 +124,10 @@ pub fn run_kiosk(
     let default_duration = Duration::from_secs(config.promo.default_slide_seconds);
     let fallback = match &config.promo.playlist {
         Some(file) => Playlist::load(file, default_duration).unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "local playlist unusable; playing the bundled demo slides");
-            Playlist::demo(default_duration)
+            tracing::warn!(error = %e, "local playlist unusable; playing the town's own slide");
+            Playlist::town(&config.town, default_duration)
         }),
-        None => Playlist::demo(default_duration),
+        None => Playlist::town(&config.town, default_duration),
     };
     let assets_dir = config.storage.data_dir.join("assets");
     let site_tags: Vec<String> = vec![
@@ -447,7 +447,7 @@ fn print_service(config: &KioskConfig) -> Option<crate::printing::PrintService> 
     crate::printing::PrintService::start(
         uri,
         profile,
-        config.kiosk.id.clone(),
+        crate::receipt::SlipOrigin::new(config.kiosk.id.clone(), &config.town),
         config.storage.data_dir.clone(),
     )
     .map_err(|e| tracing::error!(error = %e, "cannot start the printer thread"))
@@ -487,7 +487,7 @@ fn start_ui(
     };
     let setup = UiSetup {
         settings,
-        identity: KioskIdentity::new(&config.kiosk.id, &config.kiosk.site)
+        identity: KioskIdentity::new(&config.kiosk.id, &config.kiosk.site, &config.town)
             .with_printer_profile(&config.printer.profile),
         playlist,
         screen_size: size,

@@ -43,6 +43,8 @@ impl Mode {
 #[serde(deny_unknown_fields)]
 pub struct KioskConfig {
     pub kiosk: KioskSection,
+    /// The town: names, IČO, address, logo, colours (required; see `crate::town`).
+    pub town: crate::town::TownSection,
     #[serde(default)]
     pub screen: ScreenSection,
     #[serde(default)]
@@ -721,8 +723,18 @@ impl KioskConfig {
         KioskConfig::parse(DEFAULT_TOML, Path::new("kiosk-config/default.toml"))
     }
 
-    /// Parses and validates config text; `file` is only used in error messages.
+    /// Parses and validates config text; `file` names it in error messages, and
+    /// relative paths in it (`town.logo`) are taken from its directory.
     pub fn parse(text: &str, file: &Path) -> Result<KioskConfig, ConfigErrors> {
+        KioskConfig::parse_in(text, file, file.parent())
+    }
+
+    /// [`KioskConfig::parse`] with relative paths taken from `base_dir`.
+    fn parse_in(
+        text: &str,
+        file: &Path,
+        base_dir: Option<&Path>,
+    ) -> Result<KioskConfig, ConfigErrors> {
         let locate = |span: Option<Range<usize>>| match span {
             Some(s) => {
                 let (l, c) = line_column(text, s.start);
@@ -763,6 +775,10 @@ impl KioskConfig {
                 }]));
             }
         };
+        let mut config = config;
+        if let Some(dir) = base_dir {
+            config.town.resolve_logo(dir);
+        }
         let problems = config.validate();
         if problems.is_empty() {
             return Ok(config);
@@ -773,7 +789,23 @@ impl KioskConfig {
     /// Reads a config for `run` and `check-config`: [`KioskConfig::load`] plus
     /// what only a kiosk in service must not have ([`KioskConfig::production_problems`]).
     pub fn load_for_service(path: &Path) -> Result<KioskConfig, ConfigErrors> {
-        let config = KioskConfig::load(path)?;
+        KioskConfig::load_for_service_in(path, path.parent().unwrap_or(Path::new(".")))
+    }
+
+    /// [`KioskConfig::load_for_service`] for a file about to be installed in
+    /// `dir` (Ansible's `validate` checks a temporary copy): relative paths
+    /// such as `town.logo` are taken from `dir`.
+    pub fn load_for_service_in(path: &Path, dir: &Path) -> Result<KioskConfig, ConfigErrors> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ConfigErrors(vec![ConfigError {
+                file: path.to_path_buf(),
+                line: None,
+                column: None,
+                key: None,
+                message: format!("cannot read the file: {e}"),
+            }])
+        })?;
+        let config = KioskConfig::parse_in(&text, path, Some(dir))?;
         let problems = config.production_problems();
         if problems.is_empty() {
             return Ok(config);
@@ -788,6 +820,13 @@ impl KioskConfig {
     /// into files on disk instead of handing it to the citizen.
     pub fn production_problems(&self) -> Vec<(String, String)> {
         let mut p = Vec::new();
+        // The logo is read here, not in `parse`: a kiosk in service must show
+        // the town's own; the demo and the tests go on without a missing one.
+        if !self.town.logo.as_os_str().is_empty()
+            && let Err(e) = crate::town::load_logo(&self.town.logo)
+        {
+            p.push(("town.logo".to_string(), e.to_string()));
+        }
         if self.printer.uri.trim_start().starts_with("preview:") {
             p.push((
                 "printer.uri".to_string(),
@@ -802,7 +841,7 @@ impl KioskConfig {
 
     /// Checks the values that types alone cannot: returns (key path, message) pairs.
     fn validate(&self) -> Vec<(String, String)> {
-        let mut p = Vec::new();
+        let mut p = self.town.validate();
         let mut bad = |key: &str, msg: String| p.push((key.to_string(), msg));
 
         let id = &self.kiosk.id;

@@ -29,5 +29,6 @@ pub mod speech;
 pub mod staff;
 pub mod store;
 pub mod sync;
+pub mod town;
 pub mod ui;
 pub mod webeid;

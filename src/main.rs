@@ -20,7 +20,7 @@ use portal_kiosk::ops;
 #[command(
     name = "portal-kiosk",
     version,
-    about = "Self-service kiosk of the Litoměřice citizen portal"
+    about = "Self-service kiosk of a Czech town's citizen portal (Portál občana)"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -65,6 +65,11 @@ enum CliCommand {
         /// and who the demo's phone approves a phone login for.
         #[arg(long, default_value = "demo-jana")]
         citizen: String,
+        /// Another town: a directory with its site config `kiosk.toml` (its
+        /// [town] and [languages]), `seed/` and `promo/` — e.g.
+        /// examples/horni-javori. Default: Litoměřice (the built-in seed).
+        #[arg(long)]
+        town: Option<PathBuf>,
     },
     /// List the card readers and read the card in one: ATR, eObčanka or not,
     /// document number, IOK tries. Personal data masked unless --show-personal.
@@ -81,6 +86,11 @@ enum CliCommand {
     CheckConfig {
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Check each FILE as if it were installed in DIR: relative paths in
+        /// it (town.logo) are taken from DIR — for a copy checked before it is
+        /// installed (Ansible's `validate`).
+        #[arg(long, value_name = "DIR")]
+        installed_in: Option<PathBuf>,
     },
     /// Print the SPAYD ("QR Platba") string of a payment; optionally its QR code as PNG.
     Spayd {
@@ -145,9 +155,15 @@ enum CliCommand {
         listen: String,
         #[arg(long)]
         db: PathBuf,
-        /// Seed an empty database with the Litoměřice demo content.
+        /// Seed an empty database with demo content (Litoměřice's, or --town's).
         #[arg(long, value_parser = ["demo"])]
         seed: Option<String>,
+        /// Another town: a directory with its site config `kiosk.toml` (its
+        /// [town] and [languages]), `seed/` and `promo/` — e.g.
+        /// examples/horni-javori. Default: Litoměřice (the built-in seed).
+        #[arg(long)]
+        town: Option<PathBuf>,
+
         /// Listen on a non-loopback address (plain HTTP: a test lab only).
         #[arg(long)]
         allow_remote: bool,
@@ -175,6 +191,11 @@ enum CliCommand {
         large_text: bool,
         #[arg(long, default_value = "1920x1080", value_parser = cli::parse_size)]
         size: (u32, u32),
+        /// Another town: a directory with its site config `kiosk.toml` (its
+        /// [town] and [languages]), `seed/` and `promo/` — e.g.
+        /// examples/horni-javori. Default: Litoměřice (the built-in seed).
+        #[arg(long)]
+        town: Option<PathBuf>,
     },
     /// The promotion playlist: check its signature, or show what plays when.
     Playlist {
@@ -273,13 +294,26 @@ fn main() -> ExitCode {
             exit_after,
             card,
             citizen,
-        } => cli::demo::demo(mode, fullscreen, size, exit_after, started, &card, &citizen),
+            town,
+        } => cli::demo::demo(
+            mode,
+            fullscreen,
+            size,
+            exit_after,
+            started,
+            &card,
+            &citizen,
+            town.as_deref(),
+        ),
         CliCommand::CardInfo {
             reader,
             json,
             show_personal,
         } => cli::card::card_info(reader.as_deref(), json, show_personal),
-        CliCommand::CheckConfig { files } => cli::config::check_config(&files),
+        CliCommand::CheckConfig {
+            files,
+            installed_in,
+        } => cli::config::check_config(&files, installed_in.as_deref()),
         CliCommand::Sync { config, json } => cli::sync::sync_once(config, json),
         CliCommand::ReceiptDecode { file, json } => cli::receipt::receipt_decode(&file, json),
         CliCommand::PrintTest {
@@ -313,12 +347,14 @@ fn main() -> ExitCode {
             seed,
             allow_remote,
             promo_key,
+            town,
         } => cli::devportal::dev_portal(
             &listen,
             &db,
             seed.is_some(),
             allow_remote,
             promo_key.as_deref(),
+            town.as_deref(),
         ),
         #[cfg(feature = "devtools")]
         CliCommand::Openapi => cli::devportal::openapi(),
@@ -329,7 +365,10 @@ fn main() -> ExitCode {
             theme,
             large_text,
             size,
-        } => cli::screenshot::take_screenshots(out, &lang, theme, large_text, size),
+            town,
+        } => {
+            cli::screenshot::take_screenshots(out, &lang, theme, large_text, size, town.as_deref())
+        }
         CliCommand::StaffPinHash => cli::staff::staff_pin_hash(),
         CliCommand::Say {
             lang,

@@ -144,13 +144,9 @@ pub fn news(report: &PrintReport) -> Option<PrinterNews> {
 pub fn preview(
     order: &PrintOrder,
     profile: &crate::receipt::profiles::PrinterProfile,
-    kiosk_id: &str,
+    origin: &crate::receipt::SlipOrigin,
 ) -> Option<crate::printing::SlipPicture> {
-    let header = SlipHeader {
-        kiosk_id: kiosk_id.to_string(),
-        slip_number: 0,
-        printed_at: chrono::Local::now().naive_local(),
-    };
+    let header = origin.header(0, chrono::Local::now().naive_local());
     let bytes = slip(order, &header)?.encode(profile).ok()?;
     crate::printing::SlipPicture::of_bytes(&bytes, profile).ok()
 }

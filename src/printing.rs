@@ -92,7 +92,7 @@ impl PrintService {
     pub fn start(
         uri: PrinterUri,
         profile: &'static PrinterProfile,
-        kiosk_id: String,
+        origin: crate::receipt::SlipOrigin,
         data_dir: PathBuf,
     ) -> std::io::Result<PrintService> {
         let (tx, rx) = mpsc::channel();
@@ -107,7 +107,7 @@ impl PrintService {
         };
         std::thread::Builder::new()
             .name("printer".into())
-            .spawn(move || run(rx, uri, profile, kiosk_id, data_dir, report))?;
+            .spawn(move || run(rx, uri, profile, origin, data_dir, report))?;
         Ok(PrintService {
             requests: tx,
             reporter,
@@ -141,7 +141,7 @@ fn run(
     rx: Receiver<(JobId, PrintRequest)>,
     uri: PrinterUri,
     profile: &'static PrinterProfile,
-    kiosk_id: String,
+    origin: crate::receipt::SlipOrigin,
     data_dir: PathBuf,
     report_to: impl Fn(JobId, PrintReport),
 ) {
@@ -216,11 +216,7 @@ fn run(
                         fallback_number
                     }
                 };
-                let header = SlipHeader {
-                    kiosk_id: kiosk_id.clone(),
-                    slip_number: number,
-                    printed_at: chrono::Local::now().naive_local(),
-                };
+                let header = origin.header(number, chrono::Local::now().naive_local());
                 let Some(bytes) = build(&header).and_then(|slip| slip.encode(profile).ok()) else {
                     report(PrintReport::Invalid { kind });
                     continue;

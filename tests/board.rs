@@ -313,6 +313,6 @@ fn without_a_synced_board_the_screen_says_where_the_board_hangs() {
     touch(&app, "Úřední deska");
     assert!(shows(
         &app,
-        "Úřední deska zatím není stažená z portálu. Vyvěšené dokumenty najdete na úřední desce v podloubí radnice. Telefon městského úřadu: +420 416 916 111."
+        "Úřední deska zatím není stažená z portálu. Vyvěšené dokumenty najdete na úřední desce u radnice. Telefon městského úřadu: +420 416 916 111."
     ));
 }

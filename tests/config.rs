@@ -69,7 +69,7 @@ fn sites_have_their_modes_and_distinct_ids() {
     );
 }
 
-const MINIMAL: &str = "[kiosk]\nid = \"lt-test-01\"\nsite = \"Test\"\nmode = \"kiosk\"\n\n[backend]\nurl = \"https://obcan.litomerice.cz/kiosk/v1/\"\ncredentials_file = \"/etc/portal-kiosk/credentials.toml\"\nca_file = \"/etc/portal-kiosk/portal-ca.pem\"\n";
+const MINIMAL: &str = "[kiosk]\nid = \"lt-test-01\"\nsite = \"Test\"\nmode = \"kiosk\"\n\n[backend]\nurl = \"https://obcan.litomerice.cz/kiosk/v1/\"\ncredentials_file = \"/etc/portal-kiosk/credentials.toml\"\nca_file = \"/etc/portal-kiosk/portal-ca.pem\"\n\n[town]\nname = \"Horní Javoří\"\nmunicipality = \"Město Horní Javoří\"\nportal_name = \"Portál občana Horní Javoří\"\nweb = \"obcan.hornijavori.example\"\nico = \"71234560\"\naddress = \"Náměstí Míru 1, 123 45 Horní Javoří\"\nphone = \"+420 499 100 100\"\nsupport_email = \"kiosk@hornijavori.example\"\ncolors = { primary = \"#1f4d2b\", primary_dark = \"#12301a\", stripe = \"#c9a227\", highlight = \"#f2d675\" }\n";
 
 #[test]
 fn minimal_config_takes_documented_defaults() {
@@ -106,7 +106,7 @@ fn broken_cases() -> Vec<BrokenCase> {
             format!(
                 "{MINIMAL}\n[screen]\nwidth = \"wide\"\nheight = 1080\nrotation = 0\nfullscreen = true\n"
             ),
-            12,
+            23,
             9,
             Some("screen.width"),
             "invalid type",
@@ -125,7 +125,8 @@ fn broken_cases() -> Vec<BrokenCase> {
             1,
             1,
             None,
-            "missing field `backend`",
+            // [town] is required too, and comes before [backend].
+            "missing field `town`",
         ),
         (
             "not TOML",
@@ -140,7 +141,7 @@ fn broken_cases() -> Vec<BrokenCase> {
             format!(
                 "{MINIMAL}\n[idle]\nanonymous_seconds = 5\nsession_seconds = 120\nwarning_seconds = 30\nlogged_out_seconds = 8\n"
             ),
-            12,
+            23,
             21,
             Some("idle.anonymous_seconds"),
             "expected 30 to 3600",
@@ -150,7 +151,7 @@ fn broken_cases() -> Vec<BrokenCase> {
             format!(
                 "{MINIMAL}\n[idle]\nanonymous_seconds = 90\nsession_seconds = 120\nwarning_seconds = 10\nlogged_out_seconds = 8\n"
             ),
-            14,
+            25,
             19,
             Some("idle.warning_seconds"),
             "at least 20 s",
@@ -171,7 +172,7 @@ fn broken_cases() -> Vec<BrokenCase> {
             format!(
                 "{MINIMAL}\n[screen]\nwidth = 1920\nheight = 1080\nrotation = 45\nfullscreen = true\n"
             ),
-            14,
+            25,
             12,
             Some("screen.rotation"),
             "expected 0, 90, 180 or 270",
@@ -179,7 +180,7 @@ fn broken_cases() -> Vec<BrokenCase> {
         (
             "night hours that are not hours",
             format!("{MINIMAL}\n[screen]\nsleep = \"22:00-6\"\n"),
-            12,
+            23,
             9,
             Some("screen.sleep"),
             "`6` is not a time of day",
@@ -187,7 +188,7 @@ fn broken_cases() -> Vec<BrokenCase> {
         (
             "metrics published beyond the machine",
             format!("{MINIMAL}\n[metrics]\nlisten = \"0.0.0.0:9464\"\n"),
-            12,
+            23,
             10,
             Some("metrics.listen"),
             "not a loopback address",
@@ -195,7 +196,7 @@ fn broken_cases() -> Vec<BrokenCase> {
         (
             "default language not offered",
             format!("{MINIMAL}\n[languages]\ndefault = \"de\"\navailable = [\"cs\", \"en\"]\n"),
-            12,
+            23,
             11,
             Some("languages.default"),
             "not in languages.available",
@@ -205,7 +206,7 @@ fn broken_cases() -> Vec<BrokenCase> {
             format!(
                 "{MINIMAL}\n[printer]\nenabled = true\nuri = \"file:/dev/usb/lp0\"\nprofile = \"laser\"\n"
             ),
-            14,
+            25,
             11,
             Some("printer.profile"),
             "unknown printer profile `laser`",
@@ -229,7 +230,7 @@ fn broken_cases() -> Vec<BrokenCase> {
         (
             "system roots and a pinned CA at once",
             format!("{MINIMAL}\n[backend.tls]\nsystem_roots = true\n"),
-            12,
+            23,
             16,
             Some("backend.tls.system_roots"),
             "together with backend.ca_file",
@@ -237,7 +238,7 @@ fn broken_cases() -> Vec<BrokenCase> {
         (
             "unknown TLS key",
             format!("{MINIMAL}\n[backend.tls]\npin = \"sha256\"\n"),
-            12,
+            23,
             1,
             Some("backend.tls.pin"),
             "unknown field `pin`",
@@ -245,7 +246,7 @@ fn broken_cases() -> Vec<BrokenCase> {
         (
             "body limit too small",
             format!("{MINIMAL}\n[backend.max_body_bytes]\nservices = 10\n"),
-            12,
+            23,
             12,
             Some("backend.max_body_bytes.services"),
             "expected 1024 to 268435456 (default 8388608)",
@@ -253,7 +254,7 @@ fn broken_cases() -> Vec<BrokenCase> {
         (
             "unknown kind of body",
             format!("{MINIMAL}\n[backend.max_body_bytes]\nvideos = 1024\n"),
-            12,
+            23,
             1,
             Some("backend.max_body_bytes.videos"),
             "unknown field `videos`",
@@ -283,7 +284,7 @@ fn broken_cases() -> Vec<BrokenCase> {
         (
             "a relative notice board file",
             format!("{MINIMAL}\n[notice_board]\nsource = \"deska.jsonld\"\n"),
-            12,
+            23,
             10,
             Some("notice_board.source"),
             "not an absolute path",
@@ -293,7 +294,7 @@ fn broken_cases() -> Vec<BrokenCase> {
             format!(
                 "{MINIMAL}\n[notice_board]\nsource = \"http://www.litomerice.cz/deska.jsonld\"\n"
             ),
-            12,
+            23,
             10,
             Some("notice_board.source"),
             "expected an https:// URL",
@@ -301,7 +302,7 @@ fn broken_cases() -> Vec<BrokenCase> {
         (
             "a notice board limit too small",
             format!("{MINIMAL}\n[notice_board]\nmax_bytes = 1000\n"),
-            12,
+            23,
             13,
             Some("notice_board.max_bytes"),
             "1000 bytes is out of range; expected 65536 to 67108864",

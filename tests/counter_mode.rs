@@ -80,7 +80,12 @@ fn setup_with(session: SessionTimes, staff: bool, token: &str) -> Setup {
         portal_kiosk::receipt::printer::PrinterUri::parse(&format!("preview:{}", slips.display()))
             .unwrap(),
         portal_kiosk::receipt::profiles::profile("epson-tm-t88").unwrap(),
-        "lt-counter-01".into(),
+        portal_kiosk::receipt::SlipOrigin::new(
+            "lt-counter-01",
+            &portal_kiosk::config::KioskConfig::embedded_default()
+                .unwrap()
+                .town,
+        ),
         data_dir,
     )
     .unwrap();

@@ -210,7 +210,7 @@ fn an_unknown_street_gets_the_closest_names_and_a_number_outside_every_range_is_
     type_keys(&s.app, "masarikova");
     assert!(shows(
         &s.app,
-        "Ulici „masarikova“ v Litoměřicích neznáme. Měli jste na mysli:"
+        "Ulici „masarikova“ v seznamu volebních okrsků nemáme. Měli jste na mysli:"
     ));
     touch(&s.app, "Masarykova");
     assert_eq!(screen(&s.app), ScreenId::HouseNumber);
@@ -236,7 +236,7 @@ fn an_unknown_street_gets_the_closest_names_and_a_number_outside_every_range_is_
     type_keys(&s.app, "xyzzy");
     assert!(shows(
         &s.app,
-        "Ulici „xyzzy“ v Litoměřicích neznáme. Zkontrolujte název, nebo zavolejte na radnici: +420 416 916 111."
+        "Ulici „xyzzy“ v seznamu volebních okrsků nemáme. Zkontrolujte název, nebo zavolejte na radnici: +420 416 916 111."
     ));
 }
 

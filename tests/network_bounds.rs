@@ -343,7 +343,7 @@ async fn the_limit_from_the_config_applies_and_the_hang_up_follows_it() {
     let credentials = dir.path().join("credentials.toml");
     std::fs::write(&credentials, format!("token = \"{TOKEN}\"\n")).unwrap();
     let text = format!(
-        "[kiosk]\nid = \"lt-test-01\"\nsite = \"Test\"\nmode = \"kiosk\"\n\n[backend]\nurl = \"http://127.0.0.1:{}/kiosk/v1/\"\ncredentials_file = \"{}\"\n\n[backend.max_body_bytes]\npromo = 65_536\n",
+        "[kiosk]\nid = \"lt-test-01\"\nsite = \"Test\"\nmode = \"kiosk\"\n\n[town]\nname = \"Horní Javoří\"\nmunicipality = \"Město Horní Javoří\"\nportal_name = \"Portál občana Horní Javoří\"\nweb = \"obcan.hornijavori.example\"\nico = \"71234560\"\naddress = \"Náměstí Míru 1, 123 45 Horní Javoří\"\nphone = \"+420 499 100 100\"\nsupport_email = \"kiosk@hornijavori.example\"\ncolors = {{ primary = \"#1f4d2b\", primary_dark = \"#12301a\", stripe = \"#c9a227\", highlight = \"#f2d675\" }}\n\n[backend]\nurl = \"http://127.0.0.1:{}/kiosk/v1/\"\ncredentials_file = \"{}\"\n\n[backend.max_body_bytes]\npromo = 65_536\n",
         server.port,
         credentials.display()
     );

@@ -286,7 +286,12 @@ mod queue {
         let service = PrintService::start(
             PrinterUri::parse(&format!("tcp://{}", p.addr)).unwrap(),
             portal_kiosk::receipt::profiles::profile("epson-tm-t88").unwrap(),
-            "lt-test-01".into(),
+            portal_kiosk::receipt::SlipOrigin::new(
+                "lt-test-01",
+                &portal_kiosk::config::KioskConfig::embedded_default()
+                    .unwrap()
+                    .town,
+            ),
             dir.path().to_path_buf(),
         )
         .unwrap();
@@ -365,7 +370,12 @@ mod queue {
         let service = PrintService::start(
             PrinterUri::parse(&format!("preview:{}", slips.display())).unwrap(),
             profile,
-            "lt-test-01".into(),
+            portal_kiosk::receipt::SlipOrigin::new(
+                "lt-test-01",
+                &portal_kiosk::config::KioskConfig::embedded_default()
+                    .unwrap()
+                    .town,
+            ),
             dir.path().join("data"),
         )
         .unwrap();
@@ -448,15 +458,20 @@ mod queue {
     #[test]
     fn a_slip_picture_is_plain_pixels_and_debug_hides_them() {
         use portal_kiosk::printing::SlipPicture;
-        use portal_kiosk::receipt::{Slip, SlipHeader, preview};
-        let header = SlipHeader {
-            kiosk_id: "lt-test-01".into(),
-            slip_number: 7,
-            printed_at: chrono::NaiveDate::from_ymd_opt(2026, 11, 27)
+        use portal_kiosk::receipt::{Slip, preview};
+        let header = portal_kiosk::receipt::SlipOrigin::new(
+            "lt-test-01",
+            &portal_kiosk::config::KioskConfig::embedded_default()
+                .expect("the default config")
+                .town,
+        )
+        .header(
+            7,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 27)
                 .unwrap()
                 .and_hms_opt(9, 0, 0)
                 .unwrap(),
-        };
+        );
         let p = portal_kiosk::receipt::profiles::profile("xprinter-58").unwrap();
         let bytes = Slip::test_page(&header, p).encode(p).unwrap();
         let picture = SlipPicture::of_bytes(&bytes, p).unwrap();

@@ -160,7 +160,12 @@ fn counter_flow(
     let print = portal_kiosk::printing::PrintService::start(
         portal_kiosk::receipt::printer::PrinterUri::parse(&format!("tcp://{printer}")).unwrap(),
         portal_kiosk::receipt::profiles::profile("epson-tm-t88").unwrap(),
-        "lt-prepazka-01".into(),
+        portal_kiosk::receipt::SlipOrigin::new(
+            "lt-prepazka-01",
+            &portal_kiosk::config::KioskConfig::embedded_default()
+                .unwrap()
+                .town,
+        ),
         data.to_path_buf(),
     )
     .unwrap();
@@ -305,7 +310,12 @@ fn nothing_personal_is_left_on_disk_or_in_the_trace_log() {
         portal_kiosk::receipt::printer::PrinterUri::parse(&format!("tcp://{}", printer.addr))
             .unwrap(),
         portal_kiosk::receipt::profiles::profile("epson-tm-t20").unwrap(),
-        "lt-test-01".into(),
+        portal_kiosk::receipt::SlipOrigin::new(
+            "lt-test-01",
+            &portal_kiosk::config::KioskConfig::embedded_default()
+                .unwrap()
+                .town,
+        ),
         data.clone(),
     )
     .unwrap();

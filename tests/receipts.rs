@@ -7,14 +7,19 @@ use portal_kiosk::portal::types::ServiceCatalogue;
 use portal_kiosk::receipt::{PROFILES, PaymentSlipData, Slip, SlipHeader, decode};
 
 fn header() -> SlipHeader {
-    SlipHeader {
-        kiosk_id: "lt-nadrazi-01".into(),
-        slip_number: 1042,
-        printed_at: NaiveDate::from_ymd_opt(2026, 11, 27)
+    portal_kiosk::receipt::SlipOrigin::new(
+        "lt-nadrazi-01",
+        &portal_kiosk::config::KioskConfig::embedded_default()
+            .expect("the default config")
+            .town,
+    )
+    .header(
+        1042,
+        NaiveDate::from_ymd_opt(2026, 11, 27)
             .unwrap()
             .and_hms_opt(10, 15, 0)
             .unwrap(),
-    }
+    )
 }
 
 fn payment() -> PaymentSlipData {

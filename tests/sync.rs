@@ -504,7 +504,7 @@ fn write_config(dir: &Path, url: &str) -> PathBuf {
     std::fs::write(
         &config,
         format!(
-            "[kiosk]\nid = \"{DEMO_KIOSK_ID}\"\nsite = \"Test\"\nmode = \"kiosk\"\n\n[backend]\nurl = \"{url}\"\ncredentials_file = \"{}\"\n\n[storage]\ndata_dir = \"{}\"\n\n[logging]\nlevel = \"warn\"\nformat = \"terminal\"\n",
+            "[kiosk]\nid = \"{DEMO_KIOSK_ID}\"\nsite = \"Test\"\nmode = \"kiosk\"\n\n[town]\nname = \"Horní Javoří\"\nmunicipality = \"Město Horní Javoří\"\nportal_name = \"Portál občana Horní Javoří\"\nweb = \"obcan.hornijavori.example\"\nico = \"71234560\"\naddress = \"Náměstí Míru 1, 123 45 Horní Javoří\"\nphone = \"+420 499 100 100\"\nsupport_email = \"kiosk@hornijavori.example\"\ncolors = {{ primary = \"#1f4d2b\", primary_dark = \"#12301a\", stripe = \"#c9a227\", highlight = \"#f2d675\" }}\n\n[backend]\nurl = \"{url}\"\ncredentials_file = \"{}\"\n\n[storage]\ndata_dir = \"{}\"\n\n[logging]\nlevel = \"warn\"\nformat = \"terminal\"\n",
             creds.display(),
             dir.join("data").display()
         ),

@@ -86,7 +86,7 @@ fn each_tile_opens_its_screen_and_zpet_and_domu_lead_back() {
         } else if target == ScreenId::Board {
             assert!(shows(
                 &app,
-                "Úřední deska zatím není stažená z portálu. Vyvěšené dokumenty najdete na úřední desce v podloubí radnice. Telefon městského úřadu: +420 416 916 111."
+                "Úřední deska zatím není stažená z portálu. Vyvěšené dokumenty najdete na úřední desce u radnice. Telefon městského úřadu: +420 416 916 111."
             ));
         } else if target != ScreenId::About {
             assert!(

@@ -12,8 +12,10 @@
 //! WCAG; the promotion loop's slides are pictures, and screens under a modal
 //! scrim are checked for the modal only by its own screenshot.
 
+use portal_kiosk::devportal::DemoTown;
 use portal_kiosk::i18n::Language;
 use portal_kiosk::ui::screenshot::{self, ScreenshotOptions, Shot, ThemeChoice};
+use std::path::Path;
 
 /// WCAG relative luminance of an sRGB colour.
 fn luminance([r, g, b]: [u8; 3]) -> f64 {
@@ -158,10 +160,40 @@ fn every_text_and_button_is_drawn_at_7_to_1_and_every_button_is_96_px() {
     let mut problems = Vec::new();
     // Each theme, each orientation and each text size once; the languages
     // with the longest words (de) and another script (uk).
-    for (language, theme, large_text, (width, height)) in [
-        (Language::Cs, ThemeChoice::Standard, false, (1920, 1080)),
-        (Language::De, ThemeChoice::Contrast, true, (1080, 1920)),
-        (Language::Uk, ThemeChoice::Standard, true, (1080, 1920)),
+    // And the second town (white-label): its own colours, measured the same way.
+    let litomerice = DemoTown::bundled().unwrap();
+    let horni_javori =
+        DemoTown::from_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/horni-javori"))
+            .unwrap();
+    for (language, theme, large_text, (width, height), town) in [
+        (
+            Language::Cs,
+            ThemeChoice::Standard,
+            false,
+            (1920, 1080),
+            &litomerice,
+        ),
+        (
+            Language::De,
+            ThemeChoice::Contrast,
+            true,
+            (1080, 1920),
+            &litomerice,
+        ),
+        (
+            Language::Uk,
+            ThemeChoice::Standard,
+            true,
+            (1080, 1920),
+            &litomerice,
+        ),
+        (
+            Language::Cs,
+            ThemeChoice::Standard,
+            false,
+            (1920, 1080),
+            &horni_javori,
+        ),
     ] {
         problems.extend(check(ScreenshotOptions {
             language,
@@ -169,6 +201,7 @@ fn every_text_and_button_is_drawn_at_7_to_1_and_every_button_is_96_px() {
             large_text,
             width,
             height,
+            town: town.clone(),
         }));
     }
     assert!(
@@ -189,6 +222,7 @@ fn the_measure_tells_a_faint_text_from_a_clear_one() {
         large_text: false,
         width: 1920,
         height: 1080,
+        town: DemoTown::bundled().unwrap(),
     })
     .unwrap();
     let mut home = shots.into_iter().find(|s| s.name == "home").unwrap();

@@ -100,17 +100,27 @@ impl Rig {
         std::fs::write(
             &config,
             format!(
-                r#"[kiosk]
+                r##"[kiosk]
 id = "lt-unit-01"
 site = "Test"
 mode = "kiosk"
+[town]
+name = "Litoměřice"
+municipality = "Město Litoměřice"
+portal_name = "Portál občana Litoměřice"
+web = "obcan.litomerice.cz"
+ico = "00263958"
+address = "Mírové náměstí 15/7, 412 01 Litoměřice"
+phone = "+420 416 916 111"
+support_email = "podporaportal@litomerice.cz"
+colors = {{ primary = "#0a3a7a", primary_dark = "#062650", stripe = "#c4262e", highlight = "#ffd27a" }}
 [screen]
 width = 720
 height = 1280
 rotation = {rotation}
 fullscreen = true
 [backend]
-# Nothing listens here: the kiosk runs offline on its bundled slides.
+# Nothing listens here: the kiosk runs offline on its town's own slide.
 url = "http://127.0.0.1:9/kiosk/v1/"
 credentials_file = "{credentials}"
 [card_reader]
@@ -123,7 +133,7 @@ enabled = false
 listen = "127.0.0.1:{metrics_port}"
 [storage]
 data_dir = "{data}"
-"#,
+"##,
                 credentials = credentials.display(),
                 data = data.display(),
             ),

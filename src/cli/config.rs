@@ -3,15 +3,18 @@
 //! is found before the kiosk starts (systemd's `ExecStartPre`).
 //! It only reads the files, never the backend or a device.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use portal_kiosk::config::KioskConfig;
 
 /// Prints `ok FILE` or every error with its place; fails if any file is invalid.
-pub fn check_config(files: &[PathBuf]) -> Result<(), String> {
+pub fn check_config(files: &[PathBuf], installed_in: Option<&Path>) -> Result<(), String> {
     let mut bad = 0;
     for file in files {
-        match KioskConfig::load_for_service(file) {
+        let dir = installed_in
+            .or_else(|| file.parent())
+            .unwrap_or(Path::new("."));
+        match KioskConfig::load_for_service_in(file, dir) {
             Ok(_) => println!("ok {}", file.display()),
             Err(errors) => {
                 bad += 1;

@@ -29,9 +29,26 @@ pub fn demo(
     started: Instant,
     card: &str,
     citizen: &str,
+    town: Option<&Path>,
 ) -> Result<(), String> {
     let mut config = KioskConfig::embedded_default()
         .map_err(|e| format!("the built-in demo config is invalid: {e}"))?;
+    // Another town: its names, logo, colours and languages, and its content
+    // in the embedded portal.
+    let demo_town = match town {
+        Some(dir) => portal_kiosk::devportal::DemoTown::from_dir(dir)?,
+        None => portal_kiosk::devportal::DemoTown::bundled()?,
+    };
+    config.town = demo_town.town.clone();
+    config.languages.available = demo_town.languages.clone();
+    if !config
+        .languages
+        .available
+        .contains(&config.languages.default)
+        && let Some(first) = config.languages.available.first()
+    {
+        config.languages.default = *first;
+    }
     config.kiosk.mode = match mode {
         ModeArg::Kiosk => Mode::Kiosk,
         ModeArg::Signage => Mode::Signage,
@@ -48,8 +65,9 @@ pub fn demo(
     // The embedded development portal plays the town's backend on loopback.
     let _portal = {
         let embedded = rt
-            .block_on(portal_kiosk::devportal::start_embedded(
+            .block_on(portal_kiosk::devportal::start_embedded_with(
                 &dir.path().join("portal"),
+                &demo_town.seed,
             ))
             .map_err(|e| format!("cannot start the embedded development portal: {e}"))?;
         // Its address, the demo kiosk's token, and its playlist key pinned

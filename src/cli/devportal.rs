@@ -12,7 +12,12 @@ pub fn dev_portal(
     seed: bool,
     allow_remote: bool,
     promo_key: Option<&std::path::Path>,
+    town: Option<&std::path::Path>,
 ) -> Result<(), String> {
+    let seed_content = match town {
+        Some(dir) => portal_kiosk::devportal::Seed::from_dir(dir)?,
+        None => portal_kiosk::devportal::Seed::bundled(),
+    };
     if !is_loopback_listen(listen)? {
         if !allow_remote {
             return Err(format!(
@@ -31,7 +36,7 @@ pub fn dev_portal(
     logging::init("info", portal_kiosk::config::LogFormat::Auto);
     let rt = app::runtime().map_err(|e| e.to_string())?;
     rt.block_on(async {
-        let portal = portal_kiosk::devportal::start(listen, db, seed)
+        let portal = portal_kiosk::devportal::start_with(listen, db, &seed_content, seed)
             .await
             .map_err(|e| e.to_string())?;
         if let Some(file) = promo_key {

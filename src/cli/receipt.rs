@@ -6,7 +6,7 @@
 /// printer at `uri`; fails with the printer's state in words if it cannot.
 pub fn print_test(uri: &str, profile_name: &str, which: &str) -> Result<(), String> {
     use portal_kiosk::payment::{Amount, CzechAccount};
-    use portal_kiosk::receipt::{PaymentSlipData, PrinterUri, Slip, SlipHeader, printer, profile};
+    use portal_kiosk::receipt::{PaymentSlipData, PrinterUri, Slip, printer, profile};
     let uri = PrinterUri::parse(uri).map_err(|e| e.to_string())?;
     let profile = profile(profile_name).ok_or_else(|| {
         format!(
@@ -14,11 +14,13 @@ pub fn print_test(uri: &str, profile_name: &str, which: &str) -> Result<(), Stri
             portal_kiosk::config::PRINTER_PROFILES.join(", ")
         )
     })?;
-    let header = SlipHeader {
-        kiosk_id: "lt-demo-01".into(),
-        slip_number: 1,
-        printed_at: chrono::Local::now().naive_local(),
-    };
+    let header = portal_kiosk::receipt::SlipOrigin::new(
+        "lt-demo-01",
+        &portal_kiosk::config::KioskConfig::embedded_default()
+            .expect("the default config")
+            .town,
+    )
+    .header(1, chrono::Local::now().naive_local());
     let slip = match which {
         "payment" => {
             let account = CzechAccount::parse("19-4260107208/0100").map_err(|e| e.to_string())?;

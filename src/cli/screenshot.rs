@@ -22,7 +22,12 @@ pub fn take_screenshots(
     theme: ThemeArg,
     large_text: bool,
     size: (u32, u32),
+    town: Option<&std::path::Path>,
 ) -> Result<(), String> {
+    let town = match town {
+        Some(dir) => portal_kiosk::devportal::DemoTown::from_dir(dir)?,
+        None => portal_kiosk::devportal::DemoTown::bundled()?,
+    };
     let language = Language::from_code(lang)
         .ok_or_else(|| format!("unknown language `{lang}`; expected cs, en, de or uk"))?;
     screenshot::init_headless().map_err(|e| e.to_string())?;
@@ -35,6 +40,7 @@ pub fn take_screenshots(
         large_text,
         width: size.0,
         height: size.1,
+        town,
     };
     let shots = screenshot::render_all(&options).map_err(|e| e.to_string())?;
     let written = screenshot::write_pngs(&shots, &out).map_err(|e| e.to_string())?;

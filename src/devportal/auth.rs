@@ -55,10 +55,11 @@ struct AuthInner {
 }
 
 impl AuthState {
-    pub fn new() -> Result<AuthState, String> {
+    /// The demo citizens of a seed's `citizens.json`.
+    pub fn new(citizens_json: &str) -> Result<AuthState, String> {
         let anchors = TrustAnchors::from_pem(TEST_CA_PEM)?;
         let doc: serde_json::Value =
-            serde_json::from_str(CITIZENS_JSON).map_err(|e| format!("citizens.json: {e}"))?;
+            serde_json::from_str(citizens_json).map_err(|e| format!("citizens.json: {e}"))?;
         let citizens = doc["citizens"]
             .as_array()
             .cloned()

@@ -625,7 +625,7 @@ fn page(title: &str, body: &str) -> Response {
     let document = format!(
         "<!DOCTYPE html>\n<html lang=\"cs\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>{title} – Portál občana Litoměřice</title>\
+<title>{title} – Portál občana (vývojový portál)</title>\
 <style>body{{font-family:sans-serif;font-size:1.25rem;line-height:1.5;max-width:36rem;margin:1rem auto;padding:0 1rem;color:#111}}\
 h1{{font-size:1.6rem}}.code{{font-family:monospace;font-size:2rem;letter-spacing:.1em}}\
 .note{{background:#fff4d6;border-left:.4rem solid #b35c00;padding:.5rem 1rem}}\

@@ -859,7 +859,7 @@ mod tests {
 
     #[test]
     fn the_seed_citizens_load() {
-        let auth = super::super::auth::AuthState::new().unwrap();
+        let auth = super::super::auth::AuthState::new(super::super::auth::CITIZENS_JSON).unwrap();
         let me = MeState::new(&auth.citizens).unwrap();
         let inner = me.lock();
         assert_eq!(inner.citizens.len(), 4);

@@ -19,6 +19,7 @@ mod openapi;
 mod promo;
 mod routes;
 mod seed;
+pub use seed::{DemoTown, Seed};
 mod staff;
 
 use std::net::SocketAddr;
@@ -77,6 +78,17 @@ impl PortalState {
     /// Opens (creating) the portal database; seeds it with demo content if asked
     /// and it is empty.
     pub fn open(db: &Path, seed_demo: bool) -> Result<PortalState, DevPortalError> {
+        PortalState::open_with(db, &seed::Seed::bundled(), seed_demo)
+    }
+
+    /// Opens (creating) the portal database with `seed`'s demo citizens; seeds
+    /// it with `seed`'s content if `seed_content` and it is empty.
+    pub fn open_with(
+        db: &Path,
+        seed: &seed::Seed,
+        seed_content: bool,
+    ) -> Result<PortalState, DevPortalError> {
+        let seed_demo = seed_content;
         if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|e| DevPortalError::Seed(format!("{}: {e}", dir.display())))?;
@@ -97,7 +109,7 @@ impl PortalState {
         conn.execute_batch(staff::SCHEMA)?;
         let empty: i64 = conn.query_row("SELECT COUNT(*) FROM content", [], |r| r.get(0))?;
         if seed_demo && empty == 0 {
-            seed::seed_demo(&conn)?;
+            seed::seed_demo(&conn, seed)?;
         }
         let no_board: i64 = conn.query_row(
             "SELECT COUNT(*) FROM content WHERE collection = 'notice-board'",
@@ -106,7 +118,7 @@ impl PortalState {
         )?;
         if seed_demo && empty > 0 && no_board == 0 {
             // A database seeded before the notice board existed.
-            seed::seed_notice_board(&conn)?;
+            seed::seed_notice_board(&conn, seed)?;
         }
         let no_staff: i64 =
             conn.query_row("SELECT COUNT(*) FROM staff_members", [], |r| r.get(0))?;
@@ -118,7 +130,7 @@ impl PortalState {
         // on every start (never a constant in the source), shown once by
         // `dev-portal` and handed to tests by [`PortalState::admin_token`].
         let admin_token = random_token().map_err(DevPortalError::Seed)?;
-        let auth = auth::AuthState::new().map_err(DevPortalError::Seed)?;
+        let auth = auth::AuthState::new(&seed.citizens).map_err(DevPortalError::Seed)?;
         let me = me::MeState::new(&auth.citizens).map_err(DevPortalError::Seed)?;
         let promo = promo::PromoSigning::open(&conn).map_err(DevPortalError::Seed)?;
         Ok(PortalState {
@@ -264,7 +276,17 @@ pub async fn start(
     db: &Path,
     seed_demo: bool,
 ) -> Result<RunningPortal, DevPortalError> {
-    let state = Arc::new(PortalState::open(db, seed_demo)?);
+    start_with(listen, db, &seed::Seed::bundled(), seed_demo).await
+}
+
+/// [`start`] with a town's own demo content (`seed`).
+pub async fn start_with(
+    listen: &str,
+    db: &Path,
+    seed: &seed::Seed,
+    seed_content: bool,
+) -> Result<RunningPortal, DevPortalError> {
+    let state = Arc::new(PortalState::open_with(db, seed, seed_content)?);
     let listener = TcpListener::bind(listen)
         .await
         .map_err(|source| DevPortalError::Listen {
@@ -335,8 +357,16 @@ impl EmbeddedPortal {
 }
 
 pub async fn start_embedded(dir: &Path) -> Result<EmbeddedPortal, DevPortalError> {
+    start_embedded_with(dir, &seed::Seed::bundled()).await
+}
+
+/// [`start_embedded`] with a town's own demo content.
+pub async fn start_embedded_with(
+    dir: &Path,
+    seed: &seed::Seed,
+) -> Result<EmbeddedPortal, DevPortalError> {
     std::fs::create_dir_all(dir).map_err(|e| DevPortalError::Seed(e.to_string()))?;
-    let portal = start("127.0.0.1:0", &dir.join("dev-portal.sqlite"), true).await?;
+    let portal = start_with("127.0.0.1:0", &dir.join("dev-portal.sqlite"), seed, true).await?;
     portal
         .state
         .me

@@ -1,6 +1,7 @@
-//! Demo content of the development portal: Litoměřice services, contacts and
-//! elections from `assets/seed/*.json`, and the promotion slides of the bundled
-//! demo playlist with their pictures as assets.
+//! Demo content of the development portal: a town's services, contacts,
+//! elections, úřední deska, demo citizens and promotion slides. Bundled: the
+//! Litoměřice seed (`assets/seed/*.json` and the demo playlist); any other town
+//! from a directory of the same files (`--town DIR`, e.g. examples/horni-javori).
 
 use rusqlite::{Connection, params};
 
@@ -12,11 +13,125 @@ use super::{
 use crate::portal::types::*;
 use crate::portal::validate::Validate;
 
+use std::borrow::Cow;
+use std::path::Path;
+
 const SERVICES: &str = include_str!("../../assets/seed/services.json");
 const CONTACTS: &str = include_str!("../../assets/seed/contacts.json");
 const ELECTIONS: &str = include_str!("../../assets/seed/elections.json");
 /// The town's úřední deska in OFN JSON-LD, served as it is (not canonicalised).
 const NOTICE_BOARD: &str = include_str!("../../assets/seed/notice-board.jsonld");
+
+/// A town's demo content, as the development portal publishes it.
+#[derive(Debug, Clone)]
+pub struct Seed {
+    pub services: Cow<'static, str>,
+    pub contacts: Cow<'static, str>,
+    pub elections: Cow<'static, str>,
+    /// OFN JSON-LD, served as it is.
+    pub notice_board: Cow<'static, str>,
+    /// The demo citizens (`{"citizens": [...]}`) behind the demo cards.
+    pub citizens: Cow<'static, str>,
+    pub promo: Vec<crate::promo::DemoSlide>,
+}
+
+impl Seed {
+    /// The bundled Litoměřice demo content.
+    pub fn bundled() -> Seed {
+        Seed {
+            services: Cow::Borrowed(SERVICES),
+            contacts: Cow::Borrowed(CONTACTS),
+            elections: Cow::Borrowed(ELECTIONS),
+            notice_board: Cow::Borrowed(NOTICE_BOARD),
+            citizens: Cow::Borrowed(super::auth::CITIZENS_JSON),
+            promo: crate::promo::demo_slides(),
+        }
+    }
+
+    /// A town's seed directory: `seed/services.json`, `seed/contacts.json`,
+    /// `seed/elections.json`, `seed/notice-board.jsonld`, `seed/citizens.json`
+    /// and `promo/playlist.toml` (its pictures beside it). Each file is checked
+    /// as the portal would check it when published.
+    pub fn from_dir(dir: &Path) -> Result<Seed, String> {
+        let read = |name: &str| {
+            let path = dir.join("seed").join(name);
+            std::fs::read_to_string(&path)
+                .map(Cow::Owned)
+                .map_err(|e| format!("{}: {e}", path.display()))
+        };
+        let seed = Seed {
+            services: read("services.json")?,
+            contacts: read("contacts.json")?,
+            elections: read("elections.json")?,
+            notice_board: read("notice-board.jsonld")?,
+            citizens: read("citizens.json")?,
+            promo: crate::promo::slides_from_file(&dir.join("promo").join("playlist.toml"))?,
+        };
+        seed.check()
+            .map_err(|e| format!("{}: {e}", dir.display()))?;
+        Ok(seed)
+    }
+
+    /// Every collection parses and validates; every service's department exists.
+    pub fn check(&self) -> Result<(), String> {
+        let err = |e: DevPortalError| e.to_string();
+        parse::<ServiceCatalogue>("services.json", &self.services).map_err(err)?;
+        parse::<ContactDirectory>("contacts.json", &self.contacts).map_err(err)?;
+        parse::<ElectionInfo>("elections.json", &self.elections).map_err(err)?;
+        check_board(self.notice_board.as_bytes())
+            .map_err(|e| format!("notice-board.jsonld: {e}"))?;
+        super::auth::AuthState::new(&self.citizens)?;
+        let services: ServiceCatalogue =
+            serde_json::from_str(&self.services).map_err(|e| e.to_string())?;
+        let contacts: ContactDirectory =
+            serde_json::from_str(&self.contacts).map_err(|e| e.to_string())?;
+        for s in &services.services {
+            if !contacts.departments.iter().any(|d| d.id == s.department_id) {
+                return Err(format!(
+                    "services.json: service {} names unknown department {}",
+                    s.id, s.department_id
+                ));
+            }
+        }
+        if self.promo.is_empty() {
+            return Err("promo/playlist.toml has no slide".into());
+        }
+        Ok(())
+    }
+}
+
+/// A town for the demo and the screenshots: its `[town]` and languages from a
+/// site config, and its seed.
+#[derive(Debug, Clone)]
+pub struct DemoTown {
+    pub town: crate::town::TownSection,
+    pub languages: Vec<crate::i18n::Language>,
+    pub seed: Seed,
+}
+
+impl DemoTown {
+    /// Litoměřice: the embedded default config's town and the bundled seed.
+    pub fn bundled() -> Result<DemoTown, String> {
+        let config = crate::config::KioskConfig::embedded_default().map_err(|e| e.to_string())?;
+        Ok(DemoTown {
+            town: config.town,
+            languages: config.languages.available,
+            seed: Seed::bundled(),
+        })
+    }
+
+    /// A town directory: `kiosk.toml` (a site config of that town: its `[town]`
+    /// and `[languages]` are used), `seed/` and `promo/` (see [`Seed::from_dir`]).
+    pub fn from_dir(dir: &Path) -> Result<DemoTown, String> {
+        let config =
+            crate::config::KioskConfig::load(&dir.join("kiosk.toml")).map_err(|e| e.to_string())?;
+        Ok(DemoTown {
+            town: config.town,
+            languages: config.languages.available,
+            seed: Seed::from_dir(dir)?,
+        })
+    }
+}
 
 /// An OFN board as published: UTF-8, and a board the kiosk's reader accepts.
 pub fn check_board(body: &[u8]) -> Result<String, String> {
@@ -28,8 +143,8 @@ pub fn check_board(body: &[u8]) -> Result<String, String> {
 }
 
 /// Publishes the seeded board (also into a database seeded before it existed).
-pub fn seed_notice_board(conn: &Connection) -> Result<(), DevPortalError> {
-    let board = check_board(NOTICE_BOARD.as_bytes())
+pub fn seed_notice_board(conn: &Connection, seed: &Seed) -> Result<(), DevPortalError> {
+    let board = check_board(seed.notice_board.as_bytes())
         .map_err(|e| DevPortalError::Seed(format!("notice-board.jsonld: {e}")))?;
     put_content(conn, "notice-board", &board)?;
     Ok(())
@@ -98,15 +213,15 @@ pub fn store_asset(state: &PortalState, bytes: &[u8]) -> Result<AssetRef, String
 }
 
 /// The bundled demo slides as the backend publishes them.
-fn demo_promo(conn: &Connection) -> Result<PromoPlaylist, DevPortalError> {
+fn demo_promo(conn: &Connection, seed: &Seed) -> Result<PromoPlaylist, DevPortalError> {
     let mut slides = Vec::new();
-    for (i, slide) in crate::promo::demo_slides().into_iter().enumerate() {
+    for (i, slide) in seed.promo.iter().cloned().enumerate() {
         let duration_seconds = slide.seconds.unwrap_or(8) as u32;
         let (kind, asset) = match slide.image {
             Some((name, bytes)) => {
-                let asset = describe_image(bytes)
+                let asset = describe_image(&bytes)
                     .map_err(|e| DevPortalError::Seed(format!("{name}: {e}")))?;
-                insert_asset(conn, &asset, bytes)?;
+                insert_asset(conn, &asset, &bytes)?;
                 (SlideKind::Image, Some(asset))
             }
             None if slide.qr_url.is_some() => (SlideKind::Qr, None),
@@ -132,31 +247,31 @@ fn demo_promo(conn: &Connection) -> Result<PromoPlaylist, DevPortalError> {
     })
 }
 
-pub fn seed_demo(conn: &Connection) -> Result<(), DevPortalError> {
+pub fn seed_demo(conn: &Connection, seed: &Seed) -> Result<(), DevPortalError> {
     conn.execute(
         "INSERT OR REPLACE INTO tokens (token, kiosk_id) VALUES (?1, ?2)",
         params![DEMO_KIOSK_TOKEN, DEMO_KIOSK_ID],
     )?;
-    let promo = demo_promo(conn)?;
+    let promo = demo_promo(conn, seed)?;
     let promo_json =
         serde_json::to_string(&promo).map_err(|e| DevPortalError::Seed(e.to_string()))?;
     put_content(conn, "promo", &promo_json)?;
     put_content(
         conn,
         "services",
-        &parse::<ServiceCatalogue>("services.json", SERVICES)?,
+        &parse::<ServiceCatalogue>("services.json", &seed.services)?,
     )?;
     put_content(
         conn,
         "contacts",
-        &parse::<ContactDirectory>("contacts.json", CONTACTS)?,
+        &parse::<ContactDirectory>("contacts.json", &seed.contacts)?,
     )?;
     put_content(
         conn,
         "elections",
-        &parse::<ElectionInfo>("elections.json", ELECTIONS)?,
+        &parse::<ElectionInfo>("elections.json", &seed.elections)?,
     )?;
-    seed_notice_board(conn)?;
+    seed_notice_board(conn, seed)?;
     tracing::info!("development portal seeded with demo content");
     Ok(())
 }

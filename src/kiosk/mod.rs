@@ -582,6 +582,21 @@ pub struct Kiosk {
     asleep: bool,
     /// The urgent notices in force, as said aloud (town content, Czech).
     urgent_notices: Vec<String>,
+    /// The town's names read aloud (from the site config).
+    town: TownWords,
+}
+
+/// The town's own words the core reads aloud: from the site config, never
+/// from the code (white-label; see `crate::town`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TownWords {
+    pub portal_name: String,
+    pub phone: String,
+    /// The town hall's address (the podatelna).
+    pub address: String,
+    pub web: String,
+    pub municipality: String,
+    pub support_email: String,
 }
 
 /// A session opened or ended, for monitoring: how and why, never whose.
@@ -631,6 +646,7 @@ impl Kiosk {
             tallies: Vec::new(),
             night: false,
             asleep: false,
+            town: TownWords::default(),
         };
         let mut commands = vec![
             Command::ApplyLanguage(kiosk.language),
@@ -680,6 +696,11 @@ impl Kiosk {
 
     /// Whether this kiosk can speak, whether it has headphones (personal data
     /// is said only there), and its volume step (1–10) at rest.
+    /// The town's names, as the site config gives them.
+    pub fn set_town(&mut self, town: TownWords) {
+        self.town = town;
+    }
+
     pub fn set_speech(&mut self, available: bool, headphones: bool, volume: u8) {
         let volume = volume.clamp(1, VOLUME_MAX);
         self.speech = Speech {

@@ -339,7 +339,7 @@ impl Kiosk {
     fn read_screen(&self, r: &mut Reader, today: NaiveDate) {
         match self.screen {
             Screen::Promo => {
-                r.ui("Portál občana Litoměřice");
+                r.cz(&self.town.portal_name);
                 r.ui("Dobrý den. Co potřebujete vyřídit?");
             }
             Screen::Home => self.read_home(r),
@@ -360,7 +360,7 @@ impl Kiosk {
             Screen::LoginHelp => self.read_login_help(r),
             Screen::About => {
                 r.ui("O kiosku");
-                r.ui("Kiosek Portálu občana Litoměřice");
+                r.cz(&self.town.portal_name);
                 r.ui("Tento program je svobodný software: můžete jej šířit a upravovat podle licence GNU General Public License verze 3 nebo (podle své volby) kterékoli pozdější verze, jak ji vydala Free Software Foundation.");
                 r.actions(&["Zpět", "Domů"]);
             }
@@ -398,7 +398,7 @@ impl Kiosk {
     }
 
     fn read_home(&self, r: &mut Reader) {
-        r.ui("Portál občana Litoměřice");
+        r.cz(&self.town.portal_name);
         // The town's urgent notices first, in Czech (town content).
         for notice in &self.urgent_notices {
             r.cz(notice);
@@ -426,7 +426,10 @@ impl Kiosk {
         let v = self.services(today);
         r.ui("Služby úřadu");
         if v.groups.is_empty() {
-            r.ui("Služby zatím nejsou stažené z portálu. Poradí vám na podatelně městského úřadu, telefon +420 416 916 111.");
+            r.ui_fill(
+                "Služby zatím nejsou stažené z portálu. Poradí vám na podatelně městského úřadu, telefon {}.",
+                &[&self.town.phone],
+            );
             return;
         }
         r.cz_list(v.groups.iter().map(|g| g.title.as_str()));
@@ -497,11 +500,11 @@ impl Kiosk {
             SearchState::Searching => r.ui("Hledám…"),
             SearchState::NoResults => r.ui_fill(
                 if contacts {
-                    "Pro „{}“ jsme nic nenašli. Ústředna městského úřadu: +420 416 916 111."
+                    "Pro „{0}“ jsme nic nenašli. Ústředna městského úřadu: {1}."
                 } else {
-                    "Pro „{}“ jsme nic nenašli. Zkuste jiné slovo, nebo služby procházejte. Poradí vám také na podatelně, telefon +420 416 916 111."
+                    "Pro „{0}“ jsme nic nenašli. Zkuste jiné slovo, nebo služby procházejte. Poradí vám také na podatelně, telefon {1}."
                 },
-                &[query],
+                &[query, &self.town.phone],
             ),
             SearchState::Failed => r.ui(if contacts {
                 "Hledání teď nefunguje. Kontakty můžete procházet."
@@ -522,7 +525,10 @@ impl Kiosk {
         let area = self.area();
         r.ui("Kontakty");
         if area.departments.is_empty() {
-            r.ui("Kontakty zatím nejsou stažené z portálu. Telefon městského úřadu: +420 416 916 111.");
+            r.ui_fill(
+                "Kontakty zatím nejsou stažené z portálu. Telefon městského úřadu: {}.",
+                &[&self.town.phone],
+            );
             return;
         }
         r.ui("Vyberte odbor nebo kancelář.");
@@ -555,7 +561,10 @@ impl Kiosk {
         let v = self.voting(today);
         r.ui("Volby");
         if !v.synced {
-            r.ui("Údaje o volbách zatím nejsou stažené z portálu. Informace o volbách vám dají na radnici, telefon +420 416 916 111.");
+            r.ui_fill(
+                "Údaje o volbách zatím nejsou stažené z portálu. Informace o volbách vám dají na radnici, telefon {}.",
+                &[&self.town.phone],
+            );
             return;
         }
         if v.upcoming.is_empty() {
@@ -597,11 +606,14 @@ impl Kiosk {
                 if v.typed.chars().count() < 2 {
                     r.ui("Napište název ulice, kde bydlíte. Stačí první dvě písmena, háčky a čárky psát nemusíte.");
                 } else if v.suggestions.is_empty() {
-                    r.ui_fill("Ulici „{}“ v Litoměřicích neznáme. Zkontrolujte název, nebo zavolejte na radnici: +420 416 916 111.", &[&v.typed]);
+                    r.ui_fill(
+                        "Ulici „{0}“ v seznamu volebních okrsků nemáme. Zkontrolujte název, nebo zavolejte na radnici: {1}.",
+                        &[&v.typed, &self.town.phone],
+                    );
                 } else {
                     if v.closest {
                         r.ui_fill(
-                            "Ulici „{}“ v Litoměřicích neznáme. Měli jste na mysli:",
+                            "Ulici „{}“ v seznamu volebních okrsků nemáme. Měli jste na mysli:",
                             &[&v.typed],
                         );
                     }
@@ -615,8 +627,8 @@ impl Kiosk {
                 );
                 if v.outside {
                     r.ui_fill(
-                        "Číslo {0} v ulici {1} nepatří do žádného volebního okrsku. Zkontrolujte číslo, nebo zavolejte na radnici: +420 416 916 111.",
-                        &[&v.number, &v.street],
+                        "Číslo {0} v ulici {1} nepatří do žádného volebního okrsku. Zkontrolujte číslo, nebo zavolejte na radnici: {2}.",
+                        &[&v.number, &v.street, &self.town.phone],
                     );
                 }
                 r.actions(&["Najít"]);
@@ -640,9 +652,10 @@ impl Kiosk {
                     r.ui("S sebou: občanský průkaz nebo cestovní pas.");
                     r.actions(&["Vytisknout"]);
                 }
-                None => {
-                    r.ui("Volební místnost jsme nenašli. Zavolejte na radnici: +420 416 916 111.")
-                }
+                None => r.ui_fill(
+                    "Volební místnost jsme nenašli. Zavolejte na radnici: {}.",
+                    &[&self.town.phone],
+                ),
             },
         }
     }
@@ -651,7 +664,10 @@ impl Kiosk {
         let v = self.board(today);
         r.ui("Úřední deska");
         if !v.synced {
-            r.ui("Úřední deska zatím není stažená z portálu. Vyvěšené dokumenty najdete na úřední desce v podloubí radnice. Telefon městského úřadu: +420 416 916 111.");
+            r.ui_fill(
+                "Úřední deska zatím není stažená z portálu. Vyvěšené dokumenty najdete na úřední desce u radnice. Telefon městského úřadu: {}.",
+                &[&self.town.phone],
+            );
             return;
         }
         match self.screen {
@@ -750,7 +766,10 @@ impl Kiosk {
             LoginStage::Verifying => r.ui("Ověřuji vaši totožnost…"),
             LoginStage::Blocked => {
                 r.ui("Identifikační osobní kód (IOK) je zablokovaný.");
-                r.ui("Odblokovat ho můžete deblokačním osobním kódem (DOK) v aplikaci eObčanka na počítači se čtečkou karet nebo na přepážce občanských průkazů městského úřadu (Mírové náměstí 15/7).");
+                r.ui_fill(
+                "Odblokovat ho můžete deblokačním osobním kódem (DOK) v aplikaci eObčanka na počítači se čtečkou karet nebo na přepážce občanských průkazů městského úřadu ({}).",
+                &[&self.town.address],
+            );
                 r.ui("Vyjměte prosím kartu.");
             }
             LoginStage::NotEObcanka => {
@@ -834,7 +853,10 @@ impl Kiosk {
                 r.cz(&place.address);
                 r.labelled("Dveře", &place.room);
             }
-            None => r.ui("Zeptejte se na podatelně městského úřadu, Mírové náměstí 15/7, telefon +420 416 916 111."),
+            None => r.ui_fill(
+                "Zeptejte se na podatelně městského úřadu, {0}, telefon {1}.",
+                &[&self.town.address, &self.town.phone],
+            ),
         }
         if self.phone_available {
             r.ui("Přihlášení telefonem");

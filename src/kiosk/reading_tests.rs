@@ -26,6 +26,11 @@ fn kiosk(headphones: bool) -> Kiosk {
     };
     let (mut k, _) = Kiosk::new(settings, secs(0));
     k.set_speech(true, headphones, 7);
+    k.set_town(super::TownWords {
+        portal_name: "Portál občana Litoměřice".into(),
+        phone: "+420 416 916 111".into(),
+        ..Default::default()
+    });
     k.handle(KioskEvent::Touch, secs(0));
     k
 }
@@ -83,8 +88,14 @@ fn every_screen_is_read_in_every_language_with_every_phrase_translated() {
                 "{} has an empty part",
                 screen.name()
             );
-            // The screen's own words come first, in the language shown.
-            assert_eq!(script.parts[0].lang, lang, "{}", screen.name());
+            // The screen's own words come first, in the language shown
+            // (after the portal's name: the town's, read in Czech).
+            let first = script
+                .parts
+                .iter()
+                .find(|p| !p.text.starts_with("Portál občana Litoměřice"))
+                .unwrap_or(&script.parts[0]);
+            assert_eq!(first.lang, lang, "{}", screen.name());
             assert!(script.parts.iter().all(|p| !p.personal));
         }
     }
@@ -139,7 +150,15 @@ fn home_reads_the_urgent_notices_first_in_czech_and_forgets_them_when_gone() {
         .iter()
         .position(|(_, text)| text.contains("Výpadek vody"))
         .expect("the notice is read");
-    assert_eq!(at, 1, "right after the heading: {voiced:?}");
+    // The heading is the portal's name (the town's, in Czech): the notice
+    // follows it in the same Czech part, before the screen's own words.
+    assert_eq!(at, 0, "right after the heading: {voiced:?}");
+    assert!(
+        voiced[0]
+            .1
+            .starts_with("Portál občana Litoměřice. Důležité upozornění"),
+        "{voiced:?}"
+    );
     assert_eq!(
         voiced[at].0,
         Language::Cs,

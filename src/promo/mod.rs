@@ -15,6 +15,7 @@ pub mod signature;
 
 pub use playlist::{
     DemoSlide, Playlist, PlaylistError, PlaylistSlide, SlideImage, SlideKind, demo_slides,
+    slides_from_file,
 };
 pub use prepare::{
     PreparedSlide, SlideError, SlidePreparer, prepare_picture, prepare_slide, qr_code_image,

@@ -28,6 +28,8 @@ const DEMO_IMAGES: &[(&str, &[u8])] = &[
 pub enum SlideImage {
     /// Bundled into the binary (demo slides).
     Bundled(&'static [u8]),
+    /// Read once into memory (a town's demo slides from a seed directory).
+    Bytes(Arc<[u8]>),
     /// A file on disk (local playlist, synced assets).
     File(PathBuf),
 }
@@ -96,11 +98,49 @@ enum SlideFile {
 /// development portal publishes the same slides through the backend contract).
 #[derive(Debug, Clone)]
 pub struct DemoSlide {
-    pub image: Option<(&'static str, &'static [u8])>,
+    /// A picture: its file name and bytes.
+    pub image: Option<(String, std::borrow::Cow<'static, [u8]>)>,
     pub title: String,
     pub body: String,
     pub qr_url: Option<String>,
     pub seconds: Option<u64>,
+}
+
+/// A town's demo slides from a playlist file, its pictures read from beside it
+/// (a seed directory of the development portal).
+pub fn slides_from_file(path: &Path) -> Result<Vec<DemoSlide>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let file: PlaylistFile =
+        toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.message()))?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    file.slides
+        .into_iter()
+        .map(|s| match s {
+            SlideFile::Image { image, seconds } => {
+                let bytes = std::fs::read(dir.join(&image))
+                    .map_err(|e| format!("{}: {image}: {e}", path.display()))?;
+                Ok(DemoSlide {
+                    image: Some((image, std::borrow::Cow::Owned(bytes))),
+                    title: String::new(),
+                    body: String::new(),
+                    qr_url: None,
+                    seconds,
+                })
+            }
+            SlideFile::Text {
+                title,
+                body,
+                qr_url,
+                seconds,
+            } => Ok(DemoSlide {
+                image: None,
+                title,
+                body,
+                qr_url,
+                seconds,
+            }),
+        })
+        .collect()
 }
 
 /// The bundled demo slides with their image bytes.
@@ -115,7 +155,7 @@ pub fn demo_slides() -> Vec<DemoSlide> {
                 .iter()
                 .find(|(n, _)| *n == image)
                 .map(|(n, b)| DemoSlide {
-                    image: Some((*n, *b)),
+                    image: Some((n.to_string(), std::borrow::Cow::Borrowed(*b))),
                     title: String::new(),
                     body: String::new(),
                     qr_url: None,
@@ -138,6 +178,53 @@ pub fn demo_slides() -> Vec<DemoSlide> {
 }
 
 impl Playlist {
+    /// What a kiosk plays before it has synced its town's playlist (and with no
+    /// local playlist): one slide with the town's portal and its address as a
+    /// QR code, from the site config — nothing of any other town.
+    pub fn town(town: &crate::town::TownSection, default_duration: Duration) -> Playlist {
+        Playlist {
+            slides: Arc::new(vec![PlaylistSlide {
+                id: "town-1".into(),
+                kind: SlideKind::Text {
+                    title: town.portal_name.clone(),
+                    body: "Služby úřadu, kontakty, úřední deska, volby a vaše poplatky. \
+                           Dotkněte se obrazovky."
+                        .into(),
+                    qr_url: Some(format!("https://{}/", town.web)),
+                },
+                duration: default_duration,
+            }]),
+        }
+    }
+
+    /// A seed's demo slides as a playlist (the screenshots of a town).
+    pub fn from_demo_slides(slides: &[DemoSlide], default_duration: Duration) -> Playlist {
+        let slides = slides
+            .iter()
+            .enumerate()
+            .map(|(i, s)| PlaylistSlide {
+                id: format!("demo-{}", i + 1),
+                kind: match &s.image {
+                    Some((_, std::borrow::Cow::Borrowed(bytes))) => {
+                        SlideKind::Image(SlideImage::Bundled(bytes))
+                    }
+                    Some((_, std::borrow::Cow::Owned(bytes))) => {
+                        SlideKind::Image(SlideImage::Bytes(Arc::from(bytes.as_slice())))
+                    }
+                    None => SlideKind::Text {
+                        title: s.title.clone(),
+                        body: s.body.clone(),
+                        qr_url: s.qr_url.clone(),
+                    },
+                },
+                duration: s.seconds.map_or(default_duration, Duration::from_secs),
+            })
+            .collect();
+        Playlist {
+            slides: Arc::new(slides),
+        }
+    }
+
     /// The bundled demo playlist (always valid: a unit test checks it).
     pub fn demo(default_duration: Duration) -> Playlist {
         let bundled = |name: &str| {

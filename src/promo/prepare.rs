@@ -136,8 +136,13 @@ fn decode(source: &SlideImage) -> Result<RgbImage, SlideError> {
     limits.max_image_height = Some(MAX_SOURCE_PIXELS);
     limits.max_alloc = Some(MAX_DECODE_BYTES);
     let image = match source {
-        SlideImage::Bundled(bytes) => {
-            let mut reader = ImageReader::new(std::io::Cursor::new(*bytes))
+        SlideImage::Bundled(_) | SlideImage::Bytes(_) => {
+            let bytes: &[u8] = match source {
+                SlideImage::Bundled(bytes) => bytes,
+                SlideImage::Bytes(bytes) => bytes,
+                SlideImage::File(_) => &[],
+            };
+            let mut reader = ImageReader::new(std::io::Cursor::new(bytes))
                 .with_guessed_format()
                 .map_err(|e| SlideError::Read {
                     path: "(bundled)".into(),

@@ -18,4 +18,4 @@ pub use decode::{DecodedItem, DecodedReceipt, decode};
 pub use printer::{PrinterError, PrinterState, PrinterUri};
 pub use profiles::{PROFILES, PrinterProfile, profile};
 pub use queue::{JobOutcome, PrintJob, PrintQueue};
-pub use slip::{PaymentSlipData, ProofOfPaymentData, Slip, SlipHeader};
+pub use slip::{PaymentSlipData, ProofOfPaymentData, Slip, SlipHeader, SlipOrigin, SlipTown};

@@ -157,18 +157,23 @@ pub fn render(receipt: &DecodedReceipt, columns: usize) -> GrayImage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::receipt::{Slip, SlipHeader, decode, profile};
+    use crate::receipt::{Slip, decode, profile};
 
     #[test]
     fn the_preview_shows_text_and_a_qr_that_scans() {
-        let header = SlipHeader {
-            kiosk_id: "lt-test-01".into(),
-            slip_number: 1,
-            printed_at: chrono::NaiveDate::from_ymd_opt(2026, 11, 27)
+        let header = crate::receipt::SlipOrigin::new(
+            "lt-test-01",
+            &crate::config::KioskConfig::embedded_default()
+                .expect("the default config")
+                .town,
+        )
+        .header(
+            1,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 27)
                 .unwrap()
                 .and_hms_opt(9, 0, 0)
                 .unwrap(),
-        };
+        );
         let p = profile("epson-tm-t20").unwrap();
         let receipt = decode(&Slip::test_page(&header, p).encode(p).unwrap()).unwrap();
         let img = render(&receipt, p.columns);

@@ -9,13 +9,49 @@ use super::profiles::PrinterProfile;
 use crate::payment::{Amount, CzechAccount, PaymentError, PaymentRequest, amount_czech};
 use crate::portal::types::Service;
 
-pub const TOWN: &str = "Město Litoměřice";
-pub const TOWN_ADDRESS: &str = "Mírové náměstí 15/7, 412 01 Litoměřice";
-pub const TOWN_ICO: &str = "IČO 00263958";
+/// The town at the head of every slip: from the site config's `[town]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlipTown {
+    /// "Město Litoměřice".
+    pub municipality: String,
+    pub address: String,
+    /// 8 digits, printed as "IČO 00263958".
+    pub ico: String,
+    /// The portal's address as people type it (the test page's QR code).
+    pub web: String,
+}
 
-/// What every slip carries at its foot.
+/// Who prints: this kiosk and its town (the printer thread's part of each header).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlipOrigin {
+    pub kiosk_id: String,
+    pub town: SlipTown,
+}
+
+impl SlipOrigin {
+    pub fn new(kiosk_id: impl Into<String>, town: &crate::town::TownSection) -> SlipOrigin {
+        SlipOrigin {
+            kiosk_id: kiosk_id.into(),
+            town: town.slip_header(),
+        }
+    }
+
+    /// The header of slip `slip_number` printed at `printed_at` (0: drawn for
+    /// the screen only, never printed).
+    pub fn header(&self, slip_number: u64, printed_at: NaiveDateTime) -> SlipHeader {
+        SlipHeader {
+            town: self.town.clone(),
+            kiosk_id: self.kiosk_id.clone(),
+            slip_number,
+            printed_at,
+        }
+    }
+}
+
+/// What every slip carries at its head (the town) and its foot.
 #[derive(Debug, Clone)]
 pub struct SlipHeader {
+    pub town: SlipTown,
     pub kiosk_id: String,
     /// Unique per kiosk, kept across restarts by the caller.
     pub slip_number: u64,
@@ -96,10 +132,11 @@ fn fee_lines(
     ));
 }
 
-fn town_header(lines: &mut Vec<SlipLine>) {
-    lines.push(SlipLine::Heading(TOWN.into()));
-    lines.push(SlipLine::Centre(TOWN_ADDRESS.into()));
-    lines.push(SlipLine::Centre(TOWN_ICO.into()));
+fn town_header(lines: &mut Vec<SlipLine>, header: &SlipHeader) {
+    let town = &header.town;
+    lines.push(SlipLine::Heading(town.municipality.clone()));
+    lines.push(SlipLine::Centre(town.address.clone()));
+    lines.push(SlipLine::Centre(format!("IČO {}", town.ico)));
     lines.push(SlipLine::Rule);
 }
 
@@ -137,7 +174,7 @@ impl Slip {
         }
         let request = request.message_fitted(&format!("{} {}", p.what, p.period));
         let mut lines = Vec::new();
-        town_header(&mut lines);
+        town_header(&mut lines, header);
         lines.push(SlipLine::Title("Platební údaje".into()));
         lines.push(SlipLine::Blank);
         fee_lines(&mut lines, &p.what, &p.period, "Částka", p.amount);
@@ -169,7 +206,7 @@ impl Slip {
     pub fn service_information(header: &SlipHeader, s: &Service) -> Slip {
         use crate::services::plain_text;
         let mut lines = Vec::new();
-        town_header(&mut lines);
+        town_header(&mut lines, header);
         lines.push(SlipLine::Title(plain_text(&s.title)));
         lines.push(SlipLine::Blank);
         let mut section = |label: &str, texts: Vec<String>| {
@@ -234,7 +271,7 @@ impl Slip {
     /// "Potvrzení o zaplacení": printed only once the backend reports the payment.
     pub fn proof_of_payment(header: &SlipHeader, p: &ProofOfPaymentData) -> Slip {
         let mut lines = Vec::new();
-        town_header(&mut lines);
+        town_header(&mut lines, header);
         lines.push(SlipLine::Title("Potvrzení o zaplacení".into()));
         lines.push(SlipLine::Blank);
         fee_lines(&mut lines, &p.what, &p.period, "Zaplaceno", p.amount);
@@ -247,7 +284,7 @@ impl Slip {
     /// A department to take home: where, phone, e-mail, office hours.
     pub fn contact(header: &SlipHeader, d: &crate::portal::types::Department) -> Slip {
         let mut lines = Vec::new();
-        town_header(&mut lines);
+        town_header(&mut lines, header);
         lines.push(SlipLine::Title(d.name.clone()));
         lines.push(SlipLine::Blank);
         lines.push(SlipLine::Text(
@@ -276,7 +313,7 @@ impl Slip {
         district: &crate::portal::types::PollingDistrict,
     ) -> Slip {
         let mut lines = Vec::new();
-        town_header(&mut lines);
+        town_header(&mut lines, header);
         lines.push(SlipLine::Title("Kde volím".into()));
         lines.push(SlipLine::Blank);
         if let Some(election) = election {
@@ -324,7 +361,7 @@ impl Slip {
     pub fn board_notice(header: &SlipHeader, n: &crate::noticeboard::BoardNotice) -> Slip {
         use crate::elections::date_in_words;
         let mut lines = Vec::new();
-        town_header(&mut lines);
+        town_header(&mut lines, header);
         lines.push(SlipLine::Title("Úřední deska".into()));
         lines.push(SlipLine::Blank);
         lines.push(SlipLine::Heading(n.title.clone()));
@@ -372,7 +409,7 @@ impl Slip {
     /// For staff: every Czech letter, sizes, a QR code and the cut.
     pub fn test_page(header: &SlipHeader, profile: &PrinterProfile) -> Slip {
         let mut lines = Vec::new();
-        town_header(&mut lines);
+        town_header(&mut lines, header);
         lines.push(SlipLine::Title("Zkušební tisk".into()));
         lines.push(field("Profil", profile.name));
         lines.push(field("Znaků na řádek", profile.columns.to_string()));
@@ -383,8 +420,8 @@ impl Slip {
             "PŘÍLIŠ ŽLUŤOUČKÝ KŮŇ ÚPĚL ĎÁBELSKÉ ÓDY.".into(),
         ));
         lines.push(SlipLine::Qr {
-            payload: "https://obcan.litomerice.cz/".into(),
-            label: "obcan.litomerice.cz".into(),
+            payload: format!("https://{}/", header.town.web),
+            label: header.town.web.clone(),
         });
         foot(&mut lines, header);
         Slip { lines }
@@ -603,13 +640,18 @@ mod tests {
     }
 
     fn test_header() -> SlipHeader {
-        SlipHeader {
-            kiosk_id: "lt-radnice-01".into(),
-            slip_number: 1,
-            printed_at: chrono::NaiveDate::from_ymd_opt(2026, 11, 18)
+        crate::receipt::SlipOrigin::new(
+            "lt-radnice-01",
+            &crate::config::KioskConfig::embedded_default()
+                .expect("the default config")
+                .town,
+        )
+        .header(
+            1,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 18)
                 .and_then(|d| d.and_hms_opt(10, 30, 0))
                 .unwrap(),
-        }
+        )
     }
 
     #[test]

@@ -51,15 +51,18 @@ pub struct KioskIdentity {
     pub site_name: String,
     /// The printer profile slips are laid out for.
     pub printer_profile: String,
+    /// The town this kiosk serves (names, logo, colours; white-label).
+    pub town: crate::town::TownSection,
 }
 
 impl KioskIdentity {
-    pub fn new(kiosk_id: &str, site_name: &str) -> KioskIdentity {
+    pub fn new(kiosk_id: &str, site_name: &str, town: &crate::town::TownSection) -> KioskIdentity {
         KioskIdentity {
             version: env!("CARGO_PKG_VERSION").to_string(),
             kiosk_id: kiosk_id.to_string(),
             site_name: site_name.to_string(),
             printer_profile: crate::receipt::profiles::DEFAULT_PROFILE.into(),
+            town: town.clone(),
         }
     }
 
@@ -202,6 +205,7 @@ impl KioskUi {
         let (mut core, commands) = Kiosk::new(setup.settings, (setup.clock)());
         let reader = adapters.card.as_ref().is_some_and(|c| c.has_reader());
         core.set_equipment(setup.printer.is_some(), reader);
+        core.set_town(setup.identity.town.words());
         core.set_phone_available(adapters.phone.is_some());
         app.global::<Phone>()
             .set_demo(adapters.phone.as_ref().is_some_and(|p| p.demo().is_some()));
@@ -611,13 +615,16 @@ impl Inner {
                     let profile = crate::receipt::profiles::profile_or_default(
                         &self.identity.printer_profile,
                     );
-                    let kiosk_id = self.identity.kiosk_id.clone();
+                    let origin = crate::receipt::SlipOrigin::new(
+                        self.identity.kiosk_id.clone(),
+                        &self.identity.town,
+                    );
                     let kind = crate::print_orders::kind_of(&order).name();
                     let drawn = std::thread::Builder::new()
                         .name("slip-preview".into())
                         .spawn(move || {
                             let report =
-                                match crate::print_orders::preview(&order, profile, &kiosk_id) {
+                                match crate::print_orders::preview(&order, profile, &origin) {
                                     Some(picture) => {
                                         crate::printing::PrintReport::Preview { kind, picture }
                                     }

@@ -250,7 +250,8 @@ impl State {
                     });
             }
             LoopAction::ShowFallback => {
-                self.show(usize::MAX, fallback_view());
+                let view = fallback_view(self.app.upgrade().as_ref());
+                self.show(usize::MAX, view);
                 self.showing_fallback = true;
                 let me = self.me.clone();
                 self.slide_timer
@@ -361,12 +362,19 @@ pub fn slide_view(slide: &PreparedSlide) -> SlideView {
     }
 }
 
-/// Shown when no slide of the playlist can be shown: calm, true, and useful.
-fn fallback_view() -> SlideView {
+/// Shown when no slide of the playlist can be shown: calm, true, and useful —
+/// the town's portal and its address, from the site config.
+fn fallback_view(app: Option<&AppWindow>) -> SlideView {
+    let (title, web) = app
+        .map(|app| {
+            let town = app.global::<crate::ui::Town>();
+            (town.get_portal_name(), town.get_web())
+        })
+        .unwrap_or_default();
     SlideView {
         is_image: false,
-        title: "Portál občana Litoměřice".into(),
-        body: "Úřad v kapse – obcan.litomerice.cz".into(),
+        title,
+        body: web,
         ..SlideView::default()
     }
 }

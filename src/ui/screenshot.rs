@@ -34,6 +34,8 @@ pub struct ScreenshotOptions {
     pub large_text: bool,
     pub width: u32,
     pub height: u32,
+    /// The town shown: its names, logo, colours, languages and demo content.
+    pub town: crate::devportal::DemoTown,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -115,13 +117,11 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
     let app = AppWindow::new().map_err(|e| ScreenshotError::Platform(e.to_string()))?;
     app.window()
         .set_size(slint::PhysicalSize::new(options.width, options.height));
-    apply_identity(
-        &app,
-        &KioskIdentity::new("lt-demo-01", "Ukázkový kiosek"),
-        &Language::ALL,
-    );
+    let demo = &options.town;
+    let identity = KioskIdentity::new("demo-01", "Ukázkový kiosek", &demo.town);
+    apply_identity(&app, &identity, &demo.languages);
     select_language(options.language);
-    let playlist = Playlist::demo(std::time::Duration::from_secs(8));
+    let playlist = Playlist::from_demo_slides(&demo.seed.promo, std::time::Duration::from_secs(8));
     app.show()
         .map_err(|e| ScreenshotError::Platform(e.to_string()))?;
 
@@ -184,13 +184,13 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
     };
     // The citizen area shows a demo citizen's data (Jana, from the seed), as the
     // real core makes it from the backend's answers.
-    let identity = KioskIdentity::new("lt-demo-01", "Ukázkový kiosek");
-    let (area, payment_order) = demo_citizen_area();
-    let desk = demo_desk();
+    let seed = &demo.seed;
+    let (area, payment_order) = demo_citizen_area(seed);
+    let desk = demo_desk(seed);
     apply_area(&app, &area);
-    let services = demo_services();
-    let board = demo_board(&area);
-    let voting = demo_voting();
+    let services = demo_services(seed);
+    let board = demo_board(&area, seed);
+    let voting = demo_voting(seed);
     for screen in Screen::ALL {
         let view = KioskView {
             screen,
@@ -252,9 +252,11 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
             if let Some(order) = &payment_order {
                 let profile =
                     crate::receipt::profiles::profile_or_default(&identity.printer_profile);
-                if let Some(picture) =
-                    crate::print_orders::preview(order, profile, &identity.kiosk_id)
-                {
+                if let Some(picture) = crate::print_orders::preview(
+                    order,
+                    profile,
+                    &crate::receipt::SlipOrigin::new(identity.kiosk_id.clone(), &identity.town),
+                ) {
                     super::controllers::citizen::show_picture(&app, &picture);
                 }
             }
@@ -404,8 +406,8 @@ pub fn render_all(options: &ScreenshotOptions) -> Result<Vec<Shot>, ScreenshotEr
                 let phone = PhoneView {
                     stage,
                     user_code: text("WDJB-MJHT"),
-                    address: text("obcan.litomerice.cz/kod"),
-                    qr: text("https://obcan.litomerice.cz/kod?code=WDJB-MJHT"),
+                    address: text(&format!("{}/kod", demo.town.web)),
+                    qr: text(&format!("https://{}/kod?code=WDJB-MJHT", demo.town.web)),
                     seconds_left: if code { 581 } else { 0 },
                     ..base.phone.clone()
                 };
@@ -514,9 +516,7 @@ fn show_notice(app: &AppWindow, on: bool) {
         crate::promo::notices::label(crate::portal::types::NoticeSeverity::Warning).into(),
     );
     promo.set_notice_title("Výpadek vody v ulici Dlouhá".into());
-    promo.set_notice_body(
-        "Dnes od 8 do 14 hodin. Cisterna s pitnou vodou stojí na Mírovém náměstí.".into(),
-    );
+    promo.set_notice_body("Dnes od 8 do 14 hodin. Cisterna s pitnou vodou stojí u radnice.".into());
     promo.set_notice_more(0);
     if !on {
         promo.set_notice_has_picture(false);

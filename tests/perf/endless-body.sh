@@ -97,6 +97,17 @@ id = "lt-perf-01"
 site = "Perf"
 mode = "kiosk"
 
+[town]
+name = "Horní Javoří"
+municipality = "Město Horní Javoří"
+portal_name = "Portál občana Horní Javoří"
+web = "obcan.hornijavori.example"
+ico = "71234560"
+address = "Náměstí Míru 1, 123 45 Horní Javoří"
+phone = "+420 499 100 100"
+support_email = "kiosk@hornijavori.example"
+colors = { primary = "#1f4d2b", primary_dark = "#12301a", stripe = "#c9a227", highlight = "#f2d675" }
+
 [backend]
 url = "http://127.0.0.1:$port/kiosk/v1/"
 credentials_file = "$work/credentials.toml"

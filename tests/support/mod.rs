@@ -54,7 +54,13 @@ pub fn kiosk_full(
             languages: Language::ALL.to_vec(),
             session,
         },
-        identity: KioskIdentity::new("lt-test-01", "Testovací kiosek"),
+        identity: KioskIdentity::new(
+            "lt-test-01",
+            "Testovací kiosek",
+            &portal_kiosk::config::KioskConfig::embedded_default()
+                .unwrap()
+                .town,
+        ),
         playlist,
         screen_size: (1920, 1080),
         fade: Duration::from_millis(160),
@@ -228,7 +234,12 @@ pub fn preview_printer(
         portal_kiosk::receipt::printer::PrinterUri::parse(&format!("preview:{}", slips.display()))
             .unwrap(),
         portal_kiosk::receipt::profiles::profile(profile).unwrap(),
-        "lt-test-01".into(),
+        portal_kiosk::receipt::SlipOrigin::new(
+            "lt-test-01",
+            &portal_kiosk::config::KioskConfig::embedded_default()
+                .unwrap()
+                .town,
+        ),
         dir.join("kiosk-data"),
     )
     .unwrap();

@@ -9,7 +9,7 @@ use slint::ComponentHandle;
 use super::{on, on_arg};
 use crate::i18n::Language;
 use crate::kiosk::{KioskEvent, KioskView, Screen, VolumeStep};
-use crate::ui::{AppWindow, Flow, Inner, KioskIdentity, Lang, ScreenId, Theme};
+use crate::ui::{AppWindow, Flow, Inner, KioskIdentity, Lang, ScreenId, Theme, Town};
 
 pub(in crate::ui) fn bind(app: &AppWindow, inner: &Rc<RefCell<Inner>>) {
     let flow = app.global::<Flow>();
@@ -54,6 +54,48 @@ pub fn apply_identity(app: &AppWindow, identity: &KioskIdentity, languages: &[La
     flow.set_version(identity.version.clone().into());
     flow.set_kiosk_id(identity.kiosk_id.clone().into());
     flow.set_site_name(identity.site_name.clone().into());
+    apply_town(app, &identity.town);
+}
+
+/// The town's names, logo and colours into the `Town` global (white-label).
+/// A logo that cannot be shown is left out (a kiosk in service had it checked
+/// by its config; the demo and the tests may have none).
+pub fn apply_town(app: &AppWindow, town: &crate::town::TownSection) {
+    let g = app.global::<Town>();
+    g.set_name(town.name.clone().into());
+    g.set_municipality(town.municipality.clone().into());
+    g.set_portal_name(town.portal_name.clone().into());
+    g.set_web(town.web.clone().into());
+    g.set_phone(town.phone.clone().into());
+    g.set_support_email(town.support_email.clone().into());
+    g.set_address(town.address.clone().into());
+    let logo = if town.logo.as_os_str().is_empty() {
+        None
+    } else {
+        crate::town::load_logo(&town.logo)
+            .inspect_err(|e| tracing::warn!(error = %e, "the town's logo is not shown"))
+            .ok()
+    };
+    g.set_has_logo(logo.is_some());
+    if let Some(logo) = logo {
+        let buffer = slint::SharedPixelBuffer::<slint::Rgba8Pixel>::clone_from_slice(
+            &logo.rgba,
+            logo.width,
+            logo.height,
+        );
+        g.set_logo(slint::Image::from_rgba8(buffer));
+    }
+    if let Some(palette) = town.colors.palette() {
+        let colour = |c: crate::town::Rgb| slint::Color::from_rgb_u8(c.0, c.1, c.2);
+        let derived = palette.derived();
+        g.set_primary(colour(palette.primary));
+        g.set_primary_dark(colour(palette.primary_dark));
+        g.set_stripe(colour(palette.stripe));
+        g.set_highlight(colour(palette.highlight));
+        g.set_bar_button(colour(derived.bar_button));
+        g.set_on_bar_disabled(colour(derived.on_bar_disabled));
+        g.set_tint(colour(derived.tint));
+    }
 }
 
 pub fn lang(language: Language) -> Lang {

@@ -4,6 +4,7 @@
 
 use crate::citizen::{CitizenRequest, CitizenResult};
 use crate::config::Mode;
+use crate::devportal::Seed;
 use crate::i18n::Language;
 use crate::kiosk::{
     AreaEvent, AreaView, CardEvent, CardKind, Command, EObcanka, Kiosk, KioskEvent, KioskSettings,
@@ -11,7 +12,7 @@ use crate::kiosk::{
 };
 
 /// A demo kiosk core: a kiosk at time zero with the seed's departments.
-fn demo_core(mode: Mode) -> Kiosk {
+fn demo_core(mode: Mode, seed: &Seed) -> Kiosk {
     let settings = KioskSettings {
         mode,
         idle_timeout: std::time::Duration::from_secs(90),
@@ -20,8 +21,9 @@ fn demo_core(mode: Mode) -> Kiosk {
         session: SessionTimes::default(),
     };
     let (mut core, _) = Kiosk::new(settings, std::time::Duration::ZERO);
-    const SEED: &str = include_str!("../../../assets/seed/contacts.json");
-    if let Ok(directory) = serde_json::from_str::<crate::portal::types::ContactDirectory>(SEED) {
+    if let Ok(directory) =
+        serde_json::from_str::<crate::portal::types::ContactDirectory>(&seed.contacts)
+    {
         // The longest department is chosen: what must fit on the screen.
         let longest = directory
             .departments
@@ -88,9 +90,9 @@ fn feed(core: &mut Kiosk, event: KioskEvent, answers: &[CitizenResult]) -> Vec<P
 
 /// Jana logged in through the core, each of her screens loaded, her first unpaid
 /// obligation being paid; and the payment slip's print order.
-pub(super) fn demo_citizen_area() -> (AreaView, Option<PrintOrder>) {
-    let answers = demo_citizen_results();
-    let mut core = demo_core(Mode::Kiosk);
+pub(super) fn demo_citizen_area(seed: &Seed) -> (AreaView, Option<PrintOrder>) {
+    let answers = demo_citizen_results(seed);
+    let mut core = demo_core(Mode::Kiosk, seed);
     let card = EObcanka {
         document_number: "000000000".into(),
         iok: PinState {
@@ -129,9 +131,9 @@ pub(super) fn demo_citizen_area() -> (AreaView, Option<PrintOrder>) {
 }
 
 /// The counter: Eva Dvořáková at the counter has looked up Jana's waste fee by its variable symbol.
-pub(super) fn demo_desk() -> AreaView {
-    let mut core = demo_core(Mode::Counter);
-    let Some((vs, found)) = demo_lookup() else {
+pub(super) fn demo_desk(seed: &Seed) -> AreaView {
+    let mut core = demo_core(Mode::Counter, seed);
+    let Some((vs, found)) = demo_lookup(seed) else {
         return core.area();
     };
     let answers = [CitizenResult::Lookup {
@@ -155,10 +157,10 @@ pub(super) fn demo_desk() -> AreaView {
 }
 
 /// What the counter finds for the variable symbol of Jana's first unpaid obligation.
-fn demo_lookup() -> Option<(String, crate::portal::types::StaffLookup)> {
+fn demo_lookup(seed: &Seed) -> Option<(String, crate::portal::types::StaffLookup)> {
     use crate::portal::types::*;
-    const SEED: &str = include_str!("../../../assets/seed/citizens.json");
-    let doc = serde_json::from_str::<serde_json::Value>(SEED).ok()?;
+    let text: &str = &seed.citizens;
+    let doc = serde_json::from_str::<serde_json::Value>(text).ok()?;
     let jana = &doc["citizens"][0];
     let obligations: Vec<Obligation> = serde_json::from_value(jana["obligations"].clone()).ok()?;
     let vs = obligations
@@ -171,17 +173,21 @@ fn demo_lookup() -> Option<(String, crate::portal::types::StaffLookup)> {
             .into_iter()
             .filter(|o| o.variable_symbol == vs)
             .collect(),
-        payer_name: "Jana Nováková".into(),
+        payer_name: format!(
+            "{} {}",
+            jana["firstName"].as_str().unwrap_or_default(),
+            jana["lastName"].as_str().unwrap_or_default()
+        ),
     };
     Some((vs, found))
 }
 
 /// Jana's data as the backend would send it (from `assets/seed/citizens.json`).
-fn demo_citizen_results() -> Vec<crate::citizen::CitizenResult> {
+fn demo_citizen_results(seed: &Seed) -> Vec<crate::citizen::CitizenResult> {
     use crate::citizen::CitizenResult as R;
     use crate::portal::types::*;
-    const SEED: &str = include_str!("../../../assets/seed/citizens.json");
-    let Ok(doc) = serde_json::from_str::<serde_json::Value>(SEED) else {
+    let text: &str = &seed.citizens;
+    let Ok(doc) = serde_json::from_str::<serde_json::Value>(text) else {
         return Vec::new();
     };
     let jana = &doc["citizens"][0];
@@ -204,13 +210,7 @@ fn demo_citizen_results() -> Vec<crate::citizen::CitizenResult> {
         nearest_due_date: unpaid.iter().map(|o| o.due_date).min(),
         open_submissions: submissions.iter().filter(|s| s.state != "closed").count() as u32,
         notices,
-        next_election: Some(NextElection {
-            title: "Volby do zastupitelstva Ústeckého kraje".into(),
-            date: chrono::NaiveDate::from_ymd_opt(2028, 10, 6).unwrap_or(today),
-            district: 2,
-            place: "Základní škola Boženy Němcové".into(),
-            address: "Boženy Němcové 2, Litoměřice".into(),
-        }),
+        next_election: next_election(seed, jana, today),
     };
     let mut results = vec![
         R::Dashboard(dashboard),
@@ -229,7 +229,7 @@ fn demo_citizen_results() -> Vec<crate::citizen::CitizenResult> {
             specific_symbol: o.specific_symbol.clone(),
             constant_symbol: o.constant_symbol.clone(),
             message: crate::payment::simplify_message(&o.title),
-            gateway_url: Some("https://platby.example/litomerice/demo".into()),
+            gateway_url: Some("https://platby.example/demo".into()),
             expires_at: chrono::Utc::now(),
             paid_on: None,
         }));
@@ -238,20 +238,45 @@ fn demo_citizen_results() -> Vec<crate::citizen::CitizenResult> {
     results
 }
 
+/// The citizen's next election and polling place, from the seed's elections
+/// and her district (as the backend answers in the nástěnka).
+fn next_election(
+    seed: &Seed,
+    citizen: &serde_json::Value,
+    today: chrono::NaiveDate,
+) -> Option<crate::portal::types::NextElection> {
+    let info: crate::portal::types::ElectionInfo = serde_json::from_str(&seed.elections).ok()?;
+    let number = u32::try_from(citizen["pollingDistrict"].as_u64()?).ok()?;
+    let district = info.districts.iter().find(|d| d.number == number)?;
+    let (date, election) = info
+        .elections
+        .iter()
+        .filter_map(|e| e.days.iter().find(|d| **d >= today).map(|d| (*d, e)))
+        .min_by_key(|(d, _)| *d)?;
+    Some(crate::portal::types::NextElection {
+        title: election.title.clone(),
+        date,
+        district: number,
+        place: district.place.clone(),
+        address: district.address.clone(),
+    })
+}
+
 /// The services' and the contacts search's screens with the seed catalogue, as
 /// the core shows them: browsing by category and by department, a category's
 /// list, a detail with forms (and its "Objednat se"), searches typed on the
 /// keyboard (found, nothing typed, nothing found) and a contacts search. The
 /// searches run in a real store in a temporary directory.
-pub fn demo_services() -> Vec<(String, crate::kiosk::Screen, crate::kiosk::ServicesView)> {
+pub fn demo_services(
+    seed: &Seed,
+) -> Vec<(String, crate::kiosk::Screen, crate::kiosk::ServicesView)> {
     use crate::kiosk::{SearchQuery, ServicesEvent, TextEdit};
     use crate::portal::types::{ContactDirectory, ServiceCatalogue};
     use crate::services::Browse;
-    const SERVICES: &str = include_str!("../../../assets/seed/services.json");
-    const CONTACTS: &str = include_str!("../../../assets/seed/contacts.json");
+    let (services, contacts): (&str, &str) = (&seed.services, &seed.contacts);
     let (Ok(catalogue), Ok(directory)) = (
-        serde_json::from_str::<ServiceCatalogue>(SERVICES),
-        serde_json::from_str::<ContactDirectory>(CONTACTS),
+        serde_json::from_str::<ServiceCatalogue>(services),
+        serde_json::from_str::<ContactDirectory>(contacts),
     ) else {
         return Vec::new();
     };
@@ -267,7 +292,7 @@ pub fn demo_services() -> Vec<(String, crate::kiosk::Screen, crate::kiosk::Servi
     {
         return Vec::new();
     }
-    let mut core = demo_core(Mode::Kiosk);
+    let mut core = demo_core(Mode::Kiosk, seed);
     let today = chrono::Local::now().date_naive();
     let mut shots = Vec::new();
     let run = |core: &mut Kiosk, event: KioskEvent| {
@@ -396,13 +421,13 @@ fn demo_day() -> chrono::NaiveDate {
 /// demo day (all, one agenda, the agendas), two notices opened (one with
 /// three documents, one whose document link is plain http: no QR code), and
 /// the demo citizen's first nástěnka notice in full.
-pub fn demo_board(area: &AreaView) -> Vec<(String, Screen, crate::kiosk::BoardView)> {
+pub fn demo_board(area: &AreaView, seed: &Seed) -> Vec<(String, Screen, crate::kiosk::BoardView)> {
     use crate::kiosk::{BoardEvent, DashboardNotice, NoticeDetail};
-    const SEED: &str = include_str!("../../../assets/seed/notice-board.jsonld");
-    let Ok(board) = crate::noticeboard::read_board(SEED.as_bytes(), 1 << 20) else {
+    let text: &str = &seed.notice_board;
+    let Ok(board) = crate::noticeboard::read_board(text.as_bytes(), 1 << 20) else {
         return Vec::new();
     };
-    let mut core = demo_core(Mode::Kiosk);
+    let mut core = demo_core(Mode::Kiosk, seed);
     let day = demo_day();
     feed(
         &mut core,
@@ -489,13 +514,13 @@ pub fn demo_board(area: &AreaView) -> Vec<(String, Screen, crate::kiosk::BoardVi
 /// one), suggestions for "dl", the closest names for a misspelt street, the
 /// house number of a split street (and one outside every range), and the
 /// polling place found.
-pub fn demo_voting() -> Vec<(String, Screen, crate::kiosk::VotingView)> {
+pub fn demo_voting(seed: &Seed) -> Vec<(String, Screen, crate::kiosk::VotingView)> {
     use crate::kiosk::{TextEdit, VotingEvent};
-    const SEED: &str = include_str!("../../../assets/seed/elections.json");
-    let Ok(info) = serde_json::from_str::<crate::portal::types::ElectionInfo>(SEED) else {
+    let text: &str = &seed.elections;
+    let Ok(info) = serde_json::from_str::<crate::portal::types::ElectionInfo>(text) else {
         return Vec::new();
     };
-    let mut core = demo_core(Mode::Kiosk);
+    let mut core = demo_core(Mode::Kiosk, seed);
     let day = demo_day();
     feed(&mut core, KioskEvent::Touch, &[]);
     feed(
