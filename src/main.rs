@@ -296,14 +296,16 @@ fn main() -> ExitCode {
             citizen,
             town,
         } => cli::demo::demo(
-            mode,
-            fullscreen,
-            size,
-            exit_after,
+            cli::demo::DemoArgs {
+                mode,
+                fullscreen,
+                size,
+                exit_after,
+                card,
+                citizen,
+                town,
+            },
             started,
-            &card,
-            &citizen,
-            town.as_deref(),
         ),
         CliCommand::CardInfo {
             reader,

@@ -20,17 +20,29 @@ pub enum ModeArg {
     Counter,
 }
 
+/// What `demo` was asked for on the command line.
+pub struct DemoArgs {
+    pub mode: ModeArg,
+    pub fullscreen: bool,
+    pub size: (u32, u32),
+    pub exit_after: Option<f64>,
+    pub card: String,
+    pub citizen: String,
+    pub town: Option<std::path::PathBuf>,
+}
+
 /// Runs the demo kiosk until its window closes or `exit_after` seconds pass.
-pub fn demo(
-    mode: ModeArg,
-    fullscreen: bool,
-    size: (u32, u32),
-    exit_after: Option<f64>,
-    started: Instant,
-    card: &str,
-    citizen: &str,
-    town: Option<&Path>,
-) -> Result<(), String> {
+pub fn demo(args: DemoArgs, started: Instant) -> Result<(), String> {
+    let DemoArgs {
+        mode,
+        fullscreen,
+        size,
+        exit_after,
+        card,
+        citizen,
+        town,
+    } = args;
+    let (card, citizen, town) = (card.as_str(), citizen.as_str(), town.as_deref());
     let mut config = KioskConfig::embedded_default()
         .map_err(|e| format!("the built-in demo config is invalid: {e}"))?;
     // Another town: its names, logo, colours and languages, and its content
