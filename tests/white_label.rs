@@ -287,3 +287,63 @@ fn a_broken_town_config_is_refused_with_line_and_key() {
     std::fs::copy(town_dir().join("logo.png"), dir.path().join("logo.png")).unwrap();
     assert!(KioskConfig::load_for_service(&file).is_ok());
 }
+
+/// The development portal seeded with the second town's content serves it
+/// over the kiosk API — its services, contacts, elections and its own slides —
+/// as a kiosk of that town fetches them (HTTP over loopback).
+#[test]
+fn the_development_portal_serves_the_second_towns_content() {
+    use portal_kiosk::portal::client::{Fetched, PortalClient};
+    use portal_kiosk::portal::types::PromoPlaylist;
+    let town = DemoTown::from_dir(&town_dir()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let portal = portal_kiosk::devportal::start_embedded_with(dir.path(), &town.seed)
+            .await
+            .unwrap();
+        let client = PortalClient::new(
+            &portal.portal.kiosk_api_url(),
+            portal_kiosk::devportal::DEMO_KIOSK_TOKEN,
+            None,
+            std::time::Duration::from_secs(10),
+        )
+        .unwrap();
+        let Fetched::Fresh {
+            value: contacts, ..
+        } = client.fetch::<ContactDirectory>(None).await.unwrap()
+        else {
+            panic!("no contacts")
+        };
+        assert!(
+            contacts
+                .departments
+                .iter()
+                .all(|d| traces(&d.address).is_empty())
+        );
+        assert!(
+            contacts
+                .departments
+                .iter()
+                .any(|d| d.address.contains("Horní Javoří"))
+        );
+        let Fetched::Fresh {
+            value: services, ..
+        } = client.fetch::<ServiceCatalogue>(None).await.unwrap()
+        else {
+            panic!("no services")
+        };
+        let own: ServiceCatalogue = serde_json::from_str(&town.seed.services).unwrap();
+        assert_eq!(services.services.len(), own.services.len());
+        let Fetched::Fresh { value: promo, .. } =
+            client.fetch::<PromoPlaylist>(None).await.unwrap()
+        else {
+            panic!("no playlist")
+        };
+        assert_eq!(promo.slides.len(), 3);
+        assert_eq!(promo.slides[0].title, "Portál občana Horní Javoří");
+        let json = serde_json::to_string(&promo).unwrap();
+        assert!(traces(&json).is_empty(), "{json}");
+        portal.portal.stop().await;
+    });
+}
