@@ -72,6 +72,8 @@ pub struct Shot {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShotElement {
     pub button: bool,
+    /// Its text does not fit its box (a KText says so: ui/widgets/text.slint).
+    pub cut: bool,
     pub label: String,
     pub enabled: bool,
     pub x: f32,
@@ -90,7 +92,7 @@ fn shot_elements(app: &AppWindow) -> Vec<ShotElement> {
             matches!(
                 e.accessible_role(),
                 Some(AccessibleRole::Text | AccessibleRole::Button)
-            )
+            ) || is_cut(e)
         })
         .find_all()
         .into_iter()
@@ -98,6 +100,7 @@ fn shot_elements(app: &AppWindow) -> Vec<ShotElement> {
             let (position, size) = (e.absolute_position(), e.size());
             ShotElement {
                 button: e.accessible_role() == Some(AccessibleRole::Button),
+                cut: is_cut(&e),
                 label: e
                     .accessible_label()
                     .map(|l| l.to_string())
@@ -110,6 +113,11 @@ fn shot_elements(app: &AppWindow) -> Vec<ShotElement> {
             }
         })
         .collect()
+}
+
+/// Whether a shown text says it does not fit its box (hidden ones do not count).
+fn is_cut(e: &i_slint_backend_testing::ElementHandle) -> bool {
+    e.accessible_description().is_some_and(|d| d == "cut") && e.computed_opacity() > 0.0
 }
 
 /// Renders every screen with demo content. The headless platform must be installed.
