@@ -281,9 +281,13 @@ pub struct DashboardView {
     pub unpaid_total: String,
     pub overdue_count: u32,
     pub nearest_due: String,
+    /// The nearest due date itself (for words such as "zítra").
+    pub nearest_due_day: Option<NaiveDate>,
     pub open_submissions: u32,
     /// (title, text, date), newest first.
     pub notices: Vec<(String, String, String)>,
+    /// The notices' days, in the same order.
+    pub notice_days: Vec<NaiveDate>,
     /// (title, date, place, address).
     pub election: Option<(String, String, String, String)>,
 }
@@ -302,6 +306,10 @@ pub fn dashboard_view(d: &MeDashboard) -> DashboardView {
             .filter(|day| *day >= chrono::Local::now().date_naive())
             .map(date_czech)
             .unwrap_or_default(),
+        nearest_due_day: d
+            .nearest_due_date
+            .filter(|day| *day >= chrono::Local::now().date_naive()),
+        notice_days: notices.iter().map(|n| n.date).collect(),
         open_submissions: d.open_submissions,
         notices: notices
             .into_iter()

@@ -200,6 +200,9 @@ pub enum PrinterStatus {
 pub struct AreaView {
     /// Bumped at every change: the glue redraws the area only when it moved.
     pub revision: u64,
+    /// The day the view was made for: dates are said relative to it
+    /// ("zítra", "před 2 dny").
+    pub today: chrono::NaiveDate,
     pub load: LoadState,
     pub dashboard: Option<DashboardView>,
     pub to_pay: Vec<ObligationRowData>,
@@ -321,6 +324,7 @@ impl Area {
         let (to_pay, paid) = model::obligation_rows(&self.obligations, &self.selected, today);
         AreaView {
             revision: self.revision,
+            today,
             load: self.load,
             dashboard: self.dashboard.clone(),
             to_pay,

@@ -93,8 +93,14 @@ pub(in crate::ui) fn show_picture(app: &AppWindow, picture: &crate::printing::Sl
         .set_slip_preview(Image::from_rgb8(buffer));
 }
 
+/// Days from `today` to `day` (negative: past), for the UI's words ("zítra").
+fn days_from(today: chrono::NaiveDate, day: chrono::NaiveDate) -> i32 {
+    (day - today).num_days().clamp(-9999, 9999) as i32
+}
+
 pub fn apply(app: &AppWindow, area: &AreaView, drawn: &mut Drawn) {
     drawn.revision = area.revision;
+    let today = area.today;
     let c = app.global::<Citizen>();
     c.set_load(load(area.load));
     let d = area.dashboard.clone().unwrap_or_default();
@@ -102,14 +108,20 @@ pub fn apply(app: &AppWindow, area: &AreaView, drawn: &mut Drawn) {
     c.set_unpaid_total(s(&d.unpaid_total));
     c.set_overdue_count(d.overdue_count as i32);
     c.set_nearest_due(s(&d.nearest_due));
+    c.set_nearest_due_in(
+        d.nearest_due_day
+            .map_or(i32::MAX, |day| days_from(today, day)),
+    );
     c.set_open_submissions(d.open_submissions as i32);
     c.set_notices(model(
         d.notices
             .iter()
-            .map(|(title, text, date)| NoticeRow {
+            .zip(&d.notice_days)
+            .map(|((title, text, date), day)| NoticeRow {
                 title: s(title),
                 text: s(text),
                 date: s(date),
+                date_in: days_from(today, *day),
             })
             .collect(),
     ));
@@ -197,8 +209,10 @@ pub fn apply(app: &AppWindow, area: &AreaView, drawn: &mut Drawn) {
             .map(|x| SubmissionRow {
                 title: s(&x.title),
                 submitted: s(&date_czech(x.submitted_at.date_naive())),
+                submitted_in: days_from(area.today, x.submitted_at.date_naive()),
                 state: s(&x.state_text),
                 last_activity: s(&date_czech(x.last_activity_at.date_naive())),
+                activity_in: days_from(area.today, x.last_activity_at.date_naive()),
                 open: x.state != "closed",
             })
             .collect(),
