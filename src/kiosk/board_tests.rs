@@ -3,18 +3,13 @@
 //! core lists what hangs on the day it shows).
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::NaiveDate;
 
+use super::test_support::{log_in_jana, secs};
 use super::*;
-use crate::card::sim::{SimCard, SimProfile};
 use crate::noticeboard::{BoardDate, BoardDocument, BoardNotice};
 use crate::portal::types::{Election, ElectionInfo};
-
-fn secs(s: u64) -> Duration {
-    Duration::from_secs(s)
-}
 
 fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
@@ -210,30 +205,7 @@ fn the_same_board_again_changes_nothing_a_new_one_keeps_the_notice_open_and_rest
 }
 
 fn log_in(k: &mut Kiosk) {
-    k.handle(KioskEvent::Card(CardEvent::Reading), secs(1));
-    let card = crate::card::read_card(&mut SimCard::new(SimProfile::valid())).unwrap();
-    k.handle(KioskEvent::Card(CardEvent::Read(card)), secs(1));
-    for d in [1, 2, 3, 4] {
-        k.handle(KioskEvent::PinDigit(d), secs(1));
-    }
-    let attempt = k
-        .handle(KioskEvent::PinConfirm, secs(1))
-        .into_iter()
-        .find_map(|c| match c {
-            Command::Authenticate { attempt, .. } => Some(attempt),
-            _ => None,
-        })
-        .expect("a login");
-    let commands = k.handle(
-        KioskEvent::LoginResult {
-            attempt,
-            outcome: LoginOutcome::LoggedIn {
-                first_name: "Jana".into(),
-            },
-        },
-        secs(1),
-    );
-    assert_eq!(k.screen(), Screen::Dashboard);
+    let commands = log_in_jana(k, secs(1));
     let id = commands
         .iter()
         .find_map(|c| match c {

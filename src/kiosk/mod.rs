@@ -1138,4 +1138,6 @@ mod phone_tests;
 #[cfg(test)]
 mod reading_tests;
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;

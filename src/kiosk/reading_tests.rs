@@ -1,16 +1,11 @@
 //! "Číst nahlas" in the flow core: what each screen says in each language, when
 //! reading starts and stops, where personal data may be said, the volume.
 
-use std::time::Duration;
-
 use super::reading::{ACTIONS, PERSONAL_LEFT_OUT, missing_translations};
+use super::test_support::{log_in_jana, secs};
 use super::*;
 use crate::card::sim::{SimCard, SimProfile};
 use crate::i18n;
-
-fn secs(s: u64) -> Duration {
-    Duration::from_secs(s)
-}
 
 fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
@@ -37,30 +32,7 @@ fn kiosk(headphones: bool) -> Kiosk {
 
 fn logged_in(headphones: bool) -> Kiosk {
     let mut k = kiosk(headphones);
-    let card = crate::card::read_card(&mut SimCard::new(SimProfile::valid())).unwrap();
-    k.handle(KioskEvent::Card(CardEvent::Reading), secs(1));
-    k.handle(KioskEvent::Card(CardEvent::Read(card)), secs(1));
-    for d in [1, 2, 3, 4] {
-        k.handle(KioskEvent::PinDigit(d), secs(1));
-    }
-    let attempt = k
-        .handle(KioskEvent::PinConfirm, secs(1))
-        .into_iter()
-        .find_map(|c| match c {
-            Command::Authenticate { attempt, .. } => Some(attempt),
-            _ => None,
-        })
-        .expect("a login started");
-    k.handle(
-        KioskEvent::LoginResult {
-            attempt,
-            outcome: LoginOutcome::LoggedIn {
-                first_name: "Jana".into(),
-            },
-        },
-        secs(2),
-    );
-    assert_eq!(k.screen(), Screen::Dashboard);
+    log_in_jana(&mut k, secs(1));
     k
 }
 

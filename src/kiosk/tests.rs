@@ -475,10 +475,7 @@ fn jana() -> LoginOutcome {
 
 fn logged_in(at: u64) -> Kiosk {
     let mut k = kiosk(Mode::Kiosk);
-    insert(&mut k, at);
-    let (attempt, _) = type_pin(&mut k, &[1, 2, 3, 4], at).unwrap();
-    k.handle(result(attempt, jana()), secs(at));
-    assert_eq!(k.screen(), Screen::Dashboard);
+    super::test_support::log_in_jana(&mut k, secs(at));
     k
 }
 
