@@ -21,7 +21,7 @@ use portal_kiosk::portal::types::*;
 use portal_kiosk::portal::validate::Validate;
 use portal_kiosk::print_orders;
 use portal_kiosk::promo::{Playlist, prepare_slide};
-use portal_kiosk::receipt::slip::{Slip, SlipHeader, SlipLine};
+use portal_kiosk::receipt::slip::{Slip, SlipHeader, SlipLine, SlipTown};
 use portal_kiosk::receipt::{DecodedItem, PROFILES, PrinterProfile, decode};
 use serde::de::DeserializeOwned;
 
@@ -180,6 +180,12 @@ fn now() -> NaiveDateTime {
 
 fn header() -> SlipHeader {
     SlipHeader {
+        town: SlipTown {
+            municipality: "Město Litoměřice".into(),
+            address: "Mírové náměstí 15/7, 412 01 Litoměřice".into(),
+            ico: "00263958".into(),
+            web: "obcan.litomerice.cz".into(),
+        },
         kiosk_id: "lt-radnice-01".into(),
         slip_number: 42,
         printed_at: now(),
