@@ -41,9 +41,18 @@ def unit_restart_sec():
 
 
 class Session:
-    def __init__(self, binary, sleep=""):
+    def __init__(self, binary, sleep="", pictures=False):
         self.dir = tempfile.mkdtemp(prefix="kiosk-perf-")
         os.chmod(self.dir, 0o755)
+        # The kiosk offline plays the town's own text slide; with `pictures`
+        # it plays the demo playlist's pictures from a local playlist, as a
+        # kiosk plays the town's synced slides (the memory figure's case).
+        promo = ""
+        if pictures:
+            slides = os.path.join(self.dir, "promo")
+            shutil.copytree(os.path.join(ROOT, "assets", "promo"), slides)
+            os.chmod(slides, 0o755)
+            promo = f'[promo]\nplaylist = "{os.path.join(slides, "playlist.toml")}"\n'
         self.bin = os.path.join(self.dir, "portal-kiosk")
         shutil.copy(binary, self.bin)
         self.xdg = os.path.join(self.dir, "xdg")
@@ -91,7 +100,7 @@ enabled = false
 enabled = false
 [storage]
 data_dir = "{data}"
-""")
+{promo}""")
         self.sock_path = os.path.join(self.dir, "notify.sock")
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self.sock.bind(self.sock_path)
@@ -184,8 +193,8 @@ def restart_figures(binary, runs):
     return restart, times
 
 
-def cpu_figure(binary, sleep, seconds):
-    s = Session(binary, sleep)
+def cpu_figure(binary, sleep, seconds, pictures=False):
+    s = Session(binary, sleep, pictures)
     try:
         s.start()
         s.wait_ready()
@@ -222,7 +231,9 @@ def main():
     cpu, pss = cpu_figure(binary, night, args.seconds)
     print(f"asleep ({night}): CPU {cpu:.3f} % of a core over {args.seconds} s, PSS {pss:.1f} MB")
     cpu, pss = cpu_figure(binary, "", args.seconds)
-    print(f"awake, the loop: CPU {cpu:.3f} % of a core over {args.seconds} s, PSS {pss:.1f} MB")
+    print(f"awake, the town's own slide: CPU {cpu:.3f} % of a core over {args.seconds} s, PSS {pss:.1f} MB")
+    cpu, pss = cpu_figure(binary, "", args.seconds, pictures=True)
+    print(f"awake, the loop of pictures: CPU {cpu:.3f} % of a core over {args.seconds} s, PSS {pss:.1f} MB")
 
 
 if __name__ == "__main__":
