@@ -703,19 +703,23 @@ fn located(text: &str, file: &Path, problems: Vec<(String, String)>) -> ConfigEr
     ConfigErrors(errors)
 }
 
+/// A config file's text, or the error that names it.
+fn read_config(path: &Path) -> Result<String, ConfigErrors> {
+    std::fs::read_to_string(path).map_err(|e| {
+        ConfigErrors(vec![ConfigError {
+            file: path.to_path_buf(),
+            line: None,
+            column: None,
+            key: None,
+            message: format!("cannot read the file: {e}"),
+        }])
+    })
+}
+
 impl KioskConfig {
     /// Reads and validates a config file.
     pub fn load(path: &Path) -> Result<KioskConfig, ConfigErrors> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            ConfigErrors(vec![ConfigError {
-                file: path.to_path_buf(),
-                line: None,
-                column: None,
-                key: None,
-                message: format!("cannot read the file: {e}"),
-            }])
-        })?;
-        KioskConfig::parse(&text, path)
+        KioskConfig::parse(&read_config(path)?, path)
     }
 
     /// The embedded default configuration (used by `demo`; a unit test keeps it valid).
@@ -796,15 +800,7 @@ impl KioskConfig {
     /// `dir` (Ansible's `validate` checks a temporary copy): relative paths
     /// such as `town.logo` are taken from `dir`.
     pub fn load_for_service_in(path: &Path, dir: &Path) -> Result<KioskConfig, ConfigErrors> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            ConfigErrors(vec![ConfigError {
-                file: path.to_path_buf(),
-                line: None,
-                column: None,
-                key: None,
-                message: format!("cannot read the file: {e}"),
-            }])
-        })?;
+        let text = read_config(path)?;
         let config = KioskConfig::parse_in(&text, path, Some(dir))?;
         let problems = config.production_problems();
         if problems.is_empty() {
@@ -823,7 +819,7 @@ impl KioskConfig {
         // The logo is read here, not in `parse`: a kiosk in service must show
         // the town's own; the demo and the tests go on without a missing one.
         if !self.town.logo.as_os_str().is_empty()
-            && let Err(e) = crate::town::load_logo(&self.town.logo)
+            && let Err(e) = crate::town::check_logo(&self.town.logo)
         {
             p.push(("town.logo".to_string(), e.to_string()));
         }

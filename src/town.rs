@@ -285,7 +285,9 @@ impl TownSection {
                 bad(
                     "colors.primary",
                     format!(
-                        "{} is too light for the bar's buttons (white on them {button:.2}:1,                          inactive words {disabled:.2}:1; needed 7:1 and 4.5:1) — choose a                          darker colour",
+                        "{} is too light for the bar's buttons (white on them {button:.2}:1, \
+                         inactive words {disabled:.2}:1; needed 7:1 and 4.5:1) — choose a \
+                         darker colour",
                         c.primary
                     ),
                 );
@@ -361,9 +363,10 @@ pub struct Logo {
     pub rgba: Vec<u8>,
 }
 
-/// Reads and decodes a logo file, refusing a huge file, a huge picture and
-/// anything that is not a PNG or JPEG — without reading more than the limit.
-pub fn load_logo(path: &Path) -> Result<Logo, LogoError> {
+/// Reads a logo file and checks it from its header: not huge, a PNG or JPEG,
+/// at most [`LOGO_MAX_SIDE`] a side — without decoding a pixel (the config
+/// check; the UI decodes it once, [`load_logo`]). Reads at most the limit.
+pub fn check_logo(path: &Path) -> Result<(Vec<u8>, image::ImageFormat), LogoError> {
     use std::io::Read;
     let shown = path.display().to_string();
     let read_error = |e: std::io::Error| LogoError::Read {
@@ -389,9 +392,7 @@ pub fn load_logo(path: &Path) -> Result<Logo, LogoError> {
     if !matches!(format, image::ImageFormat::Png | image::ImageFormat::Jpeg) {
         return Err(not_an_image(format!("{format:?}")));
     }
-    let reader = image::ImageReader::with_format(std::io::Cursor::new(&bytes), format);
-    // The size is checked from the header before a pixel is decoded.
-    let (width, height) = reader
+    let (width, height) = image::ImageReader::with_format(std::io::Cursor::new(&bytes), format)
         .into_dimensions()
         .map_err(|e| not_an_image(e.to_string()))?;
     if width > LOGO_MAX_SIDE || height > LOGO_MAX_SIDE || width == 0 || height == 0 {
@@ -401,12 +402,21 @@ pub fn load_logo(path: &Path) -> Result<Logo, LogoError> {
             height,
         });
     }
+    Ok((bytes, format))
+}
+
+/// Reads, checks ([`check_logo`]) and decodes a logo file.
+pub fn load_logo(path: &Path) -> Result<Logo, LogoError> {
+    let (bytes, format) = check_logo(path)?;
     let picture = image::load_from_memory_with_format(&bytes, format)
-        .map_err(|e| not_an_image(e.to_string()))?
+        .map_err(|e| LogoError::NotAnImage {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?
         .into_rgba8();
     Ok(Logo {
-        width,
-        height,
+        width: picture.width(),
+        height: picture.height(),
         rgba: picture.into_raw(),
     })
 }

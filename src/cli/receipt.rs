@@ -14,13 +14,12 @@ pub fn print_test(uri: &str, profile_name: &str, which: &str) -> Result<(), Stri
             portal_kiosk::config::PRINTER_PROFILES.join(", ")
         )
     })?;
-    let header = portal_kiosk::receipt::SlipOrigin::new(
-        "lt-demo-01",
-        &portal_kiosk::config::KioskConfig::embedded_default()
-            .expect("the default config")
-            .town,
-    )
-    .header(1, chrono::Local::now().naive_local());
+    // The documented default config's town (a test slip carries no site).
+    let town = portal_kiosk::config::KioskConfig::embedded_default()
+        .map_err(|e| format!("the built-in default config is invalid: {e}"))?
+        .town;
+    let header = portal_kiosk::receipt::SlipOrigin::new("lt-demo-01", &town)
+        .header(1, chrono::Local::now().naive_local());
     let slip = match which {
         "payment" => {
             let account = CzechAccount::parse("19-4260107208/0100").map_err(|e| e.to_string())?;

@@ -2,6 +2,7 @@
 //! playlist file; the synced playlist from the backend maps onto the same types).
 
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -99,68 +100,28 @@ enum SlideFile {
 #[derive(Debug, Clone)]
 pub struct DemoSlide {
     /// A picture: its file name and bytes.
-    pub image: Option<(String, std::borrow::Cow<'static, [u8]>)>,
+    pub image: Option<(String, Cow<'static, [u8]>)>,
     pub title: String,
     pub body: String,
     pub qr_url: Option<String>,
     pub seconds: Option<u64>,
 }
 
-/// A town's demo slides from a playlist file, its pictures read from beside it
-/// (a seed directory of the development portal).
-pub fn slides_from_file(path: &Path) -> Result<Vec<DemoSlide>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let file: PlaylistFile =
-        toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.message()))?;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    file.slides
-        .into_iter()
-        .map(|s| match s {
-            SlideFile::Image { image, seconds } => {
-                let bytes = std::fs::read(dir.join(&image))
-                    .map_err(|e| format!("{}: {image}: {e}", path.display()))?;
-                Ok(DemoSlide {
-                    image: Some((image, std::borrow::Cow::Owned(bytes))),
-                    title: String::new(),
-                    body: String::new(),
-                    qr_url: None,
-                    seconds,
-                })
-            }
-            SlideFile::Text {
-                title,
-                body,
-                qr_url,
-                seconds,
-            } => Ok(DemoSlide {
-                image: None,
-                title,
-                body,
-                qr_url,
+impl SlideFile {
+    /// The slide as the development portal publishes it, its picture's bytes
+    /// from `picture` (`None` for a picture that cannot be had).
+    fn demo<E>(
+        self,
+        picture: impl FnOnce(String) -> Result<Option<(String, Cow<'static, [u8]>)>, E>,
+    ) -> Result<Option<DemoSlide>, E> {
+        Ok(match self {
+            SlideFile::Image { image, seconds } => picture(image)?.map(|image| DemoSlide {
+                image: Some(image),
+                title: String::new(),
+                body: String::new(),
+                qr_url: None,
                 seconds,
             }),
-        })
-        .collect()
-}
-
-/// The bundled demo slides with their image bytes.
-pub fn demo_slides() -> Vec<DemoSlide> {
-    let Ok(file) = toml::from_str::<PlaylistFile>(DEMO_PLAYLIST) else {
-        return Vec::new();
-    };
-    file.slides
-        .into_iter()
-        .filter_map(|s| match s {
-            SlideFile::Image { image, seconds } => DEMO_IMAGES
-                .iter()
-                .find(|(n, _)| *n == image)
-                .map(|(n, b)| DemoSlide {
-                    image: Some((n.to_string(), std::borrow::Cow::Borrowed(*b))),
-                    title: String::new(),
-                    body: String::new(),
-                    qr_url: None,
-                    seconds,
-                }),
             SlideFile::Text {
                 title,
                 body,
@@ -174,6 +135,44 @@ pub fn demo_slides() -> Vec<DemoSlide> {
                 seconds,
             }),
         })
+    }
+}
+
+/// A town's demo slides from a playlist file, its pictures read from beside it
+/// (a seed directory of the development portal).
+pub fn slides_from_file(path: &Path) -> Result<Vec<DemoSlide>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let file: PlaylistFile =
+        toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.message()))?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut slides = Vec::new();
+    for slide in file.slides {
+        let read = |image: String| {
+            std::fs::read(dir.join(&image))
+                .map(|bytes| Some((image.clone(), Cow::Owned(bytes))))
+                .map_err(|e| format!("{}: {image}: {e}", path.display()))
+        };
+        slides.extend(slide.demo(read)?);
+    }
+    Ok(slides)
+}
+
+/// The bundled demo slides with their image bytes.
+pub fn demo_slides() -> Vec<DemoSlide> {
+    let Ok(file) = toml::from_str::<PlaylistFile>(DEMO_PLAYLIST) else {
+        return Vec::new();
+    };
+    let bundled = |image: String| {
+        Ok::<_, std::convert::Infallible>(
+            DEMO_IMAGES
+                .iter()
+                .find(|(n, _)| *n == image)
+                .map(|(n, b)| (n.to_string(), Cow::Borrowed(*b))),
+        )
+    };
+    file.slides
+        .into_iter()
+        .filter_map(|s| s.demo(bundled).ok().flatten())
         .collect()
 }
 
@@ -205,10 +204,8 @@ impl Playlist {
             .map(|(i, s)| PlaylistSlide {
                 id: format!("demo-{}", i + 1),
                 kind: match &s.image {
-                    Some((_, std::borrow::Cow::Borrowed(bytes))) => {
-                        SlideKind::Image(SlideImage::Bundled(bytes))
-                    }
-                    Some((_, std::borrow::Cow::Owned(bytes))) => {
+                    Some((_, Cow::Borrowed(bytes))) => SlideKind::Image(SlideImage::Bundled(bytes)),
+                    Some((_, Cow::Owned(bytes))) => {
                         SlideKind::Image(SlideImage::Bytes(Arc::from(bytes.as_slice())))
                     }
                     None => SlideKind::Text {
