@@ -2,6 +2,7 @@
 //! ("Portál občana"). The modules follow the layers of ARCHITECTURE.md: the pure
 //! flow core (`kiosk`), its adapters (`promo`, `ui`, …) and the configuration.
 
+#[cfg(feature = "ui")]
 pub mod app;
 pub mod card;
 pub mod citizen;
@@ -30,5 +31,6 @@ pub mod staff;
 pub mod store;
 pub mod sync;
 pub mod town;
+#[cfg(feature = "ui")]
 pub mod ui;
 pub mod webeid;

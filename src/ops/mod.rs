@@ -53,7 +53,9 @@ pub fn notify_stopping() {
     let _ = sd_notify::notify(&[NotifyState::Stopping]);
 }
 
+#[cfg(feature = "ui")]
 use std::cell::Cell;
+#[cfg(feature = "ui")]
 use std::rc::Rc;
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -94,6 +96,7 @@ pub fn since_process_start() -> Duration {
 /// Measures how long the UI thread was unavailable: a timer that should fire every
 /// `PROBE_INTERVAL` records how late it fires. Enabled by the benchmark only
 /// (`PORTAL_KIOSK_STALL_PROBE=1`): its wake-ups would cost CPU in production.
+#[cfg(feature = "ui")]
 pub struct StallProbe {
     worst: Rc<Cell<Duration>>,
     _timer: slint::Timer,
@@ -102,6 +105,7 @@ pub struct StallProbe {
 
 const PROBE_INTERVAL: Duration = Duration::from_millis(4);
 
+#[cfg(feature = "ui")]
 impl StallProbe {
     pub fn from_env() -> Option<StallProbe> {
         std::env::var_os("PORTAL_KIOSK_STALL_PROBE")?;

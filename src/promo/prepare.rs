@@ -8,6 +8,9 @@ use std::sync::mpsc;
 use std::thread;
 
 use image::{ImageReader, Limits, RgbImage, imageops};
+#[cfg(not(feature = "ui"))]
+use pixels::{Rgb8Pixel, SharedPixelBuffer};
+#[cfg(feature = "ui")]
 use slint::{Rgb8Pixel, SharedPixelBuffer};
 
 use super::{PlaylistSlide, SlideImage, SlideKind};
@@ -324,6 +327,64 @@ pub fn qr_code_image(text: &str, target: u32) -> Result<SharedPixelBuffer<Rgb8Pi
         }
     }
     Ok(buffer)
+}
+
+/// The library without its UI (the fuzz targets' build) prepares slides into
+/// this stand-in for Slint's pixel buffer: the same calls, a plain vector.
+#[cfg(not(feature = "ui"))]
+mod pixels {
+    #[derive(Clone, Copy, Debug, Default, PartialEq)]
+    pub struct Rgb8Pixel {
+        pub r: u8,
+        pub g: u8,
+        pub b: u8,
+    }
+
+    #[derive(Clone, Debug)]
+    pub struct SharedPixelBuffer<P> {
+        width: u32,
+        height: u32,
+        data: Vec<P>,
+    }
+
+    impl SharedPixelBuffer<Rgb8Pixel> {
+        pub fn new(width: u32, height: u32) -> Self {
+            let data = vec![Rgb8Pixel::default(); width as usize * height as usize];
+            SharedPixelBuffer {
+                width,
+                height,
+                data,
+            }
+        }
+
+        pub fn clone_from_slice(rgb: &[u8], width: u32, height: u32) -> Self {
+            let data = rgb
+                .chunks_exact(3)
+                .map(|p| Rgb8Pixel {
+                    r: p[0],
+                    g: p[1],
+                    b: p[2],
+                })
+                .collect();
+            SharedPixelBuffer {
+                width,
+                height,
+                data,
+            }
+        }
+
+        pub fn width(&self) -> u32 {
+            self.width
+        }
+
+        pub fn height(&self) -> u32 {
+            self.height
+        }
+
+        pub fn make_mut_slice(&mut self) -> &mut [Rgb8Pixel] {
+            &mut self.data
+        }
+    }
 }
 
 type Job = (u64, usize, PlaylistSlide, u32, u32);
