@@ -32,6 +32,11 @@ fn figures(name: &str, mut samples: Vec<Duration>) {
 }
 
 fn main() {
+    // `cargo bench` passes --bench; `cargo test --all-targets` runs this once
+    // as a smoke test with fewer samples (in a debug build its figures mean
+    // nothing; the full run took CI minutes).
+    let full = std::env::args().any(|a| a == "--bench");
+    let n = if full { 20 } else { 3 };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -70,7 +75,7 @@ fn main() {
     };
     figures(
         "POST /staff/login, 1 member at the counter (loopback)",
-        login_round_trips(20),
+        login_round_trips(n),
     );
 
     // Two more members at the counter: every hash is tried.
@@ -83,7 +88,7 @@ fn main() {
     }
     figures(
         "POST /staff/login, 3 members at the counter (loopback)",
-        login_round_trips(20),
+        login_round_trips(n),
     );
 
     // The kiosk's adapter: its lockout in SQLite, then the round trip.
@@ -96,7 +101,7 @@ fn main() {
         let _ = tx.send(e);
     }));
     let mut samples = Vec::new();
-    for i in 0..20 {
+    for i in 0..n as u64 {
         let t = Instant::now();
         adapter.authenticate(
             AttemptId(i),
@@ -114,7 +119,7 @@ fn main() {
 
     let mut lookups = Vec::new();
     rt.block_on(async {
-        for _ in 0..5 {
+        for _ in 0..n.div_ceil(4) {
             let session = client.staff_login(pin).await.expect("login");
             for _ in 0..10 {
                 let t = Instant::now();

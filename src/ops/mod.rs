@@ -103,6 +103,7 @@ pub struct StallProbe {
     _report: slint::Timer,
 }
 
+#[cfg(feature = "ui")]
 const PROBE_INTERVAL: Duration = Duration::from_millis(4);
 
 #[cfg(feature = "ui")]
