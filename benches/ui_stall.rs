@@ -164,6 +164,7 @@ fn main() {
             playlist: Playlist::demo(Duration::from_secs(8)),
             screen_size: (1920, 1080),
             fade: Duration::from_millis(160),
+            slide_cache: None,
             clock,
             adapters: login.into_adapters(),
             printer: Some(printer),

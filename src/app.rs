@@ -492,6 +492,7 @@ fn start_ui(
         playlist,
         screen_size: size,
         fade: Duration::from_millis(config.promo.transition_ms),
+        slide_cache: Some(config.storage.data_dir.join("slide-cache")),
         clock: ui::system_clock(),
         adapters,
         printer: print_service(config),

@@ -18,7 +18,8 @@ pub use playlist::{
     slides_from_file,
 };
 pub use prepare::{
-    PreparedSlide, SlideError, SlidePreparer, prepare_picture, prepare_slide, qr_code_image,
+    PixelCache, PreparedSlide, SlideError, SlidePreparer, prepare_picture, prepare_slide,
+    prepare_slide_cached, qr_code_image,
 };
 pub use signature::{
     PlaylistSigner, PlaylistTrust, PublicKey, SignatureError, Verdict, VerifyState, VerifyStatus,

@@ -4,6 +4,8 @@
 //! This runs on the `promo-preparer` thread. It must never run on the UI thread
 //! (a 1080p JPEG takes tens of milliseconds to decode) and never panic on content.
 
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::thread;
 
@@ -68,8 +70,25 @@ pub fn prepare_slide(
     width: u32,
     height: u32,
 ) -> Result<PreparedSlide, SlideError> {
+    prepare_slide_cached(slide, width, height, None)
+}
+
+/// [`prepare_slide`], with a picture's screen-sized pixels taken from `cache`
+/// when it has them and left there after decoding when it has not.
+pub fn prepare_slide_cached(
+    slide: &PlaylistSlide,
+    width: u32,
+    height: u32,
+    cache: Option<&PixelCache>,
+) -> Result<PreparedSlide, SlideError> {
     match &slide.kind {
         SlideKind::Image(source) => {
+            let key = cache.and_then(|_| PixelCache::key(source, width, height));
+            if let (Some(cache), Some(key)) = (cache, &key)
+                && let Some(pixels) = cache.load(key, width.max(1), height.max(1))
+            {
+                return Ok(PreparedSlide::Image(pixels));
+            }
             let img = decode(source)?;
             let (w, h) = (img.width().max(1), img.height().max(1));
             if w / h > MAX_ASPECT_RATIO || h / w > MAX_ASPECT_RATIO {
@@ -78,7 +97,11 @@ pub fn prepare_slide(
                     height: h,
                 });
             }
-            Ok(PreparedSlide::Image(fit(&img, width, height)))
+            let pixels = fit(&img, width, height);
+            if let (Some(cache), Some(key)) = (cache, &key) {
+                cache.store(key, &pixels);
+            }
+            Ok(PreparedSlide::Image(pixels))
         }
         SlideKind::Text {
             title,
@@ -313,7 +336,7 @@ pub fn qr_code_image(text: &str, target: u32) -> Result<SharedPixelBuffer<Rgb8Pi
     let side = total * scale;
     let colors = code.to_colors();
     let mut buffer = SharedPixelBuffer::<Rgb8Pixel>::new(side, side);
-    let pixels = buffer.make_mut_slice();
+    let pixels = buffer.make_mut_bytes();
     for y in 0..side {
         for x in 0..side {
             let (mx, my) = (x / scale, y / scale);
@@ -323,7 +346,8 @@ pub fn qr_code_image(text: &str, target: u32) -> Result<SharedPixelBuffer<Rgb8Pi
                 && my < quiet + modules
                 && colors[((my - quiet) * modules + (mx - quiet)) as usize] == qrcode::Color::Dark;
             let v = if dark { 0 } else { 255 };
-            pixels[(y * side + x) as usize] = Rgb8Pixel { r: v, g: v, b: v };
+            let at = 3 * (y * side + x) as usize;
+            pixels[at..at + 3].fill(v);
         }
     }
     Ok(buffer)
@@ -333,43 +357,34 @@ pub fn qr_code_image(text: &str, target: u32) -> Result<SharedPixelBuffer<Rgb8Pi
 /// this stand-in for Slint's pixel buffer: the same calls, a plain vector.
 #[cfg(not(feature = "ui"))]
 mod pixels {
-    #[derive(Clone, Copy, Debug, Default, PartialEq)]
-    pub struct Rgb8Pixel {
-        pub r: u8,
-        pub g: u8,
-        pub b: u8,
-    }
+    use std::marker::PhantomData;
+
+    #[derive(Clone, Debug)]
+    pub struct Rgb8Pixel;
 
     #[derive(Clone, Debug)]
     pub struct SharedPixelBuffer<P> {
         width: u32,
         height: u32,
-        data: Vec<P>,
+        rgb: Vec<u8>,
+        pixel: PhantomData<P>,
     }
 
     impl SharedPixelBuffer<Rgb8Pixel> {
         pub fn new(width: u32, height: u32) -> Self {
-            let data = vec![Rgb8Pixel::default(); width as usize * height as usize];
-            SharedPixelBuffer {
+            Self::clone_from_slice(
+                &vec![0; 3 * width as usize * height as usize],
                 width,
                 height,
-                data,
-            }
+            )
         }
 
         pub fn clone_from_slice(rgb: &[u8], width: u32, height: u32) -> Self {
-            let data = rgb
-                .chunks_exact(3)
-                .map(|p| Rgb8Pixel {
-                    r: p[0],
-                    g: p[1],
-                    b: p[2],
-                })
-                .collect();
             SharedPixelBuffer {
                 width,
                 height,
-                data,
+                rgb: rgb.to_vec(),
+                pixel: PhantomData,
             }
         }
 
@@ -381,10 +396,105 @@ mod pixels {
             self.height
         }
 
-        pub fn make_mut_slice(&mut self) -> &mut [Rgb8Pixel] {
-            &mut self.data
+        pub fn as_bytes(&self) -> &[u8] {
+            &self.rgb
+        }
+
+        pub fn make_mut_bytes(&mut self) -> &mut [u8] {
+            &mut self.rgb
         }
     }
+}
+
+/// Screen-sized pictures kept on disk (`<data_dir>/slide-cache`), so that a
+/// loop decodes and scales each picture once, not every time it comes round:
+/// that work was most of the loop's CPU. Each file is the raw RGB of one
+/// picture at one screen size, named by a hash of its source (a file's path,
+/// length and modification time; bundled bytes themselves) and the size. A
+/// file that cannot be read or has the wrong length is decoded again; failing
+/// to write costs only the saving. Public content only (the town's slides).
+pub struct PixelCache {
+    dir: PathBuf,
+}
+
+/// Files kept; the oldest go first (a loop rarely has more pictures).
+const CACHE_FILES: usize = 24;
+/// Bumped when the file's contents or the scaling change.
+const CACHE_FORMAT: &[u8] = b"rgb8-v1";
+
+impl PixelCache {
+    pub fn new(dir: impl Into<PathBuf>) -> PixelCache {
+        PixelCache { dir: dir.into() }
+    }
+
+    fn key(source: &SlideImage, width: u32, height: u32) -> Option<String> {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        hash.update(CACHE_FORMAT);
+        hash.update(width.to_le_bytes());
+        hash.update(height.to_le_bytes());
+        match source {
+            SlideImage::Bundled(bytes) => hash.update(bytes),
+            SlideImage::Bytes(bytes) => hash.update(&bytes[..]),
+            SlideImage::File(path) => {
+                let meta = std::fs::metadata(path).ok()?;
+                let modified = meta
+                    .modified()
+                    .ok()?
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .ok()?;
+                hash.update(path.to_string_lossy().as_bytes());
+                hash.update(meta.len().to_le_bytes());
+                hash.update(modified.as_nanos().to_le_bytes());
+            }
+        }
+        Some(crate::sync::hex_of(&hash.finalize()))
+    }
+
+    fn path(&self, key: &str) -> PathBuf {
+        self.dir.join(format!("{key}.rgb"))
+    }
+
+    fn load(&self, key: &str, width: u32, height: u32) -> Option<SharedPixelBuffer<Rgb8Pixel>> {
+        let mut file = std::fs::File::open(self.path(key)).ok()?;
+        let expected = 3 * u64::from(width) * u64::from(height);
+        if file.metadata().ok()?.len() != expected {
+            return None;
+        }
+        let mut buffer = SharedPixelBuffer::<Rgb8Pixel>::new(width, height);
+        file.read_exact(buffer.make_mut_bytes()).ok()?;
+        Some(buffer)
+    }
+
+    fn store(&self, key: &str, pixels: &SharedPixelBuffer<Rgb8Pixel>) {
+        if let Err(e) = self.try_store(key, pixels) {
+            tracing::debug!(error = %e, "slide picture not cached");
+        }
+    }
+
+    fn try_store(&self, key: &str, pixels: &SharedPixelBuffer<Rgb8Pixel>) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        let tmp = self.dir.join(format!("{key}.tmp"));
+        std::fs::write(&tmp, pixels.as_bytes())?;
+        std::fs::rename(&tmp, self.path(key))?;
+        prune(&self.dir, CACHE_FILES)
+    }
+}
+
+/// Removes the oldest files of `dir` beyond `keep`.
+fn prune(dir: &Path, keep: usize) -> std::io::Result<()> {
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    if files.len() <= keep {
+        return Ok(());
+    }
+    files.sort();
+    for (_, path) in &files[..files.len() - keep] {
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(())
 }
 
 type Job = (u64, usize, PlaylistSlide, u32, u32);
@@ -400,6 +510,17 @@ impl SlidePreparer {
     where
         F: Fn(u64, usize, Result<PreparedSlide, SlideError>) + Send + 'static,
     {
+        Self::spawn_with_cache(None, on_ready)
+    }
+
+    /// [`SlidePreparer::spawn`], keeping prepared pictures in `cache`.
+    pub fn spawn_with_cache<F>(
+        cache: Option<PixelCache>,
+        on_ready: F,
+    ) -> std::io::Result<SlidePreparer>
+    where
+        F: Fn(u64, usize, Result<PreparedSlide, SlideError>) + Send + 'static,
+    {
         let (jobs, rx) = mpsc::channel::<Job>();
         thread::Builder::new()
             .name("promo-preparer".into())
@@ -408,7 +529,7 @@ impl SlidePreparer {
                     let started = std::time::Instant::now();
                     // A bug triggered by odd content must cost one slide, not the thread.
                     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        prepare_slide(&slide, width, height)
+                        prepare_slide_cached(&slide, width, height, cache.as_ref())
                     }))
                     .unwrap_or(Err(SlideError::Crashed));
                     let elapsed_ms = started.elapsed().as_millis() as u64;
@@ -463,6 +584,81 @@ mod tests {
         let broken = dir.path().join("broken.png");
         std::fs::write(&broken, b"not a picture").unwrap();
         assert!(prepare_picture(&SlideImage::File(broken), 200, 200).is_err());
+    }
+
+    #[test]
+    fn a_picture_is_decoded_once_then_read_from_the_cache_and_a_bad_file_is_decoded_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let source_path = dir.path().join("slide.png");
+        RgbImage::from_pixel(300, 200, image::Rgb([10, 20, 30]))
+            .save(&source_path)
+            .unwrap();
+        let cache = PixelCache::new(dir.path().join("cache"));
+        let slide = image_slide(SlideImage::File(source_path.clone()));
+        let first = prepare_slide_cached(&slide, 150, 100, Some(&cache)).unwrap();
+        let PreparedSlide::Image(first) = first else {
+            panic!("an image slide")
+        };
+        let files: Vec<_> = std::fs::read_dir(dir.path().join("cache"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(files.len(), 1, "{files:?}");
+        assert_eq!(std::fs::read(&files[0]).unwrap(), first.as_bytes());
+        // What the loop shows next time is the cached file's pixels, not a new decode.
+        std::fs::write(&files[0], vec![7u8; 150 * 100 * 3]).unwrap();
+        let Ok(PreparedSlide::Image(again)) = prepare_slide_cached(&slide, 150, 100, Some(&cache))
+        else {
+            panic!("an image slide")
+        };
+        assert!(again.as_bytes().iter().all(|&b| b == 7));
+        // A truncated file is not shown: the picture is decoded and cached again.
+        std::fs::write(&files[0], [7u8; 10]).unwrap();
+        let Ok(PreparedSlide::Image(redone)) = prepare_slide_cached(&slide, 150, 100, Some(&cache))
+        else {
+            panic!("an image slide")
+        };
+        assert_eq!(redone.as_bytes(), first.as_bytes());
+        assert_eq!(std::fs::read(&files[0]).unwrap().len(), 150 * 100 * 3);
+        // Another screen size or a changed source is another entry.
+        prepare_slide_cached(&slide, 75, 50, Some(&cache)).unwrap();
+        RgbImage::from_pixel(300, 201, image::Rgb([1, 2, 3]))
+            .save(&source_path)
+            .unwrap();
+        let Ok(PreparedSlide::Image(changed)) =
+            prepare_slide_cached(&slide, 150, 100, Some(&cache))
+        else {
+            panic!("an image slide")
+        };
+        assert_eq!(&changed.as_bytes()[..3], &[1, 2, 3]);
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("cache")).unwrap().count(),
+            3
+        );
+    }
+
+    #[test]
+    fn the_cache_keeps_its_newest_files_only() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..30 {
+            let path = dir.path().join(format!("{i:02}.rgb"));
+            std::fs::write(&path, [0u8]).unwrap();
+            let when = std::time::UNIX_EPOCH + Duration::from_secs(1_000_000 + i);
+            std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_modified(when)
+                .unwrap();
+        }
+        prune(dir.path(), CACHE_FILES).unwrap();
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left.len(), CACHE_FILES);
+        assert_eq!(left[0], "06.rgb");
     }
 
     #[test]

@@ -80,6 +80,9 @@ pub struct UiSetup {
     /// Logical screen size the slides are prepared for.
     pub screen_size: (u32, u32),
     pub fade: Duration,
+    /// Where prepared slide pictures are kept between rounds of the loop
+    /// (`None`: decoded every time).
+    pub slide_cache: Option<std::path::PathBuf>,
     pub clock: Clock,
     /// The card login, the staff login and the sessions' requests (any may be absent).
     pub adapters: Adapters,
@@ -209,7 +212,13 @@ impl KioskUi {
         core.set_phone_available(adapters.phone.is_some());
         app.global::<Phone>()
             .set_demo(adapters.phone.as_ref().is_some_and(|p| p.demo().is_some()));
-        let promo = PromoDriver::new(app, setup.playlist, setup.screen_size, setup.fade);
+        let promo = PromoDriver::new(
+            app,
+            setup.playlist,
+            setup.screen_size,
+            setup.fade,
+            setup.slide_cache,
+        );
         controllers::staff::set_configured(
             app,
             adapters.staff.as_ref().is_some_and(|s| s.has_staff()),

@@ -62,9 +62,11 @@ impl PromoDriver {
         playlist: Playlist,
         size: (u32, u32),
         fade: Duration,
+        slide_cache: Option<std::path::PathBuf>,
     ) -> PromoDriver {
         let (tx, rx) = mpsc::unbounded_channel::<Prepared>();
-        let preparer = match SlidePreparer::spawn(move |tag, index, result| {
+        let cache = slide_cache.map(crate::promo::PixelCache::new);
+        let preparer = match SlidePreparer::spawn_with_cache(cache, move |tag, index, result| {
             let _ = tx.send((tag, index, result));
         }) {
             Ok(p) => Some(p),

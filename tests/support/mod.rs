@@ -64,6 +64,7 @@ pub fn kiosk_full(
         playlist,
         screen_size: (1920, 1080),
         fade: Duration::from_millis(160),
+        slide_cache: None,
         clock,
         adapters,
         printer,
