@@ -77,7 +77,7 @@ fn minimal_config_takes_documented_defaults() {
     assert_eq!(c.idle.anonymous_seconds, 90);
     assert_eq!(c.idle.warning_seconds, 30);
     assert_eq!(c.screen.logical_size(), (1920, 1080));
-    assert_eq!(c.promo.transition_ms, 160);
+    assert_eq!(c.promo.transition_ms, 0);
     assert_eq!(c.languages.available.len(), 4);
 }
 

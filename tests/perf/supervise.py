@@ -8,7 +8,12 @@ cage, supervised as systemd would (its own NOTIFY_SOCKET, Restart=always):
     kiosk's READY=1 (sent when its window is up);
   * CPU while asleep: the kiosk's utime+stime over 60 s with the night hours on
     (`[screen] sleep` covering now), % of one core;
-  * CPU in the loop and PSS, for comparison, over the same 60 s awake.
+  * CPU in the loop and PSS, for comparison, over the same 60 s awake, after
+    --warm seconds (default 70: one round of the demo playlist, so that every
+    picture has been prepared once and comes from the slide cache, as in a
+    kiosk that has run for more than a minute);
+  * start → READY=1: from starting `portal-kiosk session` (cage and the kiosk)
+    to the kiosk's READY, which it sends after its first frame.
 
 Usage:  cargo build [--release]; tools/install-deps --test
         /usr/bin/python3 tests/perf/supervise.py [--binary target/release/portal-kiosk] [--runs 5]
@@ -41,7 +46,7 @@ def unit_restart_sec():
 
 
 class Session:
-    def __init__(self, binary, sleep="", pictures=False):
+    def __init__(self, binary, sleep="", pictures=False, transition_ms=None):
         self.dir = tempfile.mkdtemp(prefix="kiosk-perf-")
         os.chmod(self.dir, 0o755)
         # The kiosk offline plays the town's own text slide; with `pictures`
@@ -53,6 +58,8 @@ class Session:
             shutil.copytree(os.path.join(ROOT, "assets", "promo"), slides)
             os.chmod(slides, 0o755)
             promo = f'[promo]\nplaylist = "{os.path.join(slides, "playlist.toml")}"\n'
+            if transition_ms is not None:
+                promo += f"transition_ms = {transition_ms}\n"
         self.bin = os.path.join(self.dir, "portal-kiosk")
         shutil.copy(binary, self.bin)
         self.xdg = os.path.join(self.dir, "xdg")
@@ -177,28 +184,33 @@ def restart_figures(binary, runs):
     restart = unit_restart_sec()
     s = Session(binary)
     times = []
+    starts = []
     try:
+        started = time.monotonic()
         s.start()
-        s.wait_ready()
+        starts.append(s.wait_ready() - started)
         for _ in range(runs):
             time.sleep(3)
             killed = time.monotonic()
             os.kill(s.kiosk_pid(), signal.SIGKILL)
             s.proc.wait()  # cage ends with its only client
             time.sleep(max(0.0, restart - (time.monotonic() - killed)))
+            started = time.monotonic()
             s.start()
-            times.append(s.wait_ready() - killed)
+            ready = s.wait_ready()
+            times.append(ready - killed)
+            starts.append(ready - started)
     finally:
         s.stop()
-    return restart, times
+    return restart, times, starts
 
 
-def cpu_figure(binary, sleep, seconds, pictures=False):
-    s = Session(binary, sleep, pictures)
+def cpu_figure(binary, sleep, seconds, pictures=False, warm=5, transition_ms=None):
+    s = Session(binary, sleep, pictures, transition_ms)
     try:
         s.start()
         s.wait_ready()
-        time.sleep(5)
+        time.sleep(warm)
         pid = s.kiosk_pid()
         before = cpu_seconds(pid)
         time.sleep(seconds)
@@ -213,6 +225,10 @@ def main():
     ap.add_argument("--binary", default=None)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--seconds", type=int, default=60)
+    ap.add_argument("--warm", type=int, default=70,
+                    help="seconds of the loop of pictures before it is measured")
+    ap.add_argument("--transition-ms", type=int, default=None,
+                    help="promo.transition_ms for the loop of pictures (default: the kiosk's)")
     args = ap.parse_args()
     binary = args.binary
     if not binary:
@@ -223,17 +239,22 @@ def main():
     if not binary:
         sys.exit("no portal-kiosk binary; build one or pass --binary")
     print(f"binary: {binary}")
-    restart, times = restart_figures(binary, args.runs)
+    restart, times, starts = restart_figures(binary, args.runs)
     print(f"kill -9 → READY again (RestartSec={restart:g}): median {statistics.median(times):.2f} s, "
           f"max {max(times):.2f} s (n = {len(times)})")
+    print(f"start → READY (cage and the kiosk up, first frame drawn): median "
+          f"{1000 * statistics.median(starts):.0f} ms, max {1000 * max(starts):.0f} ms (n = {len(starts)})")
     now = datetime.datetime.now()
     night = f"{(now - datetime.timedelta(hours=1)):%H:%M}-{(now + datetime.timedelta(hours=2)):%H:%M}"
     cpu, pss = cpu_figure(binary, night, args.seconds)
     print(f"asleep ({night}): CPU {cpu:.3f} % of a core over {args.seconds} s, PSS {pss:.1f} MB")
     cpu, pss = cpu_figure(binary, "", args.seconds)
     print(f"awake, the town's own slide: CPU {cpu:.3f} % of a core over {args.seconds} s, PSS {pss:.1f} MB")
-    cpu, pss = cpu_figure(binary, "", args.seconds, pictures=True)
-    print(f"awake, the loop of pictures: CPU {cpu:.3f} % of a core over {args.seconds} s, PSS {pss:.1f} MB")
+    cpu, pss = cpu_figure(binary, "", args.seconds, pictures=True, warm=args.warm,
+                          transition_ms=args.transition_ms)
+    fade = "" if args.transition_ms is None else f", transition_ms = {args.transition_ms}"
+    print(f"awake, the loop of pictures (after {args.warm} s{fade}): CPU {cpu:.3f} % of a core "
+          f"over {args.seconds} s, PSS {pss:.1f} MB")
 
 
 if __name__ == "__main__":
