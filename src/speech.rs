@@ -285,8 +285,10 @@ impl WavStream {
         }
         Ok(Some(
             buf[..even]
-                .chunks_exact(2)
-                .map(|b| i16::from_le_bytes([b[0], b[1]]))
+                .as_chunks::<2>()
+                .0
+                .iter()
+                .map(|b| i16::from_le_bytes(*b))
                 .collect(),
         ))
     }

@@ -28,8 +28,10 @@ fn wav_samples(path: &Path) -> Vec<i16> {
     let len = u32::from_le_bytes(bytes[40..44].try_into().unwrap()) as usize;
     assert_eq!(bytes.len(), 44 + len, "the header's length is the data's");
     bytes[44..]
-        .chunks_exact(2)
-        .map(|b| i16::from_le_bytes([b[0], b[1]]))
+        .as_chunks::<2>()
+        .0
+        .iter()
+        .map(|b| i16::from_le_bytes(*b))
         .collect()
 }
 
