@@ -19,7 +19,7 @@ pub use playlist::{
 };
 pub use prepare::{
     PixelCache, PreparedSlide, SlideError, SlidePreparer, prepare_picture, prepare_slide,
-    prepare_slide_cached, qr_code_image,
+    qr_code_image,
 };
 pub use signature::{
     PlaylistSigner, PlaylistTrust, PublicKey, SignatureError, Verdict, VerifyState, VerifyStatus,

@@ -75,7 +75,7 @@ pub fn prepare_slide(
 
 /// [`prepare_slide`], with a picture's screen-sized pixels taken from `cache`
 /// when it has them and left there after decoding when it has not.
-pub fn prepare_slide_cached(
+fn prepare_slide_cached(
     slide: &PlaylistSlide,
     width: u32,
     height: u32,
@@ -83,8 +83,8 @@ pub fn prepare_slide_cached(
 ) -> Result<PreparedSlide, SlideError> {
     match &slide.kind {
         SlideKind::Image(source) => {
-            let key = cache.and_then(|_| PixelCache::key(source, width, height));
-            if let (Some(cache), Some(key)) = (cache, &key)
+            let cached = cache.and_then(|c| Some((c, PixelCache::key(source, width, height)?)));
+            if let Some((cache, key)) = &cached
                 && let Some(pixels) = cache.load(key, width.max(1), height.max(1))
             {
                 return Ok(PreparedSlide::Image(pixels));
@@ -98,7 +98,7 @@ pub fn prepare_slide_cached(
                 });
             }
             let pixels = fit(&img, width, height);
-            if let (Some(cache), Some(key)) = (cache, &key) {
+            if let Some((cache, key)) = &cached {
                 cache.store(key, &pixels);
             }
             Ok(PreparedSlide::Image(pixels))
@@ -506,18 +506,8 @@ pub struct SlidePreparer {
 }
 
 impl SlidePreparer {
-    pub fn spawn<F>(on_ready: F) -> std::io::Result<SlidePreparer>
-    where
-        F: Fn(u64, usize, Result<PreparedSlide, SlideError>) + Send + 'static,
-    {
-        Self::spawn_with_cache(None, on_ready)
-    }
-
-    /// [`SlidePreparer::spawn`], keeping prepared pictures in `cache`.
-    pub fn spawn_with_cache<F>(
-        cache: Option<PixelCache>,
-        on_ready: F,
-    ) -> std::io::Result<SlidePreparer>
+    /// Prepared pictures are kept in `cache` between rounds of the loop, if given.
+    pub fn spawn<F>(cache: Option<PixelCache>, on_ready: F) -> std::io::Result<SlidePreparer>
     where
         F: Fn(u64, usize, Result<PreparedSlide, SlideError>) + Send + 'static,
     {
@@ -586,6 +576,18 @@ mod tests {
         assert!(prepare_picture(&SlideImage::File(broken), 200, 200).is_err());
     }
 
+    /// The pixels of an image slide prepared through `cache`.
+    fn cached_picture(
+        slide: &PlaylistSlide,
+        size: (u32, u32),
+        cache: &PixelCache,
+    ) -> SharedPixelBuffer<Rgb8Pixel> {
+        match prepare_slide_cached(slide, size.0, size.1, Some(cache)) {
+            Ok(PreparedSlide::Image(pixels)) => pixels,
+            other => panic!("an image slide, got {other:?}"),
+        }
+    }
+
     #[test]
     fn a_picture_is_decoded_once_then_read_from_the_cache_and_a_bad_file_is_decoded_again() {
         let dir = tempfile::tempdir().unwrap();
@@ -595,10 +597,7 @@ mod tests {
             .unwrap();
         let cache = PixelCache::new(dir.path().join("cache"));
         let slide = image_slide(SlideImage::File(source_path.clone()));
-        let first = prepare_slide_cached(&slide, 150, 100, Some(&cache)).unwrap();
-        let PreparedSlide::Image(first) = first else {
-            panic!("an image slide")
-        };
+        let first = cached_picture(&slide, (150, 100), &cache);
         let files: Vec<_> = std::fs::read_dir(dir.path().join("cache"))
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -607,29 +606,19 @@ mod tests {
         assert_eq!(std::fs::read(&files[0]).unwrap(), first.as_bytes());
         // What the loop shows next time is the cached file's pixels, not a new decode.
         std::fs::write(&files[0], vec![7u8; 150 * 100 * 3]).unwrap();
-        let Ok(PreparedSlide::Image(again)) = prepare_slide_cached(&slide, 150, 100, Some(&cache))
-        else {
-            panic!("an image slide")
-        };
+        let again = cached_picture(&slide, (150, 100), &cache);
         assert!(again.as_bytes().iter().all(|&b| b == 7));
         // A truncated file is not shown: the picture is decoded and cached again.
         std::fs::write(&files[0], [7u8; 10]).unwrap();
-        let Ok(PreparedSlide::Image(redone)) = prepare_slide_cached(&slide, 150, 100, Some(&cache))
-        else {
-            panic!("an image slide")
-        };
+        let redone = cached_picture(&slide, (150, 100), &cache);
         assert_eq!(redone.as_bytes(), first.as_bytes());
         assert_eq!(std::fs::read(&files[0]).unwrap().len(), 150 * 100 * 3);
         // Another screen size or a changed source is another entry.
-        prepare_slide_cached(&slide, 75, 50, Some(&cache)).unwrap();
+        cached_picture(&slide, (75, 50), &cache);
         RgbImage::from_pixel(300, 201, image::Rgb([1, 2, 3]))
             .save(&source_path)
             .unwrap();
-        let Ok(PreparedSlide::Image(changed)) =
-            prepare_slide_cached(&slide, 150, 100, Some(&cache))
-        else {
-            panic!("an image slide")
-        };
+        let changed = cached_picture(&slide, (150, 100), &cache);
         assert_eq!(&changed.as_bytes()[..3], &[1, 2, 3]);
         assert_eq!(
             std::fs::read_dir(dir.path().join("cache")).unwrap().count(),
@@ -795,7 +784,7 @@ mod tests {
     #[test]
     fn preparer_thread_answers_every_request() {
         let (tx, rx) = mpsc::channel();
-        let preparer = SlidePreparer::spawn(move |_tag, i, r| {
+        let preparer = SlidePreparer::spawn(None, move |_tag, i, r| {
             let _ = tx.send((i, r.is_ok()));
         })
         .unwrap();

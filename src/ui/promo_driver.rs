@@ -66,7 +66,7 @@ impl PromoDriver {
     ) -> PromoDriver {
         let (tx, rx) = mpsc::unbounded_channel::<Prepared>();
         let cache = slide_cache.map(crate::promo::PixelCache::new);
-        let preparer = match SlidePreparer::spawn_with_cache(cache, move |tag, index, result| {
+        let preparer = match SlidePreparer::spawn(cache, move |tag, index, result| {
             let _ = tx.send((tag, index, result));
         }) {
             Ok(p) => Some(p),
