@@ -225,14 +225,13 @@ pub fn run_kiosk(
         });
     }
 
-    // Readiness and first-frame timing: the first frame is drawn once the loop runs.
-    let ready = slint::Timer::default();
+    // Readiness and first-frame timing: READY once the first frame is presented.
     let mode = config.kiosk.mode.as_str();
-    ready.start(slint::TimerMode::SingleShot, Duration::ZERO, move || {
+    let _ready = ui::after_first_frame(app, move || {
         tracing::info!(
             mode,
             startup_ms = started.elapsed().as_millis() as u64,
-            "kiosk window up"
+            "kiosk window up, first frame presented"
         );
         ops::notify_ready("showing the kiosk");
     });

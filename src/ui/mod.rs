@@ -43,6 +43,50 @@ pub fn system_clock() -> Clock {
     Rc::new(move || start.elapsed())
 }
 
+/// How long [`after_first_frame`] waits for a first frame before it runs its
+/// callback anyway (systemd would otherwise count a kiosk whose compositor
+/// never shows the window as failed to start, and restart it for ever).
+pub const FIRST_FRAME_WAIT: Duration = Duration::from_secs(5);
+
+/// Runs `then` once, after the window's first frame has been presented.
+///
+/// Slint's software renderer offers no rendering notifier, so this watches the
+/// winit window's events: the first `RedrawRequested` is seen just before Slint
+/// draws the frame and hands it to the compositor (or X server), and a zero
+/// timer set then fires on the loop's next turn, after that present. Without a
+/// frame within [`FIRST_FRAME_WAIT`] (a window that is not a winit one, a
+/// compositor that never shows it) `then` runs then, with a warning. Keep the
+/// returned timer alive until the loop runs.
+pub fn after_first_frame(app: &AppWindow, then: impl FnOnce() + 'static) -> slint::Timer {
+    use slint::winit_030::{EventResult, WinitWindowAccessor, winit::event::WindowEvent};
+    let pending: Rc<RefCell<Option<Box<dyn FnOnce()>>>> =
+        Rc::new(RefCell::new(Some(Box::new(then))));
+    let fire = {
+        let pending = pending.clone();
+        move || {
+            if let Some(then) = pending.borrow_mut().take() {
+                then();
+            }
+        }
+    };
+    let on_redraw = fire.clone();
+    let waiting = pending.clone();
+    app.window().on_winit_window_event(move |_, event| {
+        if matches!(event, WindowEvent::RedrawRequested) && waiting.borrow().is_some() {
+            slint::Timer::single_shot(Duration::ZERO, on_redraw.clone());
+        }
+        EventResult::Propagate
+    });
+    let give_up = slint::Timer::default();
+    give_up.start(slint::TimerMode::SingleShot, FIRST_FRAME_WAIT, move || {
+        if pending.borrow().is_some() {
+            tracing::warn!("no frame presented yet; going on as if it were");
+            fire();
+        }
+    });
+    give_up
+}
+
 /// Facts about this kiosk shown on the About screen.
 #[derive(Debug, Clone)]
 pub struct KioskIdentity {

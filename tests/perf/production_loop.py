@@ -17,12 +17,20 @@ with the production `run` and a site config instead of `demo`.
     stime) over --seconds as % of one core, and PSS from smaps_rollup with
     its anonymous, file and shared parts.
 
-Under cage the same figures come from tests/perf/supervise.py, at 1280×720
-(cage's headless output cannot be made larger).
+With --wayland the same figures are taken on Wayland, where the kiosk's
+window buffers are shared memory handed to the compositor (softbuffer keeps
+a front and a back buffer): a real weston on its headless backend with the
+pixman renderer at 1920×1080 (cage's headless output is fixed at 1280×720;
+weston's can be given a size) and weston's kiosk shell making the window full
+screen, compositor and kiosk running as nobody. There the first frame is
+READY=1, which the kiosk sends on the event loop's turn after its first frame
+was presented (no screenshot protocol to poll without weston's --debug).
+
+Under cage the figures come from tests/perf/supervise.py, at 1280×720.
 
 Usage:  tools/install-deps --perf && cargo build --release
         /usr/bin/python3 tests/perf/production_loop.py [--binary target/release/portal-kiosk]
-            [--runs 7] [--warm 70] [--seconds 60] [--transition-ms N]
+            [--wayland] [--runs 7] [--warm 70] [--seconds 60] [--transition-ms N]
 """
 
 import argparse
@@ -55,28 +63,55 @@ def start_xvfb(width, height):
     sys.exit("Xvfb did not start")
 
 
+def as_nobody(cmd):
+    if os.geteuid() == 0:
+        return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd
+    return cmd
+
+
+def start_weston(width, height, xdg):
+    """A headless weston (pixman renderer, kiosk shell) on `xdg`/wayland-perf."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.update(XDG_RUNTIME_DIR=xdg)
+    proc = subprocess.Popen(
+        as_nobody(["weston", "--backend=headless-backend.so", f"--width={width}", f"--height={height}",
+                   "--use-pixman", "--shell=kiosk-shell.so", "--socket=wayland-perf", "--idle-time=0",
+                   "--no-config"]),
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if os.path.exists(os.path.join(xdg, "wayland-perf")):
+            return proc
+        time.sleep(0.05)
+    proc.kill()
+    sys.exit("weston did not start")
+
+
 class Kiosk:
-    """`portal-kiosk run` of a supervise.Session's site config, on X."""
+    """`portal-kiosk run` of a supervise.Session's site config, on X or Wayland."""
 
     def __init__(self, binary, display, transition_ms):
         self.s = supervise.Session(binary, "", True, transition_ms)
         with open(self.s.config, encoding="utf-8") as f:
+            cfg = f.read().replace("width = 1280", "width = 1920").replace("height = 720", "height = 1080")
+        if display is not None:
             # Xvfb has no window manager to honour a full-screen request: a
-            # 1920×1080 window at 0,0 is the same screen.
-            cfg = (f.read().replace("width = 1280", "width = 1920").replace("height = 720", "height = 1080")
-                   .replace("fullscreen = true", "fullscreen = false"))
+            # 1920×1080 window at 0,0 is the same screen. (On Wayland the
+            # kiosk shell makes it full screen.)
+            cfg = cfg.replace("fullscreen = true", "fullscreen = false")
         with open(self.s.config, "w", encoding="utf-8") as f:
             f.write(cfg)
         self.display = display
         self.proc = None
 
     def spawn(self):
-        env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY", "WATCHDOG_PID")}
-        env.update(DISPLAY=self.display, HOME=self.s.dir, XDG_RUNTIME_DIR=self.s.xdg,
-                   NOTIFY_SOCKET=self.s.sock_path)
-        cmd = [self.s.bin, "run", "--config", self.s.config]
-        if os.geteuid() == 0:
-            cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd
+        env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "WATCHDOG_PID")}
+        env.update(HOME=self.s.dir, XDG_RUNTIME_DIR=self.s.xdg, NOTIFY_SOCKET=self.s.sock_path)
+        if self.display is None:
+            env.update(WAYLAND_DISPLAY="wayland-perf")
+        else:
+            env.update(DISPLAY=self.display)
+        cmd = as_nobody([self.s.bin, "run", "--config", self.s.config])
         log = open(os.path.join(self.s.dir, "session.log"), "ab")
         started = time.monotonic()
         self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log)
@@ -107,7 +142,8 @@ def drawn(disp, width=1920, height=1080):
 
 
 def first_frame(kiosk, disp):
-    """(seconds to the first pixels, seconds to READY) for one start."""
+    """(seconds to the first pixels, seconds to READY) for one start; on
+    Wayland (`disp` None) the pixels are not polled: both are READY."""
     sock = kiosk.s.sock
     sock.setblocking(False)
     started = kiosk.spawn()
@@ -119,15 +155,15 @@ def first_frame(kiosk, disp):
                     ready = time.monotonic() - started
         except BlockingIOError:
             pass
-        if seen is None and drawn(disp):
-            seen = time.monotonic() - started
+        if seen is None and (ready if disp is None else drawn(disp)):
+            seen = ready if disp is None else time.monotonic() - started
         time.sleep(0.002)
     sock.settimeout(0.05)
     time.sleep(1)
     kiosk.kill()
     # The window gone, the root is black again before the next start.
     deadline = time.monotonic() + 5
-    while drawn(disp) and time.monotonic() < deadline:
+    while disp is not None and drawn(disp) and time.monotonic() < deadline:
         time.sleep(0.01)
     if seen is None or ready is None:
         sys.exit("the kiosk's window never appeared" if seen is None else "no READY=1")
@@ -144,6 +180,21 @@ def smaps(pid):
     return out
 
 
+def by_mapping(pid):
+    """PSS per mapped object (a file, [heap], the anonymous maps, a memfd), largest first."""
+    sums, name = {}, None
+    with open(f"/proc/{pid}/smaps", encoding="utf-8", errors="replace") as f:
+        for line in f:
+            head = line.split()
+            if head and "-" in head[0] and ":" not in head[0]:
+                name = " ".join(head[5:]) or "[anonymous]"
+                if name.startswith("/memfd:"):
+                    name = "/memfd: (window buffers)"
+            elif head and head[0] == "Pss:":
+                sums[name] = sums.get(name, 0) + int(head[1]) / 1024
+    return sorted(sums.items(), key=lambda kv: -kv[1])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", default=os.path.join(ROOT, "target/release/portal-kiosk"))
@@ -151,10 +202,16 @@ def main():
     ap.add_argument("--warm", type=int, default=70)
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--transition-ms", type=int, default=None)
+    ap.add_argument("--wayland", action="store_true",
+                    help="under a headless weston at 1920×1080 instead of Xvfb")
     args = ap.parse_args()
-    xvfb, display = start_xvfb(1920, 1080)
-    kiosk = Kiosk(args.binary, display, args.transition_ms)
-    disp = xdisplay.Display(display)
+    if args.wayland:
+        kiosk = Kiosk(args.binary, None, args.transition_ms)
+        server, disp = start_weston(1920, 1080, kiosk.s.xdg), None
+    else:
+        server, display = start_xvfb(1920, 1080)
+        kiosk = Kiosk(args.binary, display, args.transition_ms)
+        disp = xdisplay.Display(display)
     try:
         frames, readies = [], []
         for _ in range(args.runs):
@@ -169,12 +226,16 @@ def main():
         time.sleep(args.seconds)
         cpu = 100.0 * (supervise.cpu_seconds(pid) - before) / args.seconds
         mem = smaps(pid)
+        maps = by_mapping(pid)
     finally:
-        disp.close()
+        if disp is not None:
+            disp.close()
         kiosk.close()
-        xvfb.kill()
-    print(f"binary: {args.binary}; 1920×1080 on Xvfb, `run` with a site config")
-    print(f"spawn → first frame on screen: median {1000 * statistics.median(frames):.0f} ms, "
+        server.kill()
+        server.wait()
+    where = "a headless weston (pixman, kiosk shell)" if args.wayland else "Xvfb"
+    print(f"binary: {args.binary}; 1920×1080 on {where}, `run` with a site config")
+    print(f"spawn → first frame {'presented (READY)' if args.wayland else 'on screen'}: median {1000 * statistics.median(frames):.0f} ms, "
           f"max {1000 * max(frames):.0f} ms (n = {len(frames)}; target ≤ 100 ms); "
           f"→ READY: median {1000 * statistics.median(readies):.0f} ms, max {1000 * max(readies):.0f} ms")
     fade = "the config's default" if args.transition_ms is None else f"{args.transition_ms} ms"
@@ -182,6 +243,9 @@ def main():
           f"over {args.seconds} s (target ≤ 1 %)")
     print(f"PSS {mem['Pss']:.1f} MB (target ≤ 45 MB): anonymous {mem['Pss_Anon']:.1f}, "
           f"file {mem['Pss_File']:.1f}, shared {mem['Pss_Shmem']:.1f}")
+    print("largest mappings by PSS (MB):")
+    for name, pss in maps[:8]:
+        print(f"  {pss:6.1f}  {name}")
 
 
 if __name__ == "__main__":
