@@ -338,7 +338,8 @@ fn the_loop_shows_prepared_slides_in_order_and_frees_them_when_left() {
     );
     assert_eq!(promo.get_position(), 0);
 
-    // Slide 1 is prepared while slide 0 stands; when its time is up, it fades in.
+    // Slide 0's whole time passes in one step: slide 1, asked for just before
+    // it was up, follows as soon as it is ready.
     std::thread::sleep(Duration::from_millis(300));
     ui.pump_promo();
     i_slint_backend_testing::mock_elapsed_time(Duration::from_secs(10));
@@ -363,6 +364,35 @@ fn the_loop_shows_prepared_slides_in_order_and_frees_them_when_left() {
         "leaving the loop releases its slides"
     );
     assert_eq!(promo.get_slot_b().image.size().width, 0);
+}
+
+#[test]
+fn the_next_slide_is_prepared_only_just_before_its_turn() {
+    let (app, ui) = kiosk(Mode::Kiosk, demo());
+    let promo = app.global::<Promo>();
+    pump_until(&ui, || promo.get_show_b());
+    // The first picture stands for 9 s (the demo playlist). Its successor is
+    // not decoded and held all that time, only in the last half second.
+    std::thread::sleep(Duration::from_millis(500));
+    ui.pump_promo();
+    assert!(
+        !ui.promo_next_is_ready(),
+        "the next slide was prepared at once"
+    );
+    i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(8_000));
+    std::thread::sleep(Duration::from_millis(500));
+    ui.pump_promo();
+    assert!(!ui.promo_next_is_ready(), "prepared 1 s before its turn");
+    i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(600));
+    pump_until(&ui, || ui.promo_next_is_ready());
+    assert_eq!(
+        promo.get_position(),
+        0,
+        "the first slide has its whole time"
+    );
+    i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(500));
+    assert_eq!(promo.get_position(), 1);
+    assert!(!ui.promo_next_is_ready());
 }
 
 #[test]

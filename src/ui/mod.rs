@@ -474,6 +474,11 @@ impl KioskUi {
     pub fn pump_promo(&self) {
         self.inner.borrow_mut().promo.pump();
     }
+
+    /// Whether the loop holds its next slide prepared (memory: a picture is 6 MB).
+    pub fn promo_next_is_ready(&self) -> bool {
+        self.inner.borrow().promo.next_is_ready()
+    }
 }
 
 /// Decodes an urgent notice's picture on a thread of its own (never on the

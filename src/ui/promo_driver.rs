@@ -1,7 +1,9 @@
 //! Drives the promotion loop on screen: asks the preparer thread for slides,
 //! puts prepared slides into the hidden layer and cross-fades, runs each slide's
-//! timer, and releases pixels as soon as a slide is off screen (only the slide on
-//! screen and the next one are ever held decoded).
+//! timer, and releases pixels as soon as a slide is off screen. The next slide
+//! is asked for only [`PREPARE_LEAD`] before the one on screen has had its
+//! time, so one picture is held decoded (6 MB at 1920×1080) and two only in
+//! that last moment, not all the time.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -26,6 +28,12 @@ static FIRST_SLIDE_SHOWN: std::sync::atomic::AtomicBool = std::sync::atomic::Ato
 /// How long to wait before trying the playlist again when every slide failed.
 const FALLBACK_RETRY: Duration = Duration::from_secs(60);
 
+/// How long before a slide's time is up the next one is asked for. A picture
+/// from the slide cache is read in a few milliseconds; one decoded for the
+/// first time (tens to hundreds of milliseconds) may keep the slide on screen
+/// a moment longer, once: the loop shows the next slide as soon as it is ready.
+pub const PREPARE_LEAD: Duration = Duration::from_millis(500);
+
 /// Handle to the loop; cheap to keep in the UI's state.
 pub struct PromoDriver {
     state: Rc<RefCell<State>>,
@@ -46,6 +54,8 @@ struct State {
     active: bool,
     slide_timer: slint::Timer,
     release_timer: slint::Timer,
+    /// Asks for the next slide [`PREPARE_LEAD`] before the shown one's time is up.
+    prepare_timer: slint::Timer,
     /// A new playlist, taken over when the slide on screen has had its time.
     pending: Option<Playlist>,
     /// Told of every slide that goes on screen (proof of play).
@@ -93,6 +103,7 @@ impl PromoDriver {
                 active: false,
                 slide_timer: slint::Timer::default(),
                 release_timer: slint::Timer::default(),
+                prepare_timer: slint::Timer::default(),
                 pending: None,
                 on_play: None,
                 showing_fallback: false,
@@ -152,6 +163,11 @@ impl PromoDriver {
         self.state.borrow_mut().on_play = Some(Box::new(f));
     }
 
+    /// Whether the next slide is prepared and held, waiting for its turn.
+    pub fn next_is_ready(&self) -> bool {
+        self.state.borrow().ready.is_some()
+    }
+
     /// Delivers every slide prepared so far (for use without an event loop).
     pub fn pump(&self) {
         let mut messages = Vec::new();
@@ -182,6 +198,7 @@ impl State {
         self.generation += 1;
         self.active = true;
         self.ready = None;
+        self.prepare_timer.stop();
         let action = self.loop_state.start();
         self.perform(action);
     }
@@ -238,9 +255,7 @@ impl State {
                     Some((i, slide)) if i == index => self.show(index, slide_view(&slide)),
                     _ => tracing::warn!(index, "promo slide to show was not prepared"),
                 }
-                if let Some(next) = self.loop_state.prepare_after_show() {
-                    self.request(next);
-                }
+                self.prepare_next_before(index);
             }
             LoopAction::RetryLater => {
                 let me = self.me.clone();
@@ -267,6 +282,27 @@ impl State {
                     });
             }
         }
+    }
+
+    /// Asks for the slide after `shown` [`PREPARE_LEAD`] before `shown`'s time
+    /// is up (at once if its time is shorter).
+    fn prepare_next_before(&mut self, shown: usize) {
+        let Some(slide) = self.playlist.get(shown) else {
+            return;
+        };
+        let me = self.me.clone();
+        self.prepare_timer.start(
+            slint::TimerMode::SingleShot,
+            slide.duration.saturating_sub(PREPARE_LEAD),
+            move || {
+                if let Some(s) = me.upgrade() {
+                    let mut s = s.borrow_mut();
+                    if let Some(next) = s.loop_state.prepare_after_show() {
+                        s.request(next);
+                    }
+                }
+            },
+        );
     }
 
     fn request(&mut self, index: usize) {

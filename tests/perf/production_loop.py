@@ -7,30 +7,34 @@ with the production `run` and a site config instead of `demo`.
   * first frame: from spawning `portal-kiosk run` until the window's first
     pixels are on the X screen (the middle of the root window, black before,
     polled every 2 ms with XGetImage), and until its READY=1 on our own
-    NOTIFY_SOCKET (sent from the event loop's first turn, once the window is
-    shown) — over --runs starts (the first one also pays for a cold page
+    NOTIFY_SOCKET (sent once the first frame has been presented) — over
+    --runs starts (the first one also pays for a cold page
     cache);
   * the loop of pictures (the demo playlist's three full-HD pictures and three
     text slides as a local playlist, as a kiosk plays the town's synced
     slides): after --warm seconds (one round, so every picture comes from the
     slide cache as it does in a kiosk that has run a minute), CPU (utime +
-    stime) over --seconds as % of one core, and PSS from smaps_rollup with
-    its anonymous, file and shared parts.
+    stime) over --seconds as % of one core, PSS from smaps_rollup once a
+    second over that time (median, min, max), its anonymous, file and shared
+    parts at the end and the largest mappings.
 
-With --wayland the same figures are taken on Wayland, where the kiosk's
-window buffers are shared memory handed to the compositor (softbuffer keeps
-a front and a back buffer): a real weston on its headless backend with the
-pixman renderer at 1920×1080 (cage's headless output is fixed at 1280×720;
-weston's can be given a size) and weston's kiosk shell making the window full
-screen, compositor and kiosk running as nobody. There the first frame is
-READY=1, which the kiosk sends on the event loop's turn after its first frame
-was presented (no screenshot protocol to poll without weston's --debug).
+With --wayland sway|weston the same figures are taken on Wayland, where the
+kiosk's window buffers are shared memory handed to the compositor: a real
+headless compositor with a software renderer at 1920×1080 (cage's headless
+output is fixed at 1280×720, other wlroots compositors' can be given a size).
+`sway` runs wlroots 0.15's headless backend and pixman renderer — the same
+library and renderer cage is built on, so it holds client buffers as cage
+does (softbuffer then keeps two, each shared with the compositor); `weston`
+(its kiosk shell) releases each buffer at once, so one is kept. Compositor
+and kiosk run as nobody; every window is made full screen. There the first
+frame is READY=1, which the kiosk sends on the event loop's turn after its
+first frame was presented (no screenshot protocol to poll).
 
 Under cage the figures come from tests/perf/supervise.py, at 1280×720.
 
 Usage:  tools/install-deps --perf && cargo build --release
         /usr/bin/python3 tests/perf/production_loop.py [--binary target/release/portal-kiosk]
-            [--wayland] [--runs 7] [--warm 70] [--seconds 60] [--transition-ms N]
+            [--wayland sway|weston] [--runs 7] [--warm 70] [--seconds 60] [--transition-ms N]
 """
 
 import argparse
@@ -69,22 +73,36 @@ def as_nobody(cmd):
     return cmd
 
 
-def start_weston(width, height, xdg):
-    """A headless weston (pixman renderer, kiosk shell) on `xdg`/wayland-perf."""
+def start_compositor(kind, width, height, xdg):
+    """A headless Wayland compositor with a software renderer on `xdg`/wayland-perf:
+    weston (pixman, its kiosk shell) or sway (wlroots' pixman renderer, as cage's;
+    every window full screen)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     env.update(XDG_RUNTIME_DIR=xdg)
-    proc = subprocess.Popen(
-        as_nobody(["weston", "--backend=headless-backend.so", f"--width={width}", f"--height={height}",
-                   "--use-pixman", "--shell=kiosk-shell.so", "--socket=wayland-perf", "--idle-time=0",
-                   "--no-config"]),
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if kind == "weston":
+        cmd = ["weston", "--backend=headless-backend.so", f"--width={width}", f"--height={height}",
+               "--use-pixman", "--shell=kiosk-shell.so", "--socket=wayland-perf", "--idle-time=0",
+               "--no-config"]
+    else:
+        config = os.path.join(xdg, "sway.conf")
+        with open(config, "w", encoding="utf-8") as f:
+            f.write(f"output HEADLESS-1 mode {width}x{height}\ndefault_border none\n"
+                    'for_window [app_id=".*"] fullscreen enable\n')
+        os.chmod(config, 0o644)
+        env.update(WLR_BACKENDS="headless", WLR_RENDERER="pixman", WLR_LIBINPUT_NO_DEVICES="1",
+                   WAYLAND_DISPLAY="wayland-perf")
+        cmd = ["sway", "--config", config]
+    proc = subprocess.Popen(as_nobody(cmd), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        if os.path.exists(os.path.join(xdg, "wayland-perf")):
+        names = [n for n in os.listdir(xdg) if n.startswith("wayland-") and not n.endswith(".lock")]
+        if names:
+            if names[0] != "wayland-perf":
+                os.symlink(os.path.join(xdg, names[0]), os.path.join(xdg, "wayland-perf"))
             return proc
         time.sleep(0.05)
     proc.kill()
-    sys.exit("weston did not start")
+    sys.exit(f"{kind} did not start")
 
 
 class Kiosk:
@@ -202,12 +220,12 @@ def main():
     ap.add_argument("--warm", type=int, default=70)
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--transition-ms", type=int, default=None)
-    ap.add_argument("--wayland", action="store_true",
-                    help="under a headless weston at 1920×1080 instead of Xvfb")
+    ap.add_argument("--wayland", choices=("weston", "sway"), default=None,
+                    help="under a headless Wayland compositor at 1920×1080 instead of Xvfb")
     args = ap.parse_args()
     if args.wayland:
         kiosk = Kiosk(args.binary, None, args.transition_ms)
-        server, disp = start_weston(1920, 1080, kiosk.s.xdg), None
+        server, disp = start_compositor(args.wayland, 1920, 1080, kiosk.s.xdg), None
     else:
         server, display = start_xvfb(1920, 1080)
         kiosk = Kiosk(args.binary, display, args.transition_ms)
@@ -223,7 +241,12 @@ def main():
         time.sleep(args.warm)
         pid = kiosk.pid()
         before = supervise.cpu_seconds(pid)
-        time.sleep(args.seconds)
+        # PSS once a second: the next picture is held only in the last half
+        # second of a slide's time, so the samples show it now and then.
+        samples, end = [], time.monotonic() + args.seconds
+        while time.monotonic() < end:
+            time.sleep(1)
+            samples.append(smaps(pid))
         cpu = 100.0 * (supervise.cpu_seconds(pid) - before) / args.seconds
         mem = smaps(pid)
         maps = by_mapping(pid)
@@ -233,7 +256,8 @@ def main():
         kiosk.close()
         server.kill()
         server.wait()
-    where = "a headless weston (pixman, kiosk shell)" if args.wayland else "Xvfb"
+    where = {"weston": "a headless weston (pixman, kiosk shell)",
+             "sway": "a headless sway (wlroots' pixman renderer, as cage's)"}.get(args.wayland, "Xvfb")
     print(f"binary: {args.binary}; 1920×1080 on {where}, `run` with a site config")
     print(f"spawn → first frame {'presented (READY)' if args.wayland else 'on screen'}: median {1000 * statistics.median(frames):.0f} ms, "
           f"max {1000 * max(frames):.0f} ms (n = {len(frames)}; target ≤ 100 ms); "
@@ -241,8 +265,12 @@ def main():
     fade = "the config's default" if args.transition_ms is None else f"{args.transition_ms} ms"
     print(f"the loop of pictures after {args.warm} s (transition: {fade}): CPU {cpu:.2f} % of a core "
           f"over {args.seconds} s (target ≤ 1 %)")
-    print(f"PSS {mem['Pss']:.1f} MB (target ≤ 45 MB): anonymous {mem['Pss_Anon']:.1f}, "
-          f"file {mem['Pss_File']:.1f}, shared {mem['Pss_Shmem']:.1f}")
+    pss = [m["Pss"] for m in samples]
+    print(f"PSS once a second over {args.seconds} s: median {statistics.median(pss):.1f} MB, "
+          f"min {min(pss):.1f}, max {max(pss):.1f} (target ≤ 45 MB)")
+    for what, m in (("the largest sample", max(samples, key=lambda m: m["Pss"])), ("at the end", mem)):
+        print(f"{what}: PSS {m['Pss']:.1f} MB: anonymous {m['Pss_Anon']:.1f}, "
+              f"file {m['Pss_File']:.1f}, shared {m['Pss_Shmem']:.1f}")
     print("largest mappings by PSS (MB):")
     for name, pss in maps[:8]:
         print(f"  {pss:6.1f}  {name}")

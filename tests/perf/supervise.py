@@ -5,7 +5,7 @@ cage, supervised as systemd would (its own NOTIFY_SOCKET, Restart=always):
   * kill -9 of the kiosk → the loop on screen again: the supervisor sees the
     session end (cage exits with its only client), waits the unit's RestartSec
     and starts `portal-kiosk session` again; the figure runs until the new
-    kiosk's READY=1 (sent when its window is up);
+    kiosk's READY=1 (sent once its first frame is presented);
   * CPU while asleep: the kiosk's utime+stime over 60 s with the night hours on
     (`[screen] sleep` covering now), % of one core;
   * CPU in the loop and PSS, for comparison, over the same 60 s awake, after
