@@ -59,8 +59,8 @@ pub const FIRST_FRAME_WAIT: Duration = Duration::from_secs(5);
 /// returned timer alive until the loop runs.
 pub fn after_first_frame(app: &AppWindow, then: impl FnOnce() + 'static) -> slint::Timer {
     use slint::winit_030::{EventResult, WinitWindowAccessor, winit::event::WindowEvent};
-    let pending: Rc<RefCell<Option<Box<dyn FnOnce()>>>> =
-        Rc::new(RefCell::new(Some(Box::new(then))));
+    type Pending = Rc<RefCell<Option<Box<dyn FnOnce()>>>>;
+    let pending: Pending = Rc::new(RefCell::new(Some(Box::new(then))));
     let fire = {
         let pending = pending.clone();
         move || {
