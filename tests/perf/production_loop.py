@@ -67,12 +67,6 @@ def start_xvfb(width, height):
     sys.exit("Xvfb did not start")
 
 
-def as_nobody(cmd):
-    if os.geteuid() == 0:
-        return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd
-    return cmd
-
-
 def start_compositor(kind, width, height, xdg):
     """A headless Wayland compositor with a software renderer on `xdg`/wayland-perf:
     weston (pixman, its kiosk shell) or sway (wlroots' pixman renderer, as cage's;
@@ -89,10 +83,9 @@ def start_compositor(kind, width, height, xdg):
             f.write(f"output HEADLESS-1 mode {width}x{height}\ndefault_border none\n"
                     'for_window [app_id=".*"] fullscreen enable\n')
         os.chmod(config, 0o644)
-        env.update(WLR_BACKENDS="headless", WLR_RENDERER="pixman", WLR_LIBINPUT_NO_DEVICES="1",
-                   WAYLAND_DISPLAY="wayland-perf")
+        env.update(WLR_BACKENDS="headless", WLR_RENDERER="pixman", WLR_LIBINPUT_NO_DEVICES="1")
         cmd = ["sway", "--config", config]
-    proc = subprocess.Popen(as_nobody(cmd), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(supervise.as_nobody(cmd), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         names = [n for n in os.listdir(xdg) if n.startswith("wayland-") and not n.endswith(".lock")]
@@ -115,7 +108,7 @@ class Kiosk:
         if display is not None:
             # Xvfb has no window manager to honour a full-screen request: a
             # 1920×1080 window at 0,0 is the same screen. (On Wayland the
-            # kiosk shell makes it full screen.)
+            # compositor makes it full screen.)
             cfg = cfg.replace("fullscreen = true", "fullscreen = false")
         with open(self.s.config, "w", encoding="utf-8") as f:
             f.write(cfg)
@@ -129,7 +122,7 @@ class Kiosk:
             env.update(WAYLAND_DISPLAY="wayland-perf")
         else:
             env.update(DISPLAY=self.display)
-        cmd = as_nobody([self.s.bin, "run", "--config", self.s.config])
+        cmd = supervise.as_nobody([self.s.bin, "run", "--config", self.s.config])
         log = open(os.path.join(self.s.dir, "session.log"), "ab")
         started = time.monotonic()
         self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log)

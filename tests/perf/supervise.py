@@ -45,6 +45,13 @@ def unit_restart_sec():
     return RESTART_SEC
 
 
+def as_nobody(cmd):
+    """`cmd` run as nobody when we are root (cage refuses root; the unit's user is not root)."""
+    if os.geteuid() == 0:
+        return ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"] + cmd
+    return cmd
+
+
 class Session:
     def __init__(self, binary, sleep="", pictures=False, transition_ms=None):
         self.dir = tempfile.mkdtemp(prefix="kiosk-perf-")
@@ -119,9 +126,7 @@ data_dir = "{data}"
         env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "WATCHDOG_PID")}
         env.update(HOME=self.dir, XDG_RUNTIME_DIR=self.xdg, WLR_BACKENDS="headless",
                    WLR_RENDERER="pixman", WLR_LIBINPUT_NO_DEVICES="1", NOTIFY_SOCKET=self.sock_path)
-        cmd = [self.bin, "session", "--config", self.config]
-        if os.geteuid() == 0:
-            cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd
+        cmd = as_nobody([self.bin, "session", "--config", self.config])
         for name in os.listdir(self.xdg):
             path = os.path.join(self.xdg, name)
             if name.startswith("wayland-") and os.geteuid() == 0:
