@@ -25,6 +25,20 @@ pub use signature::{
     PlaylistSigner, PlaylistTrust, PublicKey, SignatureError, Verdict, VerifyState, VerifyStatus,
 };
 
+/// How long before a slide's time is up the next one is asked for. A picture
+/// from the slide cache is read in a few milliseconds; one decoded for the
+/// first time (tens to hundreds of milliseconds) may keep the slide on screen
+/// a moment longer, once: the loop shows a late slide as soon as it is ready.
+/// Asking earlier would hold two decoded pictures (6 MB each at full HD) for
+/// the whole of the shown slide's time.
+pub const PREPARE_LEAD: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// When, after a slide of `slide_time` went on screen, the next one is asked
+/// for: [`PREPARE_LEAD`] before its time is up, at once if it is shorter.
+pub fn prepare_next_after(slide_time: std::time::Duration) -> std::time::Duration {
+    slide_time.saturating_sub(PREPARE_LEAD)
+}
+
 /// Which slide comes after `index` in a playlist of `len` slides.
 pub fn next_index(index: usize, len: usize) -> usize {
     if len == 0 { 0 } else { (index + 1) % len }
@@ -142,7 +156,8 @@ impl LoopState {
         LoopAction::Show(index)
     }
 
-    /// After a slide is on screen: what to prepare next (None for a one-slide loop).
+    /// A slide is on screen and nearly done ([`prepare_next_after`]): what to
+    /// prepare next (None for a one-slide loop or while one is being prepared).
     pub fn prepare_after_show(&mut self) -> Option<usize> {
         let shown = self.shown?;
         let next = next_index(shown, self.len);
@@ -157,6 +172,23 @@ impl LoopState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_next_slide_is_asked_for_half_a_second_before_the_turn() {
+        use std::time::Duration;
+        assert_eq!(
+            prepare_next_after(Duration::from_secs(9)),
+            Duration::from_millis(8_500)
+        );
+        assert_eq!(
+            prepare_next_after(Duration::from_millis(500)),
+            Duration::ZERO
+        );
+        assert_eq!(
+            prepare_next_after(Duration::from_millis(200)),
+            Duration::ZERO
+        );
+    }
 
     #[test]
     fn plays_in_order_and_wraps() {

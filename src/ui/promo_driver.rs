@@ -1,9 +1,9 @@
 //! Drives the promotion loop on screen: asks the preparer thread for slides,
 //! puts prepared slides into the hidden layer and cross-fades, runs each slide's
 //! timer, and releases pixels as soon as a slide is off screen. The next slide
-//! is asked for only [`PREPARE_LEAD`] before the one on screen has had its
-//! time, so one picture is held decoded (6 MB at 1920×1080) and two only in
-//! that last moment, not all the time.
+//! is asked for only [`crate::promo::PREPARE_LEAD`] before the one on screen
+//! has had its time, so one picture is held decoded (6 MB at 1920×1080) and
+//! two only in that last moment, not all the time.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -28,12 +28,6 @@ static FIRST_SLIDE_SHOWN: std::sync::atomic::AtomicBool = std::sync::atomic::Ato
 /// How long to wait before trying the playlist again when every slide failed.
 const FALLBACK_RETRY: Duration = Duration::from_secs(60);
 
-/// How long before a slide's time is up the next one is asked for. A picture
-/// from the slide cache is read in a few milliseconds; one decoded for the
-/// first time (tens to hundreds of milliseconds) may keep the slide on screen
-/// a moment longer, once: the loop shows the next slide as soon as it is ready.
-pub const PREPARE_LEAD: Duration = Duration::from_millis(500);
-
 /// Handle to the loop; cheap to keep in the UI's state.
 pub struct PromoDriver {
     state: Rc<RefCell<State>>,
@@ -54,7 +48,7 @@ struct State {
     active: bool,
     slide_timer: slint::Timer,
     release_timer: slint::Timer,
-    /// Asks for the next slide [`PREPARE_LEAD`] before the shown one's time is up.
+    /// Asks for the next slide when the shown one is nearly done ([`crate::promo::prepare_next_after`]).
     prepare_timer: slint::Timer,
     /// A new playlist, taken over when the slide on screen has had its time.
     pending: Option<Playlist>,
@@ -284,8 +278,8 @@ impl State {
         }
     }
 
-    /// Asks for the slide after `shown` [`PREPARE_LEAD`] before `shown`'s time
-    /// is up (at once if its time is shorter).
+    /// Asks for the slide after `shown` when `shown` is nearly done
+    /// ([`crate::promo::prepare_next_after`]).
     fn prepare_next_before(&mut self, shown: usize) {
         let Some(slide) = self.playlist.get(shown) else {
             return;
@@ -293,7 +287,7 @@ impl State {
         let me = self.me.clone();
         self.prepare_timer.start(
             slint::TimerMode::SingleShot,
-            slide.duration.saturating_sub(PREPARE_LEAD),
+            crate::promo::prepare_next_after(slide.duration),
             move || {
                 if let Some(s) = me.upgrade() {
                     let mut s = s.borrow_mut();
